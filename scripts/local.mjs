@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// npm run local: the embedded Kafka plus the gateway on 8092 with development defaults.
+// Ctrl-C stops the gateway, and the broker if this command started it.
+import { spawn } from 'node:child_process'
+import { down, port, portAnswers, up } from './embedded-kafka.mjs'
+
+const startedHere = !(await portAnswers())
+await up()
+const gateway = spawn('node', ['dist/src/main.js'], {
+  stdio: 'inherit',
+  env: { KASTLEX_HTTP_PORT: '8092', KASTLEX_KAFKA_CLUSTER: `127.0.0.1:${port}`, ...process.env }
+})
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => gateway.kill(signal))
+gateway.on('exit', async (code) => {
+  if (startedHere) await down()
+  process.exit(code ?? 0)
+})

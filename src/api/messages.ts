@@ -1,0 +1,114 @@
+// Produce (SPEC §4.7) and fetch (§4.8), v1 and v2.
+import { invalid, kafkaError } from '../http/errors.js'
+import { INT32_MAX, LAST, parseInt64, parseInteger, parseOffsetSpec } from '../http/params.js'
+import type { RequestContext, Route } from '../http/router.js'
+import type { KafkaClient } from '../pool/kafka-client.js'
+import type { FetchFormat } from '../pool/messages.js'
+import type { MetadataCache } from './metadata-cache.js'
+
+export interface MessagesOptions {
+  readonly kafka: KafkaClient
+  readonly metadata: MetadataCache
+  readonly maxBodyBytes: number
+  readonly fetchMaxBytesLimit: number
+}
+
+const unknownTopicOrPartition = () => kafkaError('unknown_topic_or_partition')
+
+/** A path partition: any well-formed integer (negative ones exist nowhere → 404 later), else 400. */
+export function partitionParam (raw: string): number {
+  const partition = parseInt64(raw)
+  if (partition === undefined) throw invalid('partition')
+  return partition > INT32_MAX ? -1 : partition
+}
+
+/** Produce and fetch routes of both versions, each with and without its optional segment. */
+export function messageRoutes (options: MessagesOptions): Route[] {
+  const produce = produceHandler(options)
+  const fetch1 = fetchHandler(options, 1)
+  const fetch2 = fetchHandler(options, 2)
+  return [1, 2].flatMap((version) => [
+    { method: 'POST', template: `/api/v${version}/messages/:topic`, negotiation: 'accept', action: 'produce', bodyLimit: options.maxBodyBytes, handle: produce },
+    { method: 'POST', template: `/api/v${version}/messages/:topic/:partition`, negotiation: 'accept', action: 'produce', bodyLimit: options.maxBodyBytes, handle: produce },
+    { method: 'GET', template: `/api/v${version}/messages/:topic/:partition`, negotiation: 'accept', action: 'fetch', handle: version === 1 ? fetch1 : fetch2 },
+    { method: 'GET', template: `/api/v${version}/messages/:topic/:partition/:offset`, negotiation: 'accept', action: 'fetch', handle: version === 1 ? fetch1 : fetch2 }
+  ] satisfies Route[])
+}
+
+function produceHandler ({ kafka, metadata }: MessagesOptions) {
+  return async (ctx: RequestContext) => {
+    const topic = ctx.params.topic as string
+    const partition = ctx.params.partition === undefined ? -1 : partitionParam(ctx.params.partition)
+    const key = ctx.query.bytes('key')
+    const headers = messageHeaders(ctx.headers.all('x-message-headers'))
+    const body = await ctx.body()
+    if (ctx.params.partition !== undefined) {
+      if (await metadata.partition(topic, partition) === undefined) throw unknownTopicOrPartition()
+    } else if (await metadata.topic(topic) === undefined) {
+      throw unknownTopicOrPartition()
+    }
+    const delivered = await kafka.run({
+      op: 'produce',
+      topic,
+      partition,
+      key: key === undefined || key.length === 0 ? null : key,
+      value: body.length === 0 ? null : body,
+      headers
+    })
+    return {
+      status: 204,
+      headers: [['x-kafka-partition', String(delivered.partition)], ['x-message-offset', String(delivered.offset)]] as const
+    }
+  }
+}
+
+/**
+ * `x-message-headers` → record headers (SPEC §4.7): a JSON object; strings verbatim, anything else as
+ * its compact JSON text; duplicate names: last wins (JSON.parse keeps the last); sorted by name.
+ */
+export function messageHeaders (lines: readonly string[]): Array<[string, string]> {
+  if (lines.length === 0) return []
+  if (lines.length > 1) throw invalid('x-message-headers', 'given more than once')
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(lines[0] as string)
+  } catch (err) {
+    throw invalid('x-message-headers', (err as Error).message)
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw invalid('x-message-headers', 'not a JSON object')
+  }
+  return Object.entries(parsed as Record<string, unknown>)
+    .map(([name, value]): [string, string] => [name, typeof value === 'string' ? value : JSON.stringify(value)])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+function integerQuery (ctx: RequestContext, name: string, fallback: number, min: number, max: number): number {
+  const raw = ctx.query.text(name)
+  if (raw === undefined) return fallback
+  const value = parseInteger(raw, min, max)
+  if (value === undefined) throw invalid(name)
+  return value
+}
+
+function fetchHandler ({ kafka, metadata, fetchMaxBytesLimit }: MessagesOptions, version: 1 | 2) {
+  return async (ctx: RequestContext) => {
+    const topic = ctx.params.topic as string
+    const partition = partitionParam(ctx.params.partition as string)
+    const rawOffset = ctx.params.offset ?? ctx.query.text('offset')
+    const offset = rawOffset === undefined ? LAST : parseOffsetSpec(rawOffset)
+    if (offset === undefined) throw invalid('offset')
+    const maxWaitMs = integerQuery(ctx, 'max_wait_time', 1000, 0, 60_000)
+    const minBytes = integerQuery(ctx, 'min_bytes', 1, 0, INT32_MAX)
+    const rawMaxBytes = ctx.query.text('max_bytes')
+    const maxBytes = rawMaxBytes === undefined ? 102_400 : parseInt64(rawMaxBytes)
+    if (maxBytes === undefined || maxBytes < 1) throw invalid('max_bytes')
+    const format: FetchFormat = ctx.representation.kind === 'binary'
+      ? { kind: 'binary', contentType: ctx.representation.contentType }
+      : { kind: 'json', version }
+    if (await metadata.partition(topic, partition) === undefined) throw unknownTopicOrPartition()
+    return await kafka.run({
+      op: 'fetch', topic, partition, offset, maxWaitMs, minBytes, maxBytes: Math.min(maxBytes, fetchMaxBytesLimit), format
+    })
+  }
+}

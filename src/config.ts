@@ -1,0 +1,206 @@
+// Every KASTLEX_* variable this gateway reads, parsed and validated in one place (SPEC §9).
+// Nothing else reads process.env. All problems are collected and reported together.
+import { readFileSync } from 'node:fs'
+import { parse as parseYaml } from 'yaml'
+import { parseInteger } from './http/params.js'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL'
+
+export interface KafkaConfig {
+  /** librdkafka properties shared by every client: bootstrap, TLS, SASL. */
+  readonly common: Readonly<Record<string, string | number | boolean>>
+  /** librdkafka properties of the producer, from KASTLEX_PRODUCER_*. */
+  readonly producer: Readonly<Record<string, string | number | boolean>>
+  readonly securityProtocol: SecurityProtocol
+  readonly requestTimeoutMs: number
+  readonly produceTimeoutMs: number
+}
+
+export interface Config {
+  readonly httpPort: number
+  readonly kafka: KafkaConfig
+  readonly maxBodyBytes: number
+  readonly fetchMaxBytesLimit: number
+  readonly workers: number
+  readonly logLevel: LogLevel
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const SASL_MECHANISMS: Readonly<Record<string, string>> = {
+  plain: 'PLAIN', scram_sha_256: 'SCRAM-SHA-256', scram_sha_512: 'SCRAM-SHA-512'
+}
+const INT32_MAX = 2 ** 31 - 1
+
+// Variables of the contract that later issues implement; accepted here so they do not warn.
+const KNOWN_ELSEWHERE = new Set([
+  'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE',
+  'KASTLEX_SECRET_KEY_BASE', 'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH',
+  'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_TTL_SECONDS',
+  'KASTLEX_TOKEN_STORE_WAIT_MS', 'KASTLEX_CG_EXCLUDE_REGEX', 'KASTLEX_CORS_ORIGINS', 'KASTLEX_METRICS_AUTH',
+  'KASTLEX_TRUST_PROXY', 'KASTLEX_LOGIN_WINDOW_S', 'KASTLEX_LOGIN_MAX_PER_ADDRESS',
+  'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS',
+  'KASTLEX_BATCH_MAX_RECORDS', 'KASTLEX_STREAM_MAX_CLIENTS'
+])
+const KNOWN_HERE = new Set([
+  'KASTLEX_HTTP_PORT', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
+  'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE', 'KASTLEX_KAFKA_SASL_FILE', 'KASTLEX_KAFKA_REQUEST_TIMEOUT_MS',
+  'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_WORKERS',
+  'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
+  'KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 'KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT',
+  'KASTLEX_PRODUCER_MAX_BATCH_SIZE', 'KASTLEX_PRODUCER_MAX_RETRIES', 'KASTLEX_PRODUCER_RETRY_BACKOFF_MS',
+  'KASTLEX_PRODUCER_MAX_LINGER_MS', 'KASTLEX_PRODUCER_MAX_LINGER_COUNT'
+])
+const IGNORED = new Set(['KASTLEX_ZOOKEEPER_CLUSTER', 'KASTLEX_CG_CACHE_DIR'])
+
+/** Default worker count, chosen by `npm run bench` (see README, Performance). */
+export const DEFAULT_WORKERS = 2
+
+export class ConfigError extends Error {
+  constructor (readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+}
+
+/** Reads the environment into a frozen Config, or throws ConfigError naming every bad variable. */
+export function loadConfig (env: Env, warn: (message: string) => void = () => {}): Config {
+  const problems: string[] = []
+  const value = (name: string): string | undefined => {
+    const raw = env[name]
+    return raw === undefined || raw === '' ? undefined : raw
+  }
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name)
+    if (raw === undefined) return fallback
+    const parsed = parseInteger(raw, min, max)
+    if (parsed === undefined) {
+      problems.push(`${name}: expected an integer in ${min}…${max}, got ${JSON.stringify(raw)}`)
+      return fallback
+    }
+    return parsed
+  }
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = value(name)?.toLowerCase()
+    if (raw === undefined) return fallback
+    if (raw === 'true' || raw === '1') return true
+    if (raw === 'false' || raw === '0') return false
+    problems.push(`${name}: expected true, false, 1 or 0, got ${JSON.stringify(env[name])}`)
+    return fallback
+  }
+  const readableFile = (name: string): string | undefined => {
+    const path = value(name)
+    if (path === undefined) return undefined
+    try {
+      readFileSync(path)
+    } catch (err) {
+      problems.push(`${name}: cannot read ${path}: ${(err as Error).message}`)
+    }
+    return path
+  }
+
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('KASTLEX_')) continue
+    if (IGNORED.has(name)) warn(`${name} is accepted and ignored`)
+    else if (!KNOWN_HERE.has(name) && !KNOWN_ELSEWHERE.has(name)) warn(`unknown variable ${name}`)
+  }
+
+  const logLevel = (value('KASTLEX_LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`KASTLEX_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`)
+
+  const cluster = parseCluster(value('KASTLEX_KAFKA_CLUSTER') ?? 'localhost:9092')
+  if (cluster === undefined) problems.push('KASTLEX_KAFKA_CLUSTER: expected comma-separated host:port or [ipv6]:port')
+
+  const common: Record<string, string | number | boolean> = { 'bootstrap.servers': cluster ?? '' }
+  const tlsFiles = {
+    'ssl.ca.location': readableFile('KASTLEX_KAFKA_CACERTFILE'),
+    'ssl.certificate.location': readableFile('KASTLEX_KAFKA_CERTFILE'),
+    'ssl.key.location': readableFile('KASTLEX_KAFKA_KEYFILE')
+  }
+  const useTls = boolean('KASTLEX_KAFKA_USE_SSL', false) || Object.values(tlsFiles).some((f) => f !== undefined)
+  for (const [property, path] of Object.entries(tlsFiles)) if (path !== undefined) common[property] = path
+  const sasl = readSasl(value('KASTLEX_KAFKA_SASL_FILE'), problems)
+  if (sasl !== undefined) Object.assign(common, sasl)
+  const securityProtocol: SecurityProtocol = sasl !== undefined
+    ? (useTls ? 'SASL_SSL' : 'SASL_PLAINTEXT')
+    : (useTls ? 'SSL' : 'PLAINTEXT')
+  common['security.protocol'] = securityProtocol.toLowerCase()
+
+  const requestTimeoutMs = integer('KASTLEX_KAFKA_REQUEST_TIMEOUT_MS', 30000, 1, INT32_MAX)
+  const produceTimeoutMs = integer('KASTLEX_PRODUCE_TIMEOUT_MS', 30000, 1, INT32_MAX)
+  const maxBodyBytes = integer('KASTLEX_MAX_BODY_BYTES', 8_000_000, 1, 1_000_000_000)
+  const acks = integer('KASTLEX_PRODUCER_REQUIRED_ACKS', -1, -1, 1)
+  const inFlight = integer('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT', 5, 1, 1_000_000)
+  const retries = integer('KASTLEX_PRODUCER_MAX_RETRIES', 3, 0, INT32_MAX)
+  if (acks === -1 && inFlight > 5) problems.push('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: must be 1…5 when acks is -1')
+  if (acks === -1 && retries < 1) problems.push('KASTLEX_PRODUCER_MAX_RETRIES: must be ≥ 1 when acks is -1')
+  const lingerCount = integer('KASTLEX_PRODUCER_MAX_LINGER_COUNT', 0, 0, 1_000_000)
+  const producer: Record<string, string | number | boolean> = {
+    acks,
+    'request.timeout.ms': integer('KASTLEX_PRODUCER_ACK_TIMEOUT', 10000, 1, 900_000),
+    'queue.buffering.max.messages': integer('KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 100000, 1, 2_147_483_647),
+    'max.in.flight.requests.per.connection': inFlight,
+    'batch.size': integer('KASTLEX_PRODUCER_MAX_BATCH_SIZE', 1_048_576, 1, 2_147_483_647),
+    retries,
+    'retry.backoff.ms': integer('KASTLEX_PRODUCER_RETRY_BACKOFF_MS', 500, 1, 300_000),
+    // Chosen by `npm run bench` on the real broker (README, Performance).
+    'linger.ms': integer('KASTLEX_PRODUCER_MAX_LINGER_MS', 1, 0, 900_000),
+    'enable.idempotence': acks === -1,
+    'message.timeout.ms': produceTimeoutMs,
+    // Large enough for any accepted body plus key and headers; the broker's limit then applies.
+    'message.max.bytes': Math.min(1_000_000_000, Math.max(1_000_000, maxBodyBytes + 1_048_576))
+  }
+  if (lingerCount > 0) producer['batch.num.messages'] = lingerCount
+
+  const config: Config = {
+    httpPort: integer('KASTLEX_HTTP_PORT', 8092, 1, 65535),
+    kafka: { common, producer, securityProtocol, requestTimeoutMs, produceTimeoutMs },
+    maxBodyBytes,
+    fetchMaxBytesLimit: integer('KASTLEX_FETCH_MAX_BYTES_LIMIT', 10_485_760, 1, INT32_MAX),
+    workers: integer('KASTLEX_WORKERS', DEFAULT_WORKERS, 0, 64),
+    logLevel
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return deepFreeze(config)
+}
+
+
+/** `host:port` / `[ipv6]:port`, comma-separated and trimmed; undefined when any entry is malformed. */
+export function parseCluster (raw: string): string | undefined {
+  const entries = raw.split(',').map((entry) => entry.trim())
+  const valid = entries.every((entry) => {
+    const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):([0-9]{1,5})$/.exec(entry)
+    return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65535
+  })
+  return valid ? entries.join(',') : undefined
+}
+
+function readSasl (path: string | undefined, problems: string[]): Record<string, string> | undefined {
+  if (path === undefined) return undefined
+  const fail = (detail: string): undefined => {
+    problems.push(`KASTLEX_KAFKA_SASL_FILE: ${path}: ${detail}`)
+    return undefined
+  }
+  let doc: unknown
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'))
+  } catch (err) {
+    return fail((err as Error).message)
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return fail('expected a YAML map')
+  const { username, password, mechanism = 'plain' } = doc as Record<string, unknown>
+  if (typeof username !== 'string' || username === '') return fail('username must be a non-empty string')
+  if (typeof password !== 'string') return fail('password must be a string')
+  const saslMechanism = typeof mechanism === 'string' ? SASL_MECHANISMS[mechanism] : undefined
+  if (saslMechanism === undefined) return fail(`mechanism must be one of ${Object.keys(SASL_MECHANISMS).join(', ')}`)
+  return { 'sasl.mechanisms': saslMechanism, 'sasl.username': username, 'sasl.password': password }
+}
+
+function deepFreeze<T> (value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
+}

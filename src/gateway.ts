@@ -1,0 +1,63 @@
+// Start: config → Kafka client (pool or inline) → metadata cache → HTTP; and the graceful stop.
+import { fileURLToPath } from 'node:url'
+import { apiRoutes } from './api/routes.js'
+import { MetadataCache } from './api/metadata-cache.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { Router } from './http/router.js'
+import { createServer } from './http/server.js'
+import { createLogger } from './log.js'
+import { InlineKafkaClient, PooledKafkaClient, type KafkaClient } from './pool/kafka-client.js'
+
+const STOP_GRACE_MS = 10_000
+const WORKER_FILE = fileURLToPath(new URL('../workers/kafka-worker.js', import.meta.url))
+
+export async function start (env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  const warnings: string[] = []
+  let config: Config
+  try {
+    config = loadConfig(env, (warning) => warnings.push(warning))
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`kastlex: ${err.message}\n`)
+    process.exit(1)
+  }
+  const log = createLogger(config.logLevel)
+  for (const warning of warnings) log.warn(warning)
+
+  const kafka: KafkaClient = config.workers === 0
+    ? new InlineKafkaClient(config)
+    : new PooledKafkaClient({ filename: WORKER_FILE, threads: config.workers, workerData: { config } })
+  const metadata = new MetadataCache(kafka)
+  metadata.start()
+  const server = createServer(new Router(apiRoutes(config, kafka, metadata)), log)
+  try {
+    await server.listen(config.httpPort)
+  } catch (err) {
+    log.fatal((err as Error).message)
+    log.flush()
+    process.exit(1)
+  }
+  log.info('listening', { port: config.httpPort, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
+
+  let stopping = false
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    log.info('stopping', { signal, in_flight: server.inFlight })
+    server.stopListening()
+    metadata.stop()
+    await drain(() => server.inFlight === 0, STOP_GRACE_MS)
+    await kafka.close()
+    log.info('stopped')
+    log.flush()
+    process.exit(0)
+  }
+  process.once('SIGTERM', (signal) => { void stop(signal) })
+  process.once('SIGINT', (signal) => { void stop(signal) })
+}
+
+/** Resolves when `done()` holds, checked as requests finish, or after `timeoutMs`. */
+async function drain (done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+}

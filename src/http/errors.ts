@@ -1,0 +1,42 @@
+// Errors are values with a status (SPEC §2.1). Handlers throw or return these; one place renders them.
+
+export type ErrorExtras = Readonly<Record<string, string | number | null>>
+
+export class HttpError extends Error {
+  constructor (
+    readonly status: number,
+    /** The `error` member of the JSON body. */
+    readonly error: string,
+    /** Further members of the body (e.g. `earliest`/`latest` on 416). */
+    readonly extras: ErrorExtras = {}
+  ) {
+    super(error)
+  }
+
+  body (): string {
+    return JSON.stringify({ error: this.error, ...this.extras })
+  }
+}
+
+/** 400 `invalid <name>` with an optional detail; clients match the prefix. */
+export const invalid = (name: string, detail?: string): HttpError =>
+  new HttpError(400, detail === undefined ? `invalid ${name}` : `invalid ${name}: ${detail}`)
+
+export const notFound = (): HttpError => new HttpError(404, 'not found')
+export const notAcceptable = (): HttpError => new HttpError(406, 'not acceptable')
+export const bodyTooLarge = (): HttpError => new HttpError(413, 'request body too large')
+export const internalError = (): HttpError => new HttpError(500, 'internal server error')
+
+/** A Kafka failure named per SPEC §2.6, with the status the contract gives that name. */
+export function kafkaError (name: string, extras?: ErrorExtras): HttpError {
+  return new HttpError(KAFKA_ERROR_STATUS[name] ?? 503, name, extras)
+}
+
+const KAFKA_ERROR_STATUS: Readonly<Record<string, number>> = {
+  unknown_topic_or_partition: 404,
+  offset_out_of_range: 416,
+  message_too_large: 413,
+  record_list_too_large: 413,
+  invalid_record: 400,
+  corrupt_message: 400
+}

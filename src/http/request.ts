@@ -1,0 +1,110 @@
+// What a handler sees of a request: copied out of uWS's HttpRequest, which dies when the handler returns.
+import { invalid } from './errors.js'
+
+/** Request headers by lower-case name, every line kept (repeats matter: SPEC §2.5, §4.7). */
+export class RequestHeaders {
+  private readonly lines = new Map<string, string[]>()
+
+  add (name: string, value: string): void {
+    const existing = this.lines.get(name)
+    if (existing === undefined) this.lines.set(name, [value])
+    else existing.push(value)
+  }
+
+  /** The first line of a header. */
+  get (name: string): string | undefined {
+    return this.lines.get(name)?.[0]
+  }
+
+  all (name: string): readonly string[] {
+    return this.lines.get(name) ?? []
+  }
+}
+
+/** The form-decoded query string (SPEC §2.3). Values stay raw until a route asks for them. */
+export class Query {
+  private readonly raw = new Map<string, string[]>()
+
+  constructor (queryString: string) {
+    if (queryString === '') return
+    for (const pair of queryString.split('&')) {
+      if (pair === '') continue
+      const eq = pair.indexOf('=')
+      const name = decodeFormText(eq < 0 ? pair : pair.slice(0, eq))
+      if (name === undefined) continue
+      const value = eq < 0 ? '' : pair.slice(eq + 1)
+      const values = this.raw.get(name)
+      if (values === undefined) this.raw.set(name, [value])
+      else values.push(value)
+    }
+  }
+
+  /** The single raw value of a recognised parameter; twice → 400 `invalid <name>`. */
+  private one (name: string): string | undefined {
+    const values = this.raw.get(name)
+    if (values === undefined) return undefined
+    if (values.length > 1) throw invalid(name)
+    return values[0]
+  }
+
+  text (name: string): string | undefined {
+    const raw = this.one(name)
+    if (raw === undefined) return undefined
+    const text = decodeFormText(raw)
+    if (text === undefined) throw invalid(name)
+    return text
+  }
+
+  /** The percent-decoded bytes of a parameter (any bytes, e.g. `%FF`). */
+  bytes (name: string): Buffer | undefined {
+    const raw = this.one(name)
+    return raw === undefined ? undefined : decodeFormBytes(raw)
+  }
+}
+
+function decodeFormText (raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw.replaceAll('+', ' '))
+  } catch {
+    return undefined
+  }
+}
+
+const HEX = /^[0-9a-fA-F]{2}$/
+
+/** Form decoding to bytes: `+` is a space, `%XX` a byte, other characters their UTF-8 bytes. */
+export function decodeFormBytes (raw: string): Buffer {
+  if (!raw.includes('%') && !raw.includes('+')) return Buffer.from(raw, 'utf8')
+  const bytes: number[] = []
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw[i] as string
+    if (char === '+') {
+      bytes.push(0x20)
+    } else if (char === '%' && HEX.test(raw.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(raw.slice(i + 1, i + 3), 16))
+      i += 2
+    } else {
+      const code = raw.codePointAt(i) as number
+      if (code > 0xffff) i++
+      bytes.push(...Buffer.from(String.fromCodePoint(code), 'utf8'))
+    }
+  }
+  return Buffer.from(bytes)
+}
+
+/**
+ * Path segments, percent-decoded as UTF-8 (`+` stays `+`), empty segments dropped (SPEC §2.3).
+ * Undefined when a segment is not valid percent-encoded UTF-8.
+ */
+export function pathSegments (path: string): string[] | undefined {
+  const segments: string[] = []
+  for (const segment of path.split('/')) {
+    if (segment === '') continue
+    try {
+      segments.push(segment.includes('%') ? decodeURIComponent(segment) : segment)
+    } catch {
+      return undefined
+    }
+  }
+  return segments
+}

@@ -1,0 +1,78 @@
+// Route table and matching (SPEC §3). Matching is on decoded path segments; `:name` captures one.
+import type { Representation } from './negotiate.js'
+import type { Query, RequestHeaders } from './request.js'
+
+export type Method = 'GET' | 'POST' | 'DELETE'
+/** How a route negotiates its representation: §2.5 `Accept`, or not at all. */
+export type Negotiation = 'accept' | 'none'
+
+export interface Reply {
+  readonly status: number
+  readonly contentType?: string
+  readonly headers?: ReadonlyArray<readonly [string, string]>
+  readonly body?: string | Buffer
+}
+
+export interface RequestContext {
+  readonly method: string
+  readonly params: Readonly<Record<string, string>>
+  readonly query: Query
+  readonly headers: RequestHeaders
+  readonly representation: Representation
+  readonly requestId: string
+  /** The request body, limited to the route's size (413 when over); valid once per request. */
+  readonly body: () => Promise<Buffer>
+}
+
+export interface Route {
+  readonly method: Method
+  /** The §3 template, e.g. `/api/v1/messages/:topic/:partition` (also the metrics label). */
+  readonly template: string
+  readonly negotiation: Negotiation
+  /** The permission checked before the handler runs (authentication issue). */
+  readonly action?: string
+  /** Upper bound of the body; routes without one never read a body. */
+  readonly bodyLimit?: number
+  /** Throws HttpError for client mistakes; validates everything before awaiting the body. */
+  readonly handle: (ctx: RequestContext) => Promise<Reply> | Reply
+}
+
+interface CompiledRoute {
+  readonly route: Route
+  readonly segments: ReadonlyArray<{ readonly literal: string } | { readonly param: string }>
+}
+
+export interface Match {
+  readonly route: Route
+  readonly params: Record<string, string>
+}
+
+export class Router {
+  private readonly routes: CompiledRoute[]
+
+  constructor (routes: readonly Route[]) {
+    this.routes = routes.map((route) => ({
+      route,
+      segments: route.template.split('/').filter((s) => s !== '').map((s) =>
+        s.startsWith(':') ? { param: s.slice(1) } : { literal: s })
+    }))
+  }
+
+  /** The route for a method (HEAD as GET) and decoded segments; undefined → 404. */
+  match (method: string, segments: readonly string[]): Match | undefined {
+    const wanted = method === 'HEAD' ? 'GET' : method
+    for (const { route, segments: pattern } of this.routes) {
+      if (route.method !== wanted || pattern.length !== segments.length) continue
+      const params: Record<string, string> = {}
+      let matched = true
+      for (let i = 0; i < pattern.length && matched; i++) {
+        const part = pattern[i] as CompiledRoute['segments'][number]
+        const segment = segments[i] as string
+        if ('param' in part) params[part.param] = segment
+        else matched = part.literal === segment
+      }
+      if (matched) return { route, params }
+    }
+    return undefined
+  }
+}

@@ -1,0 +1,104 @@
+// The front end: uWS hands every request here; the request runs SPEC §2.4 top to bottom.
+import uWS from '@trufflesuite/uws-js-unofficial'
+import type { Logger } from '../log.js'
+import { BodyReader } from './body.js'
+import { invalid, notAcceptable, notFound } from './errors.js'
+import { Exchange } from './exchange.js'
+import { negotiate, type Representation } from './negotiate.js'
+import { pathSegments, Query, RequestHeaders } from './request.js'
+import { requestIdFor } from './request-id.js'
+import type { RequestContext, Router } from './router.js'
+
+const JSON_REPRESENTATION: Representation = { kind: 'json' }
+
+export interface Server {
+  /** Resolves once listening on the port; rejects when the port cannot be bound. */
+  listen: (port: number) => Promise<void>
+  /** Stops accepting connections; in-flight requests go on. */
+  stopListening: () => void
+  /** Requests that have not finished yet. */
+  readonly inFlight: number
+}
+
+export function createServer (router: Router, log: Logger): Server {
+  const app = uWS.App()
+  let listenSocket: uWS.us_listen_socket | undefined
+  let inFlight = 0
+
+  app.any('/*', (res, req) => {
+    const started = performance.now()
+    const method = req.getMethod().toUpperCase()
+    const path = req.getUrl()
+    const headers = new RequestHeaders()
+    req.forEach((name, value) => headers.add(name, value))
+    const queryString = req.getQuery() ?? ''
+    let reader: BodyReader | undefined
+    inFlight++
+    const exchange = new Exchange(res, requestIdFor(headers.get('x-request-id')), method === 'HEAD', (status) => {
+      inFlight--
+      if (status === 499) reader?.abort()
+      log.info('request', {
+        request_id: exchange.requestId, method, path, status, duration_ms: Math.round((performance.now() - started) * 1000) / 1000
+      })
+    })
+    // A body the route never read leaves the connection unusable for the next request.
+    const sendsBody = headers.get('transfer-encoding') !== undefined || (headers.get('content-length') ?? '0') !== '0'
+    const fail = (err: unknown): void => {
+      const error = exchange.fail(err, sendsBody && reader?.complete !== true)
+      if (error.status === 500) {
+        log.error('request failed', { request_id: exchange.requestId, error: String((err as Error)?.stack ?? err) })
+      }
+    }
+    try {
+      const segments = pathSegments(path)
+      if (segments === undefined) throw invalid('path')
+      const match = router.match(method, segments)
+      if (match === undefined) throw notFound()
+      const { route } = match
+      let representation = JSON_REPRESENTATION
+      if (route.negotiation === 'accept') {
+        const accept = headers.all('accept')
+        representation = negotiate(accept.length === 0 ? undefined : accept.join(',')) ?? (() => { throw notAcceptable() })()
+      }
+      // SPEC §2.4 steps 5–6 (authentication, then permission for route.action) plug in here.
+      if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit)
+      const body = reader
+      const ctx: RequestContext = {
+        method,
+        params: match.params,
+        query: new Query(queryString),
+        headers,
+        representation,
+        requestId: exchange.requestId,
+        body: async () => {
+          if (body === undefined) return Buffer.alloc(0)
+          const outcome = await body.outcome
+          if (!outcome.ok) throw outcome.error
+          return outcome.body
+        }
+      }
+      const reply = route.handle(ctx)
+      if (reply instanceof Promise) reply.then((r) => exchange.send(r), fail)
+      else exchange.send(reply)
+    } catch (err) {
+      fail(err)
+    }
+  })
+
+  return {
+    listen: (port) => new Promise((resolve, reject) => {
+      app.listen('0.0.0.0', port, (socket) => {
+        if (socket === false) reject(new Error(`cannot listen on port ${port}`))
+        else {
+          listenSocket = socket
+          resolve()
+        }
+      })
+    }),
+    stopListening: () => {
+      if (listenSocket !== undefined) uWS.us_listen_socket_close(listenSocket)
+      listenSocket = undefined
+    },
+    get inFlight () { return inFlight }
+  }
+}

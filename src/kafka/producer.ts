@@ -1,0 +1,92 @@
+// The librdkafka producer of one thread. A produce resolves only on the delivery report, i.e. once the
+// broker acknowledged with the configured acks.
+import Kafka from '@platformatic/rdkafka'
+import type { KafkaConfig } from '../config.js'
+import type { ProduceOp } from '../pool/messages.js'
+import { Connection } from './connection.js'
+import { OpError } from './op-error.js'
+
+interface Pending {
+  resolve: (delivered: { partition: number, offset: number }) => void
+  reject: (err: OpError) => void
+}
+
+// Delivery reports only arrive through poll(). While anything is in flight we poll every 1 ms
+// (librdkafka's own HighLevelProducer does the same); idle, nothing runs.
+const POLL_INTERVAL_MS = 1
+
+export class Producer {
+  private readonly producer: Kafka.Producer
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 0
+  private poller: NodeJS.Timeout | undefined
+  private readonly connection: Connection
+
+  constructor (config: KafkaConfig) {
+    this.producer = new Kafka.Producer({
+      ...config.common,
+      ...config.producer,
+      'client.id': 'kastlex',
+      'compression.codec': 'none',
+      'allow.auto.create.topics': false,
+      dr_cb: true,
+      // Connection failures surface per message as timeouts; keep librdkafka's log off stdout.
+      log_level: 3
+    } as Kafka.ProducerGlobalConfig, {
+      // A topic-level property: given in the global config it is silently not applied.
+      partitioner: 'murmur2_random'
+    })
+    this.producer.on('delivery-report', (err, report) => this.delivered(err, report))
+    this.producer.on('event.error', () => { /* retried internally; failures reach the delivery report */ })
+    this.connection = new Connection(this.producer, Math.min(config.requestTimeoutMs, config.produceTimeoutMs))
+    this.connection.ready().catch(() => { /* reported to each produce, which retries */ })
+  }
+
+  async produce (op: ProduceOp): Promise<{ partition: number, offset: number }> {
+    await this.connection.ready()
+    const id = this.nextId++
+    return await new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      try {
+        this.producer.produce(op.topic, op.partition, op.value, op.key, Date.now(), id,
+          op.headers.length === 0 ? undefined : op.headers.map(([name, value]) => ({ [name]: value })))
+      } catch (err) {
+        this.pending.delete(id)
+        reject(OpError.fromKafka(err))
+        return
+      }
+      this.poller ??= setInterval(() => this.producer.poll(), POLL_INTERVAL_MS)
+    })
+  }
+
+  private delivered (err: Kafka.LibrdKafkaError | null, report: Kafka.DeliveryReport): void {
+    const id = report.opaque as number
+    const pending = this.pending.get(id)
+    if (pending === undefined) return
+    this.pending.delete(id)
+    if (this.pending.size === 0 && this.poller !== undefined) {
+      clearInterval(this.poller)
+      this.poller = undefined
+    }
+    if (err) pending.reject(OpError.fromKafka(err))
+    // librdkafka reports no offset (−1001) with acks 0; the contract says −1.
+    else pending.resolve({ partition: report.partition, offset: report.offset >= 0 ? report.offset : -1 })
+  }
+
+  /** Cluster metadata: every topic, or one (a lookup that never creates it). */
+  async metadata (topic: string | undefined, timeoutMs: number): Promise<Kafka.Metadata> {
+    await this.connection.ready()
+    return await new Promise((resolve, reject) => {
+      this.producer.getMetadata(topic === undefined ? { allTopics: true, timeout: timeoutMs } : { topic, timeout: timeoutMs },
+        (err, metadata) => { if (err) reject(OpError.fromKafka(err)); else resolve(metadata) })
+    })
+  }
+
+  /** Waits for what is in flight (bounded), then disconnects. */
+  async close (timeoutMs: number): Promise<void> {
+    if (!this.producer.isConnected()) return
+    await new Promise<void>((resolve) => this.producer.flush(timeoutMs, () => resolve()))
+    await new Promise<void>((resolve) => this.producer.disconnect(timeoutMs, () => resolve()))
+    if (this.poller !== undefined) clearInterval(this.poller)
+  }
+}

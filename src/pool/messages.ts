@@ -1,0 +1,88 @@
+// The typed messages exchanged between the front end and the Kafka workers (import type on both sides).
+import type { MessagePort } from 'node:worker_threads'
+import type { Reply } from '../http/router.js'
+import type { OffsetSpec } from '../http/params.js'
+
+export interface ProduceOp {
+  readonly op: 'produce'
+  readonly topic: string
+  /** −1: placed by librdkafka's murmur2_random partitioner (key hash, or random for null keys). */
+  readonly partition: number
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  /** Already converted and sorted by name (SPEC §4.7). */
+  readonly headers: ReadonlyArray<readonly [string, string]>
+}
+
+export type FetchFormat =
+  | { readonly kind: 'json', readonly version: 1 | 2 }
+  | { readonly kind: 'binary', readonly contentType: string }
+
+export interface FetchOp {
+  readonly op: 'fetch'
+  readonly topic: string
+  readonly partition: number
+  readonly offset: OffsetSpec
+  readonly maxWaitMs: number
+  readonly minBytes: number
+  readonly maxBytes: number
+  readonly format: FetchFormat
+}
+
+export interface OffsetsOp {
+  readonly op: 'offsets'
+  readonly topic: string
+  readonly partition: number
+  /** `exact` is a timestamp here (SPEC §5). */
+  readonly at: OffsetSpec
+}
+
+export interface MetadataOp {
+  readonly op: 'metadata'
+  /** One topic (a live lookup, never creating it), or every topic. */
+  readonly topic?: string
+}
+
+export type KafkaOp = ProduceOp | FetchOp | OffsetsOp | MetadataOp
+
+export interface PartitionMetadata {
+  readonly partition: number
+  readonly leader: number
+  readonly replicas: readonly number[]
+  readonly isr: readonly number[]
+}
+
+export interface BrokerMetadata { readonly id: number, readonly host: string, readonly port: number }
+
+export interface ClusterMetadata {
+  readonly brokers: readonly BrokerMetadata[]
+  /** Topics that exist, partitions ascending. */
+  readonly topics: ReadonlyArray<{ readonly name: string, readonly partitions: readonly PartitionMetadata[] }>
+}
+
+export interface OpResults {
+  produce: { readonly partition: number, readonly offset: number }
+  /** Encoded in the worker: JSON and binary encoding stay off the main thread. */
+  fetch: Reply
+  offsets: { readonly offset: number }
+  metadata: ClusterMetadata
+}
+
+export type ResultOf<O extends KafkaOp> = OpResults[O['op']]
+
+/** A failure as plain data (errors do not clone across threads): a SPEC §2.6 name and body extras. */
+export interface OpFailure {
+  readonly error: string
+  readonly extras?: Readonly<Record<string, number | string | null>>
+}
+
+export type Outcome<T> = { readonly ok: true, readonly value: T } | { readonly ok: false, readonly failure: OpFailure }
+
+/** One Piscina task: the ops that arrived in one event-loop turn, answered one by one on `port`. */
+export interface BatchTask {
+  readonly ops: readonly KafkaOp[]
+  readonly port: MessagePort
+}
+
+/** Posted on a batch's port: outcomes by index in `ops`, as they complete. */
+export type BatchProgress = ReadonlyArray<readonly [number, Outcome<unknown>]>

@@ -1,0 +1,79 @@
+// A gateway process per test file (dist/src/main.js) on a free port, configured by environment only.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { KAFKA } from './kafka.js'
+
+const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url))
+const START_TIMEOUT_MS = 30_000
+
+export interface Gateway {
+  readonly url: string
+  readonly process: ChildProcess
+  /** Everything the gateway wrote to stdout and stderr so far. */
+  output: () => string
+  stop: () => Promise<number | null>
+}
+
+export function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Starts a gateway and resolves once it listens; `env` overrides the test defaults. */
+export async function startGateway (env: Record<string, string> = {}): Promise<Gateway> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH,
+      KASTLEX_HTTP_PORT: String(port),
+      KASTLEX_KAFKA_CLUSTER: KAFKA,
+      KASTLEX_WORKERS: '1',
+      KASTLEX_LOG_LEVEL: 'info',
+      ...env
+    },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not listen within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS)
+    const check = (): void => {
+      if (output.includes('"msg":"listening"')) {
+        clearTimeout(timer)
+        resolve()
+      }
+    }
+    child.stdout.on('data', check)
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`gateway exited with ${code}:\n${output}`)) })
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    process: child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      return await exited
+    }
+  }
+}
+
+/** A gateway shared by the tests of one file, stopped after them. */
+export function gatewayPerFile (test: { before: (fn: () => Promise<void>) => void, after: { always: (fn: () => Promise<void>) => void } }, env: Record<string, string> = {}): () => Gateway {
+  let gateway: Gateway | undefined
+  test.before(async () => { gateway = await startGateway(env) })
+  test.after.always(async () => { await gateway?.stop() })
+  return () => {
+    if (gateway === undefined) throw new Error('gateway not started')
+    return gateway
+  }
+}
+
