@@ -183,10 +183,18 @@ function readSasl (path: string | undefined, problems: string[]): Record<string,
     return undefined
   }
   let doc: unknown
+  let text: string
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'))
+    text = readFileSync(path, 'utf8')
   } catch (err) {
     return fail((err as Error).message)
+  }
+  try {
+    doc = parseYaml(text)
+  } catch (err) {
+    // The parser's message quotes the offending line, which may hold the password: give only the position.
+    const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line
+    return fail(`not valid YAML${line === undefined ? '' : ` (line ${line})`}`)
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return fail('expected a YAML map')
   const { username, password, mechanism = 'plain' } = doc as Record<string, unknown>

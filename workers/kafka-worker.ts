@@ -1,11 +1,18 @@
 // A Kafka worker thread: runs the ops of each batch task on its own KafkaService and answers every op
 // on the batch's port as it completes (outcomes of one event-loop turn share a message).
-import { workerData } from 'node:worker_threads'
+import { BroadcastChannel, workerData } from 'node:worker_threads'
 import type { Config } from '../src/config.js'
 import { KafkaService } from '../src/kafka/service.js'
-import type { BatchTask, KafkaOp, Outcome } from '../src/pool/messages.js'
+import { SHUTDOWN_CHANNEL, type BatchTask, type KafkaOp, type Outcome } from '../src/pool/messages.js'
 
 const service = new KafkaService((workerData as { config: Config }).config)
+
+const shutdown = new BroadcastChannel(SHUTDOWN_CHANNEL)
+shutdown.onmessage = (event) => {
+  if ((event as MessageEvent).data !== 'close') return
+  void service.close().finally(() => shutdown.postMessage('closed'))
+}
+shutdown.unref()
 
 export default async function runBatch ({ ops, port }: BatchTask): Promise<void> {
   let ready: Array<[number, Outcome<unknown>]> = []

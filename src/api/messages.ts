@@ -15,11 +15,11 @@ export interface MessagesOptions {
 
 const unknownTopicOrPartition = () => kafkaError('unknown_topic_or_partition')
 
-/** A path partition: any well-formed integer (negative ones exist nowhere → 404 later), else 400. */
+/** A path partition: an integer up to 2³¹−1 (well-formed negative ones exist nowhere → 404 later), else 400. */
 export function partitionParam (raw: string): number {
   const partition = parseInt64(raw)
-  if (partition === undefined) throw invalid('partition')
-  return partition > INT32_MAX ? -1 : partition
+  if (partition === undefined || partition > INT32_MAX) throw invalid('partition')
+  return Math.max(partition, -1)
 }
 
 /** Produce and fetch routes of both versions, each with and without its optional segment. */

@@ -29,14 +29,14 @@ export const internalError = (): HttpError => new HttpError(500, 'internal serve
 
 /** A Kafka failure named per SPEC §2.6, with the status the contract gives that name. */
 export function kafkaError (name: string, extras?: ErrorExtras): HttpError {
-  return new HttpError(KAFKA_ERROR_STATUS[name] ?? 503, name, extras)
+  return new HttpError(KAFKA_ERROR_STATUS.get(name) ?? 503, name, extras)
 }
 
-const KAFKA_ERROR_STATUS: Readonly<Record<string, number>> = {
-  unknown_topic_or_partition: 404,
-  offset_out_of_range: 416,
-  message_too_large: 413,
-  record_list_too_large: 413,
-  invalid_record: 400,
-  corrupt_message: 400
-}
+const KAFKA_ERROR_STATUS: ReadonlyMap<string, number> = new Map([
+  ['unknown_topic_or_partition', 404],
+  ['offset_out_of_range', 416],
+  ['message_too_large', 413],
+  ['record_list_too_large', 413],
+  ['invalid_record', 400],
+  ['corrupt_message', 400]
+])

@@ -7,9 +7,8 @@ export const INT32_MAX = 2 ** 31 - 1
 
 /** The integer `raw` denotes if it lies in [min, max]; undefined otherwise. `-0` is 0. */
 export function parseInteger (raw: string, min: number, max: number): number | undefined {
-  if (!INTEGER.test(raw) || raw.length > 20) return undefined
-  const value = Number(raw)
-  return value >= min && value <= max ? value + 0 : undefined
+  const value = parseInt64(raw)
+  return value !== undefined && value >= min && value <= max ? value : undefined
 }
 
 /**
@@ -17,8 +16,10 @@ export function parseInteger (raw: string, min: number, max: number): number | u
  * against real offsets and timestamps, which are far smaller, so the outcome (out of range) is kept.
  */
 export function parseInt64 (raw: string): number | undefined {
-  if (!INTEGER.test(raw) || raw.length > 21) return undefined
-  const big = BigInt(raw)
+  if (!INTEGER.test(raw)) return undefined
+  const digits = raw.replace(/^(-?)0+(?=[0-9])/, '$1')
+  if (digits.length > 20) return undefined
+  const big = BigInt(digits)
   return big >= INT64_MIN && big <= INT64_MAX ? Number(big) + 0 : undefined
 }
 

@@ -41,6 +41,7 @@ export function createServer (router: Router, log: Logger): Server {
         request_id: exchange.requestId, method, path, status, duration_ms: Math.round((performance.now() - started) * 1000) / 1000
       })
     })
+    log.trace('request received', { request_id: exchange.requestId, method, path })
     // A body the route never read leaves the connection unusable for the next request.
     const sendsBody = headers.get('transfer-encoding') !== undefined || (headers.get('content-length') ?? '0') !== '0'
     const fail = (err: unknown): void => {

@@ -4,6 +4,10 @@
 // clients read, and keeps reading ahead into a bounded buffer per partition. A client that reads
 // sequentially asks for the offset right after what it got, which the buffer already holds: no seek,
 // no offset lookup. Any other offset is checked against the log (416) and the partition re-positioned.
+//
+// Records are pulled in batches by one loop (`pump`) rather than librdkafka's flowing mode: a seek then
+// runs between two batches, when no record of the old position can still be on its way to JavaScript
+// (librdkafka drops those still queued), so a re-positioned partition never mixes old and new records.
 import Kafka from '@platformatic/rdkafka'
 import type { KafkaConfig } from '../config.js'
 import type { Reply } from '../http/router.js'
@@ -19,6 +23,11 @@ const PAUSE_BYTES = 4 * 1024 * 1024
 const MAX_STREAMS = 256
 /** A partition nobody read for this long is released. */
 const IDLE_MS = 60_000
+/** Records per batch, and how long a batch waits for the next record (also the longest a seek waits). */
+const BATCH_RECORDS = 500
+const BATCH_WAIT_MS = 20
+/** After a failed batch (e.g. the broker is down), before the next. */
+const BATCH_RETRY_MS = 200
 /** Counted per record besides key and value, so that empty records satisfy `min_bytes` (Kafka counts framing too). */
 const RECORD_OVERHEAD_BYTES = 8
 
@@ -34,8 +43,6 @@ class PartitionStream {
   nextOffset: number
   /** The consumer reported the end of the partition at nextOffset. */
   atEnd = false
-  /** Records arriving during a seek belong to the old position and are dropped. */
-  seeking = false
   paused = false
   lastUsed = Date.now()
   private wakers: Array<() => void> = []
@@ -110,7 +117,13 @@ export class Fetcher {
   private readonly streams = new Map<string, PartitionStream>()
   /** Requests on one partition run one at a time: each may re-position it. */
   private readonly locks = new Map<string, Promise<unknown>>()
-  private consuming = false
+  private pumping = false
+  private closed = false
+  /** Seeks wait here for the gap between two batches. */
+  private seeks: Array<() => Promise<void>> = []
+  /** Wakes the pump when it sleeps for lack of partitions or seeks. */
+  private wakePump: () => void = () => {}
+  private pumpStopped: Promise<void> = Promise.resolve()
   private readonly sweeper: NodeJS.Timeout
 
   constructor (private readonly config: KafkaConfig) {
@@ -136,6 +149,7 @@ export class Fetcher {
     this.consumer.on('data', (message) => this.received(message))
     this.consumer.on('partition.eof', (eof) => this.reachedEnd(eof))
     this.consumer.on('event.error', () => { /* retried by librdkafka; requests see timeouts or errors */ })
+    this.consumer.setDefaultConsumeTimeout(BATCH_WAIT_MS)
     this.sweeper = setInterval(() => this.releaseIdle(), IDLE_MS / 2).unref()
   }
 
@@ -156,15 +170,39 @@ export class Fetcher {
 
   async close (): Promise<void> {
     clearInterval(this.sweeper)
+    this.closed = true
+    this.wakePump()
+    await this.pumpStopped
     if (!this.consumer.isConnected()) return
+    for (const stream of this.streams.values()) stream.wake()
+    this.streams.clear()
+    // Closing a consumer that still has partitions assigned never returns.
+    this.consumer.unassign()
     await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()))
   }
 
   private async ready (): Promise<void> {
     await this.connection.ready()
-    if (!this.consuming) {
-      this.consuming = true
-      this.consumer.consume()
+    if (!this.pumping) {
+      this.pumping = true
+      this.pumpStopped = this.pump()
+    }
+  }
+
+  /** Pulls batches while partitions are assigned; runs queued seeks between batches. */
+  private async pump (): Promise<void> {
+    while (!this.closed) {
+      const seeks = this.seeks
+      if (seeks.length > 0) {
+        this.seeks = []
+        for (const seek of seeks) await seek()
+      } else if (this.streams.size === 0) {
+        await new Promise<void>((resolve) => { this.wakePump = resolve })
+      } else {
+        // node-rdkafka emits 'data' and 'partition.eof' for the batch before calling back.
+        const failed = await new Promise<boolean>((resolve) => this.consumer.consume(BATCH_RECORDS, (err) => resolve(Boolean(err))))
+        if (failed) await new Promise((resolve) => setTimeout(resolve, BATCH_RETRY_MS))
+      }
     }
   }
 
@@ -173,7 +211,7 @@ export class Fetcher {
     let offset: number
     let latestKnown = -1
     const requested = op.offset
-    if (requested.kind === 'exact' && stream !== undefined && !stream.seeking &&
+    if (requested.kind === 'exact' && stream !== undefined &&
         stream.cursor <= requested.value && requested.value <= stream.nextOffset) {
       // Sequential read: the offset lies within what this partition has read: it is in the log.
       offset = requested.value
@@ -232,22 +270,24 @@ export class Fetcher {
         this.streams.delete(key)
         throw OpError.fromKafka(err)
       }
+      this.wakePump()
       return stream
     }
     existing.reset(offset)
-    existing.seeking = true
     try {
       await new Promise<void>((resolve, reject) => {
-        this.consumer.seek({ topic, partition, offset }, this.config.requestTimeoutMs, (err) => {
-          if (err) reject(OpError.fromKafka(err))
-          else resolve()
-        })
+        this.seeks.push(async () => await new Promise<void>((done) => {
+          this.consumer.seek({ topic, partition, offset }, this.config.requestTimeoutMs, (err) => {
+            if (err) reject(OpError.fromKafka(err))
+            else resolve()
+            done()
+          })
+        }))
+        this.wakePump()
       })
     } catch (err) {
       this.release(key, existing)
       throw err
-    } finally {
-      existing.seeking = false
     }
     if (existing.paused) {
       this.consumer.resume([{ topic, partition }])
@@ -258,7 +298,7 @@ export class Fetcher {
 
   private received (message: Kafka.Message): void {
     const stream = this.streams.get(`${message.topic}\u0000${message.partition}`)
-    if (stream === undefined || stream.seeking || message.offset < stream.nextOffset) return
+    if (stream === undefined || message.offset < stream.nextOffset) return
     stream.push(message)
     if (!stream.paused && stream.bytes > PAUSE_BYTES) {
       this.consumer.pause([{ topic: stream.topic, partition: stream.partition }])
@@ -268,7 +308,7 @@ export class Fetcher {
 
   private reachedEnd (eof: Kafka.EofEvent): void {
     const stream = this.streams.get(`${eof.topic}\u0000${eof.partition}`)
-    if (stream === undefined || stream.seeking || eof.offset < stream.nextOffset) return
+    if (stream === undefined || eof.offset < stream.nextOffset) return
     stream.atEnd = true
     stream.wake()
   }

@@ -26,22 +26,18 @@ interface DecodedHeaders { values: Record<string, string | null>, encodings: Rec
 
 function decodeHeaders (headers: FetchedRecord['headers']): DecodedHeaders {
   const values: Record<string, string | null> = {}
-  let encodings: Record<string, 'base64'> | undefined
+  const base64 = new Set<string>()
   for (const header of headers ?? []) {
     for (const [name, raw] of Object.entries(header)) {
-      if (raw === null || raw === undefined) {
-        values[name] = null
-        if (encodings !== undefined) delete encodings[name]
-        continue
-      }
-      // An empty header value is an empty string, not null (only the key/value of a record map empty → null).
-      const { text, base64 } = textOrBase64(raw)
-      values[name] = text ?? ''
-      if (base64) (encodings ??= {})[name] = 'base64'
-      else if (encodings !== undefined) delete encodings[name]
+      // Later duplicates win. An empty header value is "" (only a record's key and value map empty → null).
+      const decoded = raw === null || raw === undefined ? { text: null, base64: false } : textOrBase64(raw)
+      values[name] = raw === null || raw === undefined ? null : decoded.text ?? ''
+      if (decoded.base64) base64.add(name)
+      else base64.delete(name)
     }
   }
-  return { values, encodings }
+  if (base64.size === 0) return { values, encodings: undefined }
+  return { values, encodings: Object.fromEntries([...base64].map((name) => [name, 'base64' as const])) }
 }
 
 function timestampOf (record: FetchedRecord): number | null {
@@ -89,7 +85,7 @@ function binaryReply (record: FetchedRecord | undefined, highWm: [string, string
     ['x-message-ts', ts === null ? 'nil' : String(ts)],
     ['x-message-ts-type', ts === null ? 'nil' : ':create']
   ]
-  if (headers.encodings !== undefined) replyHeaders.push(['x-message-headers-encoding', JSON.stringify(headers.encodings)])
+  if (headers.encodings !== undefined) replyHeaders.push(['x-message-headers-encoding', asciiJson(headers.encodings)])
   const key = record.key
   if (key !== null && key !== undefined && key.length > 0) replyHeaders.push(['x-message-key', percentEncode(key)])
   return { status: 200, contentType: type, headers: replyHeaders, body: record.value ?? Buffer.alloc(0) }

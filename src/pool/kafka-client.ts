@@ -1,12 +1,12 @@
 // How the front end reaches Kafka: `run(op)` on a pool of Kafka workers, or inline on this thread.
 // The pool sends one Piscina task per event-loop turn, carrying every op that arrived in that turn;
 // the worker answers each op on the batch's own port as soon as it completes.
-import { MessageChannel, type MessagePort, type TransferListItem } from 'node:worker_threads'
+import { BroadcastChannel, MessageChannel, type MessagePort, type TransferListItem } from 'node:worker_threads'
 import { Piscina } from 'piscina'
 import type { Config } from '../config.js'
 import { HttpError, kafkaError } from '../http/errors.js'
 import { KafkaService } from '../kafka/service.js'
-import type { BatchProgress, BatchTask, KafkaOp, Outcome, ResultOf } from './messages.js'
+import { SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
 
 export interface KafkaClient {
   /** The op's result, or an HttpError (Kafka failures per SPEC §2.6). */
@@ -105,7 +105,25 @@ export class PooledKafkaClient implements KafkaClient {
     })
   }
 
-  async close (): Promise<void> {
+  /**
+   * Lets every worker close its Kafka clients (flush the producer, release the consumer: a thread
+   * terminated with open librdkafka handles never ends), then stops the threads.
+   */
+  async close (timeoutMs = 15_000): Promise<void> {
+    const channel = new BroadcastChannel(SHUTDOWN_CHANNEL)
+    const threads = this.pool.threads.length
+    let closed = 0
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      channel.onmessage = (event) => {
+        if ((event as MessageEvent).data === 'closed' && ++closed === threads) {
+          clearTimeout(timer)
+          resolve()
+        }
+      }
+      channel.postMessage('close')
+    })
+    channel.close()
     await this.pool.destroy()
   }
 }

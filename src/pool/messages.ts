@@ -78,6 +78,9 @@ export interface OpFailure {
 
 export type Outcome<T> = { readonly ok: true, readonly value: T } | { readonly ok: false, readonly failure: OpFailure }
 
+/** BroadcastChannel on which the front end asks the workers to close ('close') and they confirm ('closed'). */
+export const SHUTDOWN_CHANNEL = 'kastlex-worker-shutdown'
+
 /** One Piscina task: the ops that arrived in one event-loop turn, answered one by one on `port`. */
 export interface BatchTask {
   readonly ops: readonly KafkaOp[]

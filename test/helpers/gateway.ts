@@ -12,6 +12,8 @@ export interface Gateway {
   readonly process: ChildProcess
   /** Everything the gateway wrote to stdout and stderr so far. */
   output: () => string
+  /** Resolves when the output matches (e.g. a trace line), rejects after `timeoutMs`. */
+  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<void>
   stop: () => Promise<number | null>
 }
 
@@ -59,6 +61,17 @@ export async function startGateway (env: Record<string, string> = {}): Promise<G
     url: `http://127.0.0.1:${port}`,
     process: child,
     output: () => output,
+    waitForOutput: (pattern, timeoutMs = 10_000) => new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { child.stdout.off('data', check); reject(new Error(`no ${pattern} in:\n${output}`)) }, timeoutMs)
+      function check (): void {
+        if (!pattern.test(output)) return
+        clearTimeout(timer)
+        child.stdout.off('data', check)
+        resolve()
+      }
+      child.stdout.on('data', check)
+      check()
+    }),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM')
       return await exited

@@ -188,3 +188,15 @@ test('a sequential reader walks a partition without gaps', async (t) => {
   }
   t.deepEqual(read, Array.from({ length: 30 }, (_, i) => `n${i}`))
 })
+
+test('random access re-positions the partition: every answer starts at the offset asked, without gaps', async (t) => {
+  const topic = await createTopic(t)
+  for (let i = 0; i < 40; i++) await produce(`/api/v2/messages/${topic}/0`, `n${i}`)
+  const offsets = [35, 3, 17, 17, 0, 39, 12, 25, 4, 30, 8, 21, 1, 38, 10]
+  for (const offset of offsets) {
+    const messages = await (await fetch(url(`/api/v2/messages/${topic}/0/${offset}?max_bytes=60`))).json() as Array<{ value: string, offset: number }>
+    t.true(messages.length >= 1, `offset ${offset}`)
+    t.deepEqual(messages.map((m) => m.offset), messages.map((_, i) => offset + i), `offset ${offset}`)
+    t.deepEqual(messages.map((m) => m.value), messages.map((_, i) => `n${offset + i}`), `offset ${offset}`)
+  }
+})

@@ -1,0 +1,243 @@
+// SPEC §9: the environment, parsed and validated once into a frozen config.
+import test from 'ava'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, DEFAULT_WORKERS, loadConfig, type Config } from '../../src/config.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'kastlex-config-test-'))
+test.after.always(() => { rmSync(dir, { recursive: true, force: true }) })
+
+let files = 0
+const file = (content: string): string => {
+  const path = join(dir, `file-${files++}`)
+  writeFileSync(path, content)
+  return path
+}
+const missing = join(dir, 'does-not-exist.yml')
+
+/** loadConfig that must throw ConfigError; returns its message. */
+const refused = (t: import('ava').ExecutionContext, env: Record<string, string>): string => {
+  const error = t.throws(() => loadConfig(env), { instanceOf: ConfigError }, JSON.stringify(env))
+  return error?.message ?? ''
+}
+
+test('defaults', (t) => {
+  const config = loadConfig({})
+  t.is(config.httpPort, 8092)
+  t.is(config.workers, DEFAULT_WORKERS)
+  t.is(config.maxBodyBytes, 8_000_000)
+  t.is(config.fetchMaxBytesLimit, 10_485_760)
+  t.is(config.logLevel, 'info')
+  t.is(config.kafka.requestTimeoutMs, 30000)
+  t.is(config.kafka.produceTimeoutMs, 30000)
+  t.is(config.kafka.securityProtocol, 'PLAINTEXT')
+  t.is(config.kafka.common['bootstrap.servers'], 'localhost:9092')
+  t.like(config.kafka.producer, {
+    acks: -1,
+    'enable.idempotence': true,
+    'message.timeout.ms': 30000,
+    'request.timeout.ms': 10000,
+    'queue.buffering.max.messages': 100000,
+    'max.in.flight.requests.per.connection': 5,
+    'batch.size': 1048576,
+    retries: 3,
+    'retry.backoff.ms': 500
+  })
+  const linger = config.kafka.producer['linger.ms'] as number
+  t.true(linger >= 1 && linger <= 5, `linger.ms ${linger} chosen in 1–5`)
+  t.false('batch.num.messages' in config.kafka.producer, 'linger count 0 = librdkafka default')
+  t.false(Object.keys(config.kafka.common).some((k) => k.startsWith('sasl.') || k.startsWith('ssl.')))
+})
+
+test('empty variables count as unset', (t) => {
+  const config = loadConfig({ KASTLEX_HTTP_PORT: '', KASTLEX_KAFKA_CLUSTER: '', KASTLEX_KAFKA_USE_SSL: '', KASTLEX_KAFKA_SASL_FILE: '' })
+  t.is(config.httpPort, 8092)
+  t.is(config.kafka.common['bootstrap.servers'], 'localhost:9092')
+  t.is(config.kafka.securityProtocol, 'PLAINTEXT')
+})
+
+test('values are read from the environment', (t) => {
+  const config = loadConfig({
+    KASTLEX_HTTP_PORT: '8080',
+    KASTLEX_WORKERS: '0',
+    KASTLEX_PRODUCE_TIMEOUT_MS: '5000',
+    KASTLEX_KAFKA_REQUEST_TIMEOUT_MS: '7000',
+    KASTLEX_MAX_BODY_BYTES: '1000',
+    KASTLEX_FETCH_MAX_BYTES_LIMIT: '2000',
+    KASTLEX_LOG_LEVEL: 'debug',
+    KASTLEX_PRODUCER_REQUIRED_ACKS: '1',
+    KASTLEX_PRODUCER_MAX_LINGER_COUNT: '100'
+  })
+  t.is(config.httpPort, 8080)
+  t.is(config.workers, 0)
+  t.is(config.kafka.produceTimeoutMs, 5000)
+  t.is(config.kafka.producer['message.timeout.ms'], 5000, 'message.timeout.ms = KASTLEX_PRODUCE_TIMEOUT_MS')
+  t.is(config.kafka.requestTimeoutMs, 7000)
+  t.is(config.maxBodyBytes, 1000)
+  t.is(config.fetchMaxBytesLimit, 2000)
+  t.is(config.logLevel, 'debug')
+  t.is(config.kafka.producer.acks, 1)
+  t.is(config.kafka.producer['enable.idempotence'], false, 'idempotence only with acks -1')
+  t.is(config.kafka.producer['batch.num.messages'], 100)
+})
+
+test('integers are strict and in range; the message names the variable', (t) => {
+  const table: ReadonlyArray<readonly [string, string]> = [
+    ['KASTLEX_HTTP_PORT', 'abc'],
+    ['KASTLEX_HTTP_PORT', '0'],
+    ['KASTLEX_HTTP_PORT', '65536'],
+    ['KASTLEX_HTTP_PORT', '80.5'],
+    ['KASTLEX_HTTP_PORT', '+80'],
+    ['KASTLEX_HTTP_PORT', ' 80'],
+    ['KASTLEX_HTTP_PORT', '8080abc'],
+    ['KASTLEX_PRODUCE_TIMEOUT_MS', '0'],
+    ['KASTLEX_MAX_BODY_BYTES', '-1'],
+    ['KASTLEX_WORKERS', 'many'],
+    ['KASTLEX_PRODUCER_REQUIRED_ACKS', '2'],
+    ['KASTLEX_PRODUCER_REQUIRED_ACKS', 'all']
+  ]
+  for (const [name, raw] of table) {
+    t.true(refused(t, { [name]: raw }).includes(name), `${name}=${raw}`)
+  }
+})
+
+test('every bad variable is named, not only the first', (t) => {
+  const error = t.throws(() => loadConfig({
+    KASTLEX_HTTP_PORT: 'abc',
+    KASTLEX_WORKERS: 'x',
+    KASTLEX_KAFKA_USE_SSL: 'yes',
+    KASTLEX_LOG_LEVEL: 'loud',
+    KASTLEX_KAFKA_CLUSTER: 'nope'
+  }), { instanceOf: ConfigError })
+  for (const name of ['KASTLEX_HTTP_PORT', 'KASTLEX_WORKERS', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_LOG_LEVEL', 'KASTLEX_KAFKA_CLUSTER']) {
+    t.true(error?.message.includes(name), name)
+  }
+  t.is(error?.problems.length, 5)
+})
+
+test('booleans: true/1/false/0, case-insensitive; anything else refused', (t) => {
+  const table: ReadonlyArray<readonly [string, boolean]> = [
+    ['true', true], ['TRUE', true], ['True', true], ['1', true],
+    ['false', false], ['FALSE', false], ['False', false], ['0', false]
+  ]
+  for (const [raw, on] of table) {
+    t.is(loadConfig({ KASTLEX_KAFKA_USE_SSL: raw }).kafka.securityProtocol, on ? 'SSL' : 'PLAINTEXT', raw)
+  }
+  for (const raw of ['yes', 'no', 'on', '2', 't', ' true']) {
+    t.true(refused(t, { KASTLEX_KAFKA_USE_SSL: raw }).includes('KASTLEX_KAFKA_USE_SSL'), raw)
+  }
+})
+
+test('KASTLEX_KAFKA_CLUSTER: comma-separated host:port / [ipv6]:port, trimmed', (t) => {
+  const table: ReadonlyArray<readonly [string, string]> = [
+    [' a:1 , [::1]:9092 ', 'a:1,[::1]:9092'],
+    ['kafka-1.example.com:9092,kafka-2.example.com:9093', 'kafka-1.example.com:9092,kafka-2.example.com:9093'],
+    ['10.0.0.1:9092', '10.0.0.1:9092'],
+    ['[fe80::1]:65535', '[fe80::1]:65535']
+  ]
+  for (const [raw, servers] of table) {
+    t.is(loadConfig({ KASTLEX_KAFKA_CLUSTER: raw }).kafka.common['bootstrap.servers'], servers, raw)
+  }
+  for (const raw of ['a', 'a:', ':9092', 'a:0', 'a:65536', 'a:b', 'a:1,', 'a:1,,b:2', '::1:9092', 'a b:1', 'http://a:1']) {
+    t.true(refused(t, { KASTLEX_KAFKA_CLUSTER: raw }).includes('KASTLEX_KAFKA_CLUSTER'), raw)
+  }
+})
+
+test('unknown KASTLEX_* variables warn; ignored ones warn "accepted and ignored"', (t) => {
+  const warnings: string[] = []
+  loadConfig({
+    KASTLEX_FOO: '1',
+    KASTLEX_ZOOKEEPER_CLUSTER: 'zk:2181',
+    KASTLEX_CG_CACHE_DIR: '/tmp',
+    KASTLEX_HTTP_PORT: '8092',
+    KASTLEX_JWK_FILE: '/etc/kastlex/jwk.pem',
+    KASTLEX_SECRET_KEY_BASE: 'x',
+    PATH: '/usr/bin',
+    OTHER_FOO: '1'
+  }, (message) => warnings.push(message))
+  t.is(warnings.length, 3, JSON.stringify(warnings))
+  t.true(warnings.some((w) => w.includes('KASTLEX_FOO')))
+  t.true(warnings.some((w) => w.includes('KASTLEX_ZOOKEEPER_CLUSTER') && w.includes('accepted and ignored')))
+  t.true(warnings.some((w) => w.includes('KASTLEX_CG_CACHE_DIR') && w.includes('accepted and ignored')))
+})
+
+test('KASTLEX_KAFKA_SASL_FILE: YAML username/password/mechanism → sasl.* and SASL_PLAINTEXT/SASL_SSL', (t) => {
+  const table: ReadonlyArray<readonly [string, string | undefined, string]> = [
+    ['scram_sha_512', undefined, 'SCRAM-SHA-512'],
+    ['scram_sha_256', undefined, 'SCRAM-SHA-256'],
+    ['plain', undefined, 'PLAIN'],
+    ['', undefined, 'PLAIN'] // mechanism absent → plain
+  ]
+  for (const [mechanism, , saslMechanism] of table) {
+    const path = file(`username: alice\npassword: s3cret\n${mechanism === '' ? '' : `mechanism: ${mechanism}\n`}`)
+    const config = loadConfig({ KASTLEX_KAFKA_SASL_FILE: path })
+    t.is(config.kafka.securityProtocol, 'SASL_PLAINTEXT', mechanism)
+    t.like(config.kafka.common, { 'sasl.mechanisms': saslMechanism, 'sasl.username': 'alice', 'sasl.password': 's3cret' }, mechanism)
+  }
+  const tls = loadConfig({ KASTLEX_KAFKA_SASL_FILE: file('username: bob\npassword: pw\nmechanism: scram_sha_512\n'), KASTLEX_KAFKA_USE_SSL: 'true' })
+  t.is(tls.kafka.securityProtocol, 'SASL_SSL')
+})
+
+test('KASTLEX_KAFKA_SASL_FILE set but unreadable or invalid → refused, naming the variable', (t) => {
+  const table: ReadonlyArray<readonly [string, string]> = [
+    ['missing file', missing],
+    ['not a map', file('- a\n- b\n')],
+    ['empty file', file('')],
+    ['no username', file('password: pw\n')],
+    ['no password', file('username: u\n')],
+    ['unknown mechanism', file('username: u\npassword: pw\nmechanism: gssapi\n')],
+    ['malformed YAML', file('username: u\npassword: [pw\n')]
+  ]
+  for (const [name, path] of table) {
+    t.true(refused(t, { KASTLEX_KAFKA_SASL_FILE: path }).includes('KASTLEX_KAFKA_SASL_FILE'), name)
+  }
+})
+
+test('a refused SASL file does not put the password into the error (SPEC §1: no secrets in logs)', (t) => {
+  const secret = 'hunter2-very-secret'
+  for (const content of [
+    `username: u\npassword: "${secret}\n`,
+    `username: u\npassword: ${secret}\n  nested: x\n`,
+    `username: u\npassword: ${secret}\nmechanism: [plain\n`,
+    `username: u\npassword: ${secret}\nmechanism: gssapi\n`
+  ]) {
+    const message = refused(t, { KASTLEX_KAFKA_SASL_FILE: file(content) })
+    t.true(message.includes('KASTLEX_KAFKA_SASL_FILE'), content)
+    t.false(message.includes(secret), `password leaked in: ${message}`)
+  }
+})
+
+test('KASTLEX_KAFKA_*FILE: any set → TLS with those files; unreadable → refused', (t) => {
+  const ca = file('ca')
+  const config = loadConfig({ KASTLEX_KAFKA_CACERTFILE: ca })
+  t.is(config.kafka.securityProtocol, 'SSL')
+  t.is(config.kafka.common['ssl.ca.location'], ca)
+  for (const name of ['KASTLEX_KAFKA_CACERTFILE', 'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE']) {
+    t.true(refused(t, { [name]: missing }).includes(name), name)
+  }
+})
+
+test('producer constraints when acks is -1', (t) => {
+  t.true(refused(t, { KASTLEX_PRODUCER_REQUIRED_ACKS: '-1', KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '6' })
+    .includes('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT'))
+  t.true(refused(t, { KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '6' }).includes('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT'), 'acks -1 by default')
+  t.true(refused(t, { KASTLEX_PRODUCER_MAX_RETRIES: '0' }).includes('KASTLEX_PRODUCER_MAX_RETRIES'))
+  const relaxed = loadConfig({ KASTLEX_PRODUCER_REQUIRED_ACKS: '1', KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '6', KASTLEX_PRODUCER_MAX_RETRIES: '0' })
+  t.like(relaxed.kafka.producer, { acks: 1, 'max.in.flight.requests.per.connection': 6, retries: 0 })
+  t.is(loadConfig({ KASTLEX_PRODUCER_REQUIRED_ACKS: '-1', KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '5' }).kafka.producer['max.in.flight.requests.per.connection'], 5)
+})
+
+test('message.max.bytes admits any accepted body', (t) => {
+  const config = loadConfig({ KASTLEX_MAX_BODY_BYTES: '50000000' })
+  t.true((config.kafka.producer['message.max.bytes'] as number) > 50_000_000)
+})
+
+test('the returned config is frozen, deeply', (t) => {
+  const config: Config = loadConfig({ KASTLEX_KAFKA_SASL_FILE: file('username: a\npassword: b\n') })
+  t.true(Object.isFrozen(config))
+  t.true(Object.isFrozen(config.kafka))
+  t.true(Object.isFrozen(config.kafka.producer))
+  t.true(Object.isFrozen(config.kafka.common))
+  t.throws(() => { (config as { httpPort: number }).httpPort = 1 }, { instanceOf: TypeError })
+})

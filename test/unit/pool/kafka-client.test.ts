@@ -1,0 +1,27 @@
+// The worker pool: a worker that dies is replaced and its in-flight requests are answered 503.
+import test from 'ava'
+import { fileURLToPath } from 'node:url'
+import { HttpError } from '../../../src/http/errors.js'
+import { PooledKafkaClient } from '../../../src/pool/kafka-client.js'
+
+const CRASHING_WORKER = fileURLToPath(new URL('../../helpers/crashing-worker.js', import.meta.url))
+
+test('a dying worker answers its in-flight ops with 503 worker_failed and is replaced', async (t) => {
+  const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 1, workerData: {} })
+  t.teardown(async () => { await pool.close() })
+  t.deepEqual(await pool.run({ op: 'metadata' }), { brokers: [], topics: [] })
+
+  const error = await t.throwsAsync(pool.run({ op: 'metadata', topic: 'crash' }))
+  t.true(error instanceof HttpError)
+  t.like(error, { status: 503, error: 'worker_failed' })
+
+  t.deepEqual(await pool.run({ op: 'metadata', topic: 'fine' }), { brokers: [], topics: [] }, 'a replacement serves the next op')
+})
+
+test('ops of one event-loop turn travel as one batch and settle individually', async (t) => {
+  const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 1, workerData: {} })
+  t.teardown(async () => { await pool.close() })
+  const results = await Promise.allSettled([pool.run({ op: 'metadata', topic: 'a' }), pool.run({ op: 'metadata', topic: 'crash' })])
+  t.is(results[0].status, 'rejected', 'the crash takes the whole batch down with it')
+  t.like(results[1], { status: 'rejected', reason: { status: 503, error: 'worker_failed' } })
+})
