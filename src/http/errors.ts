@@ -25,6 +25,7 @@ export const invalid = (name: string, detail?: string): HttpError =>
 export const notFound = (): HttpError => new HttpError(404, 'not found')
 export const notAcceptable = (): HttpError => new HttpError(406, 'not acceptable')
 export const bodyTooLarge = (): HttpError => new HttpError(413, 'request body too large')
+export const headersTooLarge = (): HttpError => new HttpError(431, 'request header fields too large')
 export const internalError = (): HttpError => new HttpError(500, 'internal server error')
 
 /** A Kafka failure named per SPEC §2.6, with the status the contract gives that name. */

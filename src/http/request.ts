@@ -4,8 +4,11 @@ import { invalid } from './errors.js'
 /** Request headers by lower-case name, every line kept (repeats matter: SPEC §2.5, §4.7). */
 export class RequestHeaders {
   private readonly lines = new Map<string, string[]>()
+  /** Characters of all names and values, to bound what a request may send (SPEC §4.7: 64 KiB). */
+  size = 0
 
   add (name: string, value: string): void {
+    this.size += name.length + value.length
     const existing = this.lines.get(name)
     if (existing === undefined) this.lines.set(name, [value])
     else existing.push(value)

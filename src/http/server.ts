@@ -2,7 +2,7 @@
 import uWS from '@trufflesuite/uws-js-unofficial'
 import type { Logger } from '../log.js'
 import { BodyReader } from './body.js'
-import { invalid, notAcceptable, notFound } from './errors.js'
+import { headersTooLarge, invalid, notAcceptable, notFound } from './errors.js'
 import { Exchange } from './exchange.js'
 import { negotiate, type Representation } from './negotiate.js'
 import { pathSegments, Query, RequestHeaders } from './request.js'
@@ -10,6 +10,8 @@ import { requestIdFor } from './request-id.js'
 import type { RequestContext, Router } from './router.js'
 
 const JSON_REPRESENTATION: Representation = { kind: 'json' }
+/** Request headers accepted in total (SPEC §4.7); uWS is told the same through UWS_HTTP_MAX_HEADERS_SIZE. */
+export const MAX_HEADER_BYTES = 64 * 1024
 
 export interface Server {
   /** Resolves once listening on the port; rejects when the port cannot be bound. */
@@ -51,6 +53,7 @@ export function createServer (router: Router, log: Logger): Server {
       }
     }
     try {
+      if (headers.size > MAX_HEADER_BYTES) throw headersTooLarge()
       const segments = pathSegments(path)
       if (segments === undefined) throw invalid('path')
       const match = router.match(method, segments)

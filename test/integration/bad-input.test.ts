@@ -113,6 +113,16 @@ test('request ids are echoed when printable, generated otherwise', async (t) => 
   t.regex(error.headers.get('x-request-id') ?? '', /^[A-Za-z0-9_-]{20,}$/)
 })
 
+test('request headers up to 64 KiB are accepted, beyond → 431', async (t) => {
+  // One write each: this uWS build refuses headers over 4 KiB that arrive split across reads (see README).
+  const request = (size: number): Promise<string> =>
+    rawRequest(`GET /health HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(size)}\r\nconnection: close\r\n\r\n`)
+  t.regex(await request(60_000), /^HTTP\/1.1 200 /)
+  const refused = await request(66_000)
+  t.regex(refused, /^HTTP\/1.1 431 /)
+  t.regex(refused, /\{"error":"request header fields too large"\}$/)
+})
+
 test('HEAD is answered wherever GET is, with headers and no body', async (t) => {
   const res = await fetch(url('/api/v1/topics'), { method: 'HEAD' })
   t.is(res.status, 200)

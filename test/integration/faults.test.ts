@@ -63,3 +63,13 @@ test('SIGTERM lets an in-flight long poll finish before exiting', async (t) => {
   t.deepEqual(await res.json(), [])
   t.is(await stopped, 0)
 })
+
+test('with KASTLEX_PRODUCER_REQUIRED_ACKS=0 produce answers offset −1 (no acknowledgement to report)', async (t) => {
+  const topic = await createTopic(t)
+  const gateway = await startGateway({ KASTLEX_PRODUCER_REQUIRED_ACKS: '0' })
+  t.teardown(gateway.stop)
+  const res = await fetch(`${gateway.url}/api/v2/messages/${topic}/0`, { method: 'POST', body: 'fire and forget' })
+  t.is(res.status, 204)
+  t.is(res.headers.get('x-message-offset'), '-1')
+  t.is(res.headers.get('x-kafka-partition'), '0')
+})
