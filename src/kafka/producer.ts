@@ -21,8 +21,11 @@ export class Producer {
   private nextId = 0
   private poller: NodeJS.Timeout | undefined
   private readonly connection: Connection
+  /** acks ≠ 0: delivery reports carry the offset the broker assigned. */
+  private readonly acknowledged: boolean
 
   constructor (config: KafkaConfig) {
+    this.acknowledged = config.producer.acks !== 0
     this.producer = new Kafka.Producer({
       ...config.common,
       ...config.producer,
@@ -69,8 +72,8 @@ export class Producer {
       this.poller = undefined
     }
     if (err) pending.reject(OpError.fromKafka(err))
-    // librdkafka reports no offset (−1001) with acks 0; the contract says −1.
-    else pending.resolve({ partition: report.partition, offset: report.offset >= 0 ? report.offset : -1 })
+    // Without acknowledgements there is no offset to report (librdkafka says 0 or −1001): the contract says −1.
+    else pending.resolve({ partition: report.partition, offset: this.acknowledged && report.offset >= 0 ? report.offset : -1 })
   }
 
   /** Cluster metadata: every topic, or one (a lookup that never creates it). */
