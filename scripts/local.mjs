@@ -3,6 +3,9 @@
 // Ctrl-C stops the gateway, and the broker if this command started it.
 import { spawn } from 'node:child_process'
 import { down, port, portAnswers, up } from './embedded-kafka.mjs'
+import { prepare } from './prepare.mjs'
+
+prepare()
 
 const startedHere = !(await portAnswers())
 await up()

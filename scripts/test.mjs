@@ -3,6 +3,9 @@
 // none answers on the configured address (EMBEDDED_KAFKA_PORT, default 9092) and stops what it started.
 import { spawnSync } from 'node:child_process'
 import { down, port, portAnswers, up } from './embedded-kafka.mjs'
+import { prepare } from './prepare.mjs'
+
+prepare()
 
 const startedHere = !(await portAnswers())
 await up()

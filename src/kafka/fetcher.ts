@@ -79,13 +79,13 @@ class PartitionStream {
     this.wake()
   }
 
-  /** Removes and returns the leading records up to maxBytes (at least one, as Kafka does). */
-  take (maxBytes: number): FetchedRecord[] {
+  /** Removes and returns the leading records up to maxBytes (at least one, as Kafka does) and maxRecords. */
+  take (maxBytes: number, maxRecords: number): FetchedRecord[] {
     let count = 0
     let bytes = 0
     for (const record of this.records) {
       const size = recordBytes(record)
-      if (count > 0 && bytes + size > maxBytes) break
+      if (count === maxRecords || (count > 0 && bytes + size > maxBytes)) break
       bytes += size
       count++
     }
@@ -227,7 +227,8 @@ export class Fetcher {
     stream.lastUsed = Date.now()
     stream.advanceTo(offset)
     await this.awaitRecords(stream, op, Math.max(latestKnown, this.cachedHighWatermark(stream)))
-    const records = stream.take(op.maxBytes)
+    // Binary answers with one record: the next ones stay buffered for the reader's next request.
+    const records = stream.take(op.maxBytes, op.format.kind === 'binary' ? 1 : Infinity)
     if (stream.paused && stream.bytes < PAUSE_BYTES / 2) {
       this.consumer.resume([{ topic: stream.topic, partition: stream.partition }])
       stream.paused = false

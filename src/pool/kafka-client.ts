@@ -51,39 +51,62 @@ export interface PoolOptions {
   readonly workerData: unknown
 }
 
+/** One worker thread (a Piscina pool of one, which replaces it if it dies) and the ops waiting for it. */
+interface Shard {
+  readonly pool: Piscina
+  queue: Waiting[]
+}
+
+/**
+ * Kafka workers behind one `run`. Fetches of a partition always go to the same worker, whose consumer
+ * holds that partition's read-ahead (sequential readers never pay a seek); other ops of one event-loop
+ * turn go together to the next worker in turn, so the batch, and librdkafka's linger, stays large.
+ */
 export class PooledKafkaClient implements KafkaClient {
-  private readonly pool: Piscina
-  private queue: Waiting[] = []
+  private readonly shards: Shard[]
+  private nextShard = 0
 
   constructor (options: PoolOptions) {
-    this.pool = new Piscina({
-      filename: options.filename,
-      minThreads: options.threads,
-      maxThreads: options.threads,
-      idleTimeout: Infinity,
-      // Tasks are async and mostly wait on the broker; librdkafka callbacks need a free event loop.
-      concurrentTasksPerWorker: 1024,
-      atomics: 'disabled',
-      workerData: options.workerData
+    this.shards = Array.from({ length: options.threads }, () => {
+      const pool = new Piscina({
+        filename: options.filename,
+        minThreads: 1,
+        maxThreads: 1,
+        idleTimeout: Infinity,
+        // Tasks are async and mostly wait on the broker; librdkafka callbacks need a free event loop.
+        concurrentTasksPerWorker: 1024,
+        atomics: 'disabled',
+        workerData: options.workerData
+      })
+      // A worker that dies is replaced by Piscina; its tasks reject and are answered in dispatch().
+      pool.on('error', () => {})
+      return { pool, queue: [] }
     })
-    // A worker that dies is replaced by Piscina; its tasks reject and are answered below.
-    this.pool.on('error', () => {})
   }
 
   get threads (): number {
-    return this.pool.threads.length
+    return this.shards.length
   }
 
   run<O extends KafkaOp> (op: O): Promise<ResultOf<O>> {
+    const shard = this.shardFor(op)
     return new Promise((resolve, reject) => {
-      if (this.queue.length === 0) setImmediate(() => this.dispatch())
-      this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject, settled: false })
+      if (shard.queue.length === 0) setImmediate(() => this.dispatch(shard))
+      shard.queue.push({ op, resolve: resolve as (value: unknown) => void, reject, settled: false })
     })
   }
 
-  private dispatch (): void {
-    const batch = this.queue
-    this.queue = []
+  private shardFor (op: KafkaOp): Shard {
+    const index = op.op === 'fetch'
+      ? partitionHash(op.topic, op.partition) % this.shards.length
+      : this.nextShard
+    return this.shards[index] as Shard
+  }
+
+  private dispatch (shard: Shard): void {
+    const batch = shard.queue
+    shard.queue = []
+    if (shard === this.shards[this.nextShard]) this.nextShard = (this.nextShard + 1) % this.shards.length
     const { port1, port2 } = new MessageChannel()
     let open = batch.length
     const settle = (waiting: Waiting, outcome: Outcome<unknown> | undefined): void => {
@@ -100,7 +123,7 @@ export class PooledKafkaClient implements KafkaClient {
       for (const [index, outcome] of progress) settle(batch[index] as Waiting, outcome)
     })
     const task: BatchTask = { ops: batch.map((w) => w.op), port: port2 }
-    this.pool.run(task, { transferList: transferables(task.ops, port2) }).catch(() => {
+    shard.pool.run(task, { transferList: transferables(task.ops, port2) }).catch(() => {
       for (const waiting of batch) settle(waiting, undefined)
     })
   }
@@ -111,12 +134,11 @@ export class PooledKafkaClient implements KafkaClient {
    */
   async close (timeoutMs = 15_000): Promise<void> {
     const channel = new BroadcastChannel(SHUTDOWN_CHANNEL)
-    const threads = this.pool.threads.length
     let closed = 0
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs)
       channel.onmessage = (event) => {
-        if ((event as MessageEvent).data === 'closed' && ++closed === threads) {
+        if ((event as MessageEvent).data === 'closed' && ++closed === this.shards.length) {
           clearTimeout(timer)
           resolve()
         }
@@ -124,8 +146,15 @@ export class PooledKafkaClient implements KafkaClient {
       channel.postMessage('close')
     })
     channel.close()
-    await this.pool.destroy()
+    await Promise.all(this.shards.map(async ({ pool }) => await pool.destroy()))
   }
+}
+
+/** FNV-1a of topic and partition: which worker reads a partition. */
+function partitionHash (topic: string, partition: number): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < topic.length; i++) hash = Math.imul(hash ^ topic.charCodeAt(i), 0x01000193)
+  return (Math.imul(hash ^ partition, 0x01000193) >>> 0)
 }
 
 /** Produce bodies travel without a copy: their memory is exclusively theirs (see http/body.ts). */

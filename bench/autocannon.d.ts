@@ -1,0 +1,34 @@
+// Minimal typing of the parts of autocannon@8 the benchmark uses (the package ships no types).
+declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events'
+
+  export interface Options {
+    url: string
+    method?: 'GET' | 'POST'
+    headers?: Record<string, string>
+    body?: Buffer
+    connections?: number
+    /** seconds */
+    duration?: number
+    /** seconds */
+    timeout?: number
+  }
+
+  export interface Result {
+    /** seconds actually run */
+    duration: number
+    /** failed requests, timeouts included */
+    errors: number
+    timeouts: number
+    non2xx: number
+    '2xx': number
+  }
+
+  /**
+   * Emits 'response' (client, statusCode, resBytes, responseTimeMs) per answer
+   * and 'reqError' (error) per failed request; resolves with the result.
+   */
+  export interface Instance extends EventEmitter, PromiseLike<Result> {}
+
+  export default function autocannon (options: Options): Instance
+}
