@@ -18,21 +18,3 @@ test('the table covers -1 and every code from 0 to its largest without gaps', (t
   t.true(max >= 87, 'at least up to invalid_record (87)')
   t.is(codes.length, max + 2)
 })
-
-test('names the SPEC relies on', (t) => {
-  const table: ReadonlyArray<readonly [number, string]> = [
-    [-1, 'unknown_server_error'],
-    [1, 'offset_out_of_range'],
-    [2, 'corrupt_message'],
-    [3, 'unknown_topic_or_partition'],
-    [5, 'leader_not_available'],
-    [6, 'not_leader_for_partition'],
-    [7, 'request_timed_out'],
-    [10, 'message_too_large'],
-    [18, 'record_list_too_large'],
-    [19, 'not_enough_replicas'],
-    [29, 'topic_authorization_failed'],
-    [87, 'invalid_record']
-  ]
-  for (const [code, name] of table) t.is(KAFKA_ERROR_NAMES.get(code), name, `code ${code}`)
-})
