@@ -1,12 +1,7 @@
 // GET /api/v1/topics, /api/v1/topics/:topic (SPEC §4.4).
 import { HttpError } from '../http/errors.js'
 import type { Route } from '../http/router.js'
-import type { MetadataCache, TopicMetadata } from './metadata-cache.js'
-
-export const topicBody = (topic: TopicMetadata) => ({
-  topic: topic.name,
-  partitions: topic.partitions
-})
+import type { MetadataCache } from './metadata-cache.js'
 
 export function topicRoutes (metadata: MetadataCache): Route[] {
   return [
@@ -31,7 +26,7 @@ export function topicRoutes (metadata: MetadataCache): Route[] {
         if (topic === undefined) throw new HttpError(404, 'Unknown topic')
         // `config` needs DescribeConfigs, which comes with the native admin addon (issue 3): null until then,
         // which the contract defines as "the config lookup failed".
-        return { status: 200, body: JSON.stringify({ ...topicBody(topic), config: null }) }
+        return { status: 200, body: JSON.stringify({ topic: topic.name, partitions: topic.partitions, config: null }) }
       }
     }
   ]

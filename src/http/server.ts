@@ -59,11 +59,11 @@ export function createServer (router: Router, log: Logger): Server {
       const match = router.match(method, segments)
       if (match === undefined) throw notFound()
       const { route } = match
-      let representation = JSON_REPRESENTATION
-      if (route.negotiation === 'accept') {
-        const accept = headers.all('accept')
-        representation = negotiate(accept.length === 0 ? undefined : accept.join(',')) ?? (() => { throw notAcceptable() })()
-      }
+      const accept = headers.all('accept')
+      const representation = route.negotiation === 'accept'
+        ? negotiate(accept.length === 0 ? undefined : accept.join(','))
+        : JSON_REPRESENTATION
+      if (representation === undefined) throw notAcceptable()
       // SPEC §2.4 steps 5–6 (authentication, then permission for route.action) plug in here.
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit)
       const body = reader
