@@ -93,8 +93,12 @@ test('keyed records are placed by murmur2 like the Java client', async (t) => {
 test('offset forms: exact, negative, earliest, latest, and 416 outside the log', async (t) => {
   const topic = await createTopic(t)
   for (let i = 0; i < 5; i++) await produce(`/api/v2/messages/${topic}/0`, `v${i}`)
-  const values = async (path: string): Promise<string[]> =>
-    (await (await fetch(url(path)).then(async (r) => { t.is(r.status, 200, path); return r })).json() as Array<{ value: string }>).map((m) => m.value)
+  const values = async (path: string): Promise<string[]> => {
+    const res = await fetch(url(path))
+    const body = await res.json() as Array<{ value: string }>
+    t.is(res.status, 200, `${path}: ${JSON.stringify(body)}`)
+    return body.map((m) => m.value)
+  }
 
   t.deepEqual(await values(`/api/v2/messages/${topic}/0/3`), ['v3', 'v4'])
   t.deepEqual(await values(`/api/v2/messages/${topic}/0?offset=3`), ['v3', 'v4'])
