@@ -1,11 +1,28 @@
-// GET /health (SPEC §10.1): the process is alive. No auth, no negotiation.
+// GET /health and GET /ready (SPEC §10.1), for load balancers. No auth, no negotiation.
 import type { Route } from '../http/router.js'
+import type { MetadataCache } from './metadata-cache.js'
 
 const OK = JSON.stringify({ status: 'ok' })
+/** Kafka counts as reachable when a metadata request succeeded this recently… */
+const KAFKA_FRESH_MS = 10_000
+/** …else one is made now, and waited for this long. */
+const KAFKA_CHECK_TIMEOUT_MS = 2_000
 
-export const healthRoute: Route = {
-  method: 'GET',
-  template: '/health',
-  negotiation: 'none',
-  handle: () => ({ status: 200, body: OK })
+export function healthRoutes (metadata: MetadataCache): Route[] {
+  return [
+    { method: 'GET', template: '/health', negotiation: 'none', handle: () => ({ status: 200, body: OK }) },
+    {
+      method: 'GET',
+      template: '/ready',
+      negotiation: 'none',
+      handle: async () => {
+        const kafka = await metadata.reachable(KAFKA_FRESH_MS, KAFKA_CHECK_TIMEOUT_MS) ? 'ok' : 'failing'
+        // Token storage comes with authentication (issue 4); until then it is always disabled.
+        const checks = { kafka, token_store: 'disabled' }
+        return kafka === 'ok'
+          ? { status: 200, body: JSON.stringify({ status: 'ready', checks }) }
+          : { status: 503, body: JSON.stringify({ error: 'not ready', checks }) }
+      }
+    }
+  ]
 }

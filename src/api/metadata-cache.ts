@@ -13,6 +13,8 @@ export class MetadataCache {
   private topics = new Map<string, TopicMetadata>()
   private refreshing: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
+  /** When a cluster metadata request last succeeded (ms since the epoch; 0 = never). */
+  private lastSuccess = 0
 
   constructor (private readonly kafka: KafkaClient) {}
 
@@ -33,6 +35,19 @@ export class MetadataCache {
     return this.snapshot
   }
 
+  /**
+   * Whether Kafka answered a metadata request in the last `freshMs`; if not, asks now and waits at
+   * most `timeoutMs` for the answer (SPEC §10.1).
+   */
+  async reachable (freshMs: number, timeoutMs: number): Promise<boolean> {
+    if (Date.now() - this.lastSuccess <= freshMs) return true
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs) })
+    await Promise.race([this.refresh().catch(() => {}), timeout])
+    clearTimeout(timer)
+    return Date.now() - this.lastSuccess <= freshMs
+  }
+
   /** A topic from the cache, else from one live lookup (which never creates it); undefined if none. */
   async topic (name: string): Promise<TopicMetadata | undefined> {
     return this.topics.get(name) ?? await this.lookUp(name)
@@ -51,6 +66,7 @@ export class MetadataCache {
 
   private async lookUp (name: string): Promise<TopicMetadata | undefined> {
     const { topics } = await this.kafka.run({ op: 'metadata', topic: name })
+    this.lastSuccess = Date.now()
     const found = topics.find((topic) => topic.name === name)
     if (found !== undefined) this.topics.set(name, found)
     else this.topics.delete(name)
@@ -60,6 +76,7 @@ export class MetadataCache {
   private refresh (): Promise<void> {
     this.refreshing ??= this.kafka.run({ op: 'metadata' }).then((metadata) => {
       this.snapshot = metadata
+      this.lastSuccess = Date.now()
       this.topics = new Map(metadata.topics.map((topic) => [topic.name, topic]))
     }).finally(() => { this.refreshing = undefined })
     return this.refreshing

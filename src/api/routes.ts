@@ -3,7 +3,7 @@ import type { Config } from '../config.js'
 import type { Route } from '../http/router.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import { brokerRoutes } from './brokers.js'
-import { healthRoute } from './health.js'
+import { healthRoutes } from './health.js'
 import { messageRoutes } from './messages.js'
 import type { MetadataCache } from './metadata-cache.js'
 import { offsetsRoute } from './offsets.js'
@@ -12,7 +12,7 @@ import { urpRoutes } from './urp.js'
 
 export function apiRoutes (config: Config, kafka: KafkaClient, metadata: MetadataCache): Route[] {
   return [
-    healthRoute,
+    ...healthRoutes(metadata),
     ...topicRoutes(metadata),
     ...brokerRoutes(metadata, config.kafka.securityProtocol),
     offsetsRoute(kafka, metadata),

@@ -16,12 +16,15 @@ test('Kafka unreachable → 503 within the produce timeout, never a hang', async
   })
   t.teardown(gateway.stop)
   const started = Date.now()
-  const [produced, fetched, topics] = await Promise.all([
+  const [produced, fetched, topics, ready] = await Promise.all([
     fetch(`${gateway.url}/api/v2/messages/kastlex`, { method: 'POST', body: 'x' }),
     fetch(`${gateway.url}/api/v2/messages/kastlex/0/0`),
-    fetch(`${gateway.url}/api/v1/topics`)
+    fetch(`${gateway.url}/api/v1/topics`),
+    fetch(`${gateway.url}/ready`)
   ])
   const elapsed = Date.now() - started
+  t.is(ready.status, 503)
+  t.deepEqual(await ready.json(), { error: 'not ready', checks: { kafka: 'failing', token_store: 'disabled' } })
   for (const res of [produced, fetched, topics]) {
     t.is(res.status, 503, res.url)
     t.regex((await res.json() as { error: string }).error, /^(timeout|broker_not_available)$/)

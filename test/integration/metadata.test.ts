@@ -65,3 +65,10 @@ test('offsets: latest, earliest, last, negative, timestamp and 416', async (t) =
   t.deepEqual(await offset(String(before - 60_000)), { status: 200, body: { offset: 0 } }, 'first offset at or after the timestamp')
   t.deepEqual(await offset(String(Date.now() + 3_600_000)), { status: 200, body: { offset: -1 } }, 'none that late')
 })
+
+test('/health and /ready: ready once Kafka answers metadata', async (t) => {
+  t.deepEqual(await (await get('/health')).json(), { status: 'ok' })
+  const ready = await get('/ready')
+  t.is(ready.status, 200)
+  t.deepEqual(await ready.json(), { status: 'ready', checks: { kafka: 'ok', token_store: 'disabled' } })
+})
