@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { Router } from './http/router.js'
 import { createServer } from './http/server.js'
 import { createLogger } from './log.js'
+import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import { InlineKafkaClient, PooledKafkaClient, type KafkaClient } from './pool/kafka-client.js'
 
 const STOP_GRACE_MS = 10_000
@@ -27,9 +28,10 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   const kafka: KafkaClient = config.workers === 0
     ? new InlineKafkaClient(config)
     : new PooledKafkaClient({ filename: WORKER_FILE, threads: config.workers, workerData: { config } })
+  const metrics = new GatewayMetrics(() => kafka.stats())
   const metadata = new MetadataCache(kafka)
   metadata.start()
-  const server = createServer(new Router(apiRoutes(config, kafka, metadata)), log)
+  const server = createServer(new Router(apiRoutes(config, kafka, metadata, metrics)), log, metrics)
   try {
     await server.listen(config.httpPort)
   } catch (err) {

@@ -2,6 +2,7 @@
 import { invalid, kafkaError } from '../http/errors.js'
 import { INT32_MAX, LAST, parseInt64, parseInteger, parseOffsetSpec } from '../http/params.js'
 import type { RequestContext, Route } from '../http/router.js'
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import type { FetchFormat } from '../pool/messages.js'
 import type { MetadataCache } from './metadata-cache.js'
@@ -11,6 +12,7 @@ export interface MessagesOptions {
   readonly metadata: MetadataCache
   readonly maxBodyBytes: number
   readonly fetchMaxBytesLimit: number
+  readonly metrics: GatewayMetrics
 }
 
 const unknownTopicOrPartition = () => kafkaError('unknown_topic_or_partition')
@@ -35,7 +37,7 @@ export function messageRoutes (options: MessagesOptions): Route[] {
   ] satisfies Route[])
 }
 
-function produceHandler ({ kafka, metadata }: MessagesOptions) {
+function produceHandler ({ kafka, metadata, metrics }: MessagesOptions) {
   return async (ctx: RequestContext) => {
     const topic = ctx.params.topic as string
     const partition = ctx.params.partition === undefined ? -1 : partitionParam(ctx.params.partition)
@@ -47,14 +49,10 @@ function produceHandler ({ kafka, metadata }: MessagesOptions) {
     } else if (await metadata.topic(topic) === undefined) {
       throw unknownTopicOrPartition()
     }
-    const delivered = await kafka.run({
-      op: 'produce',
-      topic,
-      partition,
-      key: key === undefined || key.length === 0 ? null : key,
-      value: body.length === 0 ? null : body,
-      headers
-    })
+    const recordKey = key === undefined || key.length === 0 ? null : key
+    const bytes = (recordKey?.length ?? 0) + body.length
+    const delivered = await kafka.run({ op: 'produce', topic, partition, key: recordKey, value: body.length === 0 ? null : body, headers })
+    metrics.produced(topic, bytes)
     return {
       status: 204,
       headers: [['x-kafka-partition', String(delivered.partition)], ['x-message-offset', String(delivered.offset)]] as const
@@ -91,7 +89,7 @@ function integerQuery (ctx: RequestContext, name: string, fallback: number, min:
   return value
 }
 
-function fetchHandler ({ kafka, metadata, fetchMaxBytesLimit }: MessagesOptions, version: 1 | 2) {
+function fetchHandler ({ kafka, metadata, fetchMaxBytesLimit, metrics }: MessagesOptions, version: 1 | 2) {
   return async (ctx: RequestContext) => {
     const topic = ctx.params.topic as string
     const partition = partitionParam(ctx.params.partition as string)
@@ -107,8 +105,10 @@ function fetchHandler ({ kafka, metadata, fetchMaxBytesLimit }: MessagesOptions,
       ? { kind: 'binary', contentType: ctx.representation.contentType }
       : { kind: 'json', version }
     if (await metadata.partition(topic, partition) === undefined) throw unknownTopicOrPartition()
-    return await kafka.run({
+    const fetched = await kafka.run({
       op: 'fetch', topic, partition, offset, maxWaitMs, minBytes, maxBytes: Math.min(maxBytes, fetchMaxBytesLimit), format
     })
+    metrics.fetched(topic, fetched.records, fetched.bytes)
+    return fetched.reply
   }
 }

@@ -1,22 +1,25 @@
 // The route table (SPEC §3) of the routes this gateway serves.
 import type { Config } from '../config.js'
 import type { Route } from '../http/router.js'
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import { brokerRoutes } from './brokers.js'
 import { healthRoutes } from './health.js'
 import { messageRoutes } from './messages.js'
+import { metricsRoute } from './metrics.js'
 import type { MetadataCache } from './metadata-cache.js'
 import { offsetsRoute } from './offsets.js'
 import { topicRoutes } from './topics.js'
 import { urpRoutes } from './urp.js'
 
-export function apiRoutes (config: Config, kafka: KafkaClient, metadata: MetadataCache): Route[] {
+export function apiRoutes (config: Config, kafka: KafkaClient, metadata: MetadataCache, metrics: GatewayMetrics): Route[] {
   return [
     ...healthRoutes(metadata),
+    metricsRoute(metrics),
     ...topicRoutes(metadata),
     ...brokerRoutes(metadata, config.kafka.securityProtocol),
     offsetsRoute(kafka, metadata),
-    ...messageRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, fetchMaxBytesLimit: config.fetchMaxBytesLimit }),
+    ...messageRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, fetchMaxBytesLimit: config.fetchMaxBytesLimit, metrics }),
     ...urpRoutes(metadata)
   ]
 }

@@ -1,6 +1,7 @@
 // The front end: uWS hands every request here; the request runs SPEC §2.4 top to bottom.
 import uWS from '@trufflesuite/uws-js-unofficial'
 import type { Logger } from '../log.js'
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { BodyReader } from './body.js'
 import { headersTooLarge, invalid, notAcceptable, notFound } from './errors.js'
 import { Exchange } from './exchange.js'
@@ -22,7 +23,7 @@ export interface Server {
   readonly inFlight: number
 }
 
-export function createServer (router: Router, log: Logger): Server {
+export function createServer (router: Router, log: Logger, metrics: GatewayMetrics): Server {
   const app = uWS.App()
   let listenSocket: uWS.us_listen_socket | undefined
   let inFlight = 0
@@ -35,13 +36,14 @@ export function createServer (router: Router, log: Logger): Server {
     req.forEach((name, value) => headers.add(name, value))
     const queryString = req.getQuery() ?? ''
     let reader: BodyReader | undefined
+    let template = 'unmatched'
     inFlight++
     const exchange = new Exchange(res, requestIdFor(headers.get('x-request-id')), method === 'HEAD', (status) => {
       inFlight--
       if (status === 499) reader?.abort()
-      log.info('request', {
-        request_id: exchange.requestId, method, path, status, duration_ms: Math.round((performance.now() - started) * 1000) / 1000
-      })
+      const seconds = (performance.now() - started) / 1000
+      metrics.request(method, template, status, seconds)
+      log.info('request', { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000 })
     })
     log.trace('request received', { request_id: exchange.requestId, method, path })
     // A body the route never read leaves the connection unusable for the next request.
@@ -59,6 +61,7 @@ export function createServer (router: Router, log: Logger): Server {
       const match = router.match(method, segments)
       if (match === undefined) throw notFound()
       const { route } = match
+      template = route.template
       const accept = headers.all('accept')
       const representation = route.negotiation === 'accept'
         ? negotiate(accept.length === 0 ? undefined : accept.join(','))

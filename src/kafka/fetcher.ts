@@ -10,8 +10,7 @@
 // (librdkafka drops those still queued), so a re-positioned partition never mixes old and new records.
 import Kafka from '@platformatic/rdkafka'
 import type { KafkaConfig } from '../config.js'
-import type { Reply } from '../http/router.js'
-import type { FetchOp, OffsetsOp } from '../pool/messages.js'
+import type { FetchOp, FetchResult, OffsetsOp } from '../pool/messages.js'
 import { Connection } from './connection.js'
 import { fetchReply, type FetchedRecord } from './message-format.js'
 import { resolveOffset } from './offset-resolution.js'
@@ -153,7 +152,7 @@ export class Fetcher {
     this.sweeper = setInterval(() => this.releaseIdle(), IDLE_MS / 2).unref()
   }
 
-  async fetch (op: FetchOp): Promise<Reply> {
+  async fetch (op: FetchOp): Promise<FetchResult> {
     await this.ready()
     const key = `${op.topic}\u0000${op.partition}`
     return await this.exclusive(key, () => this.fetchExclusive(op, key))
@@ -206,7 +205,7 @@ export class Fetcher {
     }
   }
 
-  private async fetchExclusive (op: FetchOp, key: string): Promise<Reply> {
+  private async fetchExclusive (op: FetchOp, key: string): Promise<FetchResult> {
     let stream = this.streams.get(key)
     let offset: number
     let latestKnown = -1
@@ -219,7 +218,7 @@ export class Fetcher {
       const { lowOffset, highOffset } = await this.watermarks(op.topic, op.partition)
       const resolution = resolveOffset(requested, lowOffset, highOffset)
       if (resolution.kind === 'outOfRange') throw outOfRange(lowOffset, highOffset)
-      if (resolution.kind === 'empty') return fetchReply([], highOffset, op.format)
+      if (resolution.kind === 'empty') return { reply: fetchReply([], highOffset, op.format), records: 0, bytes: 0 }
       offset = resolution.offset
       latestKnown = highOffset
       stream = await this.position(key, op.topic, op.partition, offset)
@@ -234,7 +233,11 @@ export class Fetcher {
       stream.paused = false
     }
     const highWatermark = Math.max(latestKnown, this.cachedHighWatermark(stream), stream.cursor)
-    return fetchReply(records, highWatermark, op.format)
+    return {
+      reply: fetchReply(records, highWatermark, op.format),
+      records: records.length,
+      bytes: records.reduce((sum, record) => sum + (record.key?.length ?? 0) + (record.value?.length ?? 0), 0)
+    }
   }
 
   /**

@@ -6,11 +6,14 @@ import { Piscina } from 'piscina'
 import type { Config } from '../config.js'
 import { HttpError, kafkaError } from '../http/errors.js'
 import { KafkaService } from '../kafka/service.js'
+import type { PoolStats } from '../metrics/gateway-metrics.js'
 import { SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
 
 export interface KafkaClient {
   /** The op's result, or an HttpError (Kafka failures per SPEC §2.6). */
   run: <O extends KafkaOp>(op: O) => Promise<ResultOf<O>>
+  /** Worker threads, ops waiting for one, and the share of threads busy (0 threads inline). */
+  stats: () => PoolStats
   close: () => Promise<void>
 }
 
@@ -28,6 +31,10 @@ export class InlineKafkaClient implements KafkaClient {
 
   async run<O extends KafkaOp> (op: O): Promise<ResultOf<O>> {
     return unwrap(await this.service.execute(op))
+  }
+
+  stats (): PoolStats {
+    return { size: 0, queueDepth: 0, utilization: 0 }
   }
 
   async close (): Promise<void> {
@@ -55,6 +62,8 @@ export interface PoolOptions {
 interface Shard {
   readonly pool: Piscina
   queue: Waiting[]
+  /** Batches sent and not finished. */
+  running: number
 }
 
 /**
@@ -80,12 +89,18 @@ export class PooledKafkaClient implements KafkaClient {
       })
       // A worker that dies is replaced by Piscina; its tasks reject and are answered in dispatch().
       pool.on('error', () => {})
-      return { pool, queue: [] }
+      return { pool, queue: [], running: 0 }
     })
   }
 
-  get threads (): number {
-    return this.shards.length
+  stats (): PoolStats {
+    let queueDepth = 0
+    let busy = 0
+    for (const shard of this.shards) {
+      queueDepth += shard.queue.length + shard.pool.queueSize
+      if (shard.running > 0) busy++
+    }
+    return { size: this.shards.length, queueDepth, utilization: busy / this.shards.length }
   }
 
   run<O extends KafkaOp> (op: O): Promise<ResultOf<O>> {
@@ -123,9 +138,10 @@ export class PooledKafkaClient implements KafkaClient {
       for (const [index, outcome] of progress) settle(batch[index] as Waiting, outcome)
     })
     const task: BatchTask = { ops: batch.map((w) => w.op), port: port2 }
+    shard.running++
     shard.pool.run(task, { transferList: transferables(task.ops, port2) }).catch(() => {
       for (const waiting of batch) settle(waiting, undefined)
-    })
+    }).finally(() => { shard.running-- })
   }
 
   /**

@@ -60,10 +60,17 @@ export interface ClusterMetadata {
   readonly topics: ReadonlyArray<{ readonly name: string, readonly partitions: readonly PartitionMetadata[] }>
 }
 
+export interface FetchResult {
+  /** Encoded in the worker: JSON and binary encoding stay off the main thread. */
+  readonly reply: Reply
+  /** Records sent (binary: at most one) and their key + value bytes, for the metrics. */
+  readonly records: number
+  readonly bytes: number
+}
+
 export interface OpResults {
   produce: { readonly partition: number, readonly offset: number }
-  /** Encoded in the worker: JSON and binary encoding stay off the main thread. */
-  fetch: Reply
+  fetch: FetchResult
   offsets: { readonly offset: number }
   metadata: ClusterMetadata
 }

@@ -1,0 +1,55 @@
+// The gateway's Prometheus metrics (SPEC §8), on prom-client. Everything counted here is known on the
+// main thread: workers report records and bytes with each result, and pool state is read at scrape time.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export interface PoolStats {
+  readonly size: number
+  readonly queueDepth: number
+  readonly utilization: number
+}
+
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
+const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+export class GatewayMetrics {
+  readonly registry = new Registry()
+  private readonly requests: Counter<'method' | 'route' | 'status'>
+  private readonly durations: Histogram<'method' | 'route' | 'status'>
+  private readonly producedRecords: Counter<'topic'>
+  private readonly producedBytes: Counter<'topic'>
+  private readonly fetchedRecords: Counter<'topic'>
+  private readonly fetchedBytes: Counter<'topic'>
+
+  constructor (pool: () => PoolStats) {
+    const registers = [this.registry]
+    collectDefaultMetrics({ register: this.registry })
+    this.requests = new Counter({ name: 'kastlex_http_requests_total', help: 'HTTP requests by route template and status', labelNames: ['method', 'route', 'status'], registers })
+    this.durations = new Histogram({ name: 'kastlex_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'], buckets: DURATION_BUCKETS, registers })
+    this.producedRecords = new Counter({ name: 'kastlex_produced_records_total', help: 'Records acknowledged by Kafka', labelNames: ['topic'], registers })
+    this.producedBytes = new Counter({ name: 'kastlex_produced_bytes_total', help: 'Key + value bytes of acknowledged records', labelNames: ['topic'], registers })
+    this.fetchedRecords = new Counter({ name: 'kastlex_fetched_records_total', help: 'Records sent by fetch', labelNames: ['topic'], registers })
+    this.fetchedBytes = new Counter({ name: 'kastlex_fetched_bytes_total', help: 'Key + value bytes of records sent by fetch', labelNames: ['topic'], registers })
+    const poolGauge = (name: string, help: string, read: (stats: PoolStats) => number): Gauge =>
+      new Gauge({ name, help, registers, collect () { this.set(read(pool())) } })
+    poolGauge('kastlex_worker_pool_size', 'Kafka worker threads', (stats) => stats.size)
+    poolGauge('kastlex_worker_pool_queue_depth', 'Kafka operations waiting for a worker', (stats) => stats.queueDepth)
+    poolGauge('kastlex_worker_pool_utilization', 'Busy Kafka workers ÷ pool size', (stats) => stats.utilization)
+  }
+
+  request (method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) }
+    this.requests.inc(labels)
+    this.durations.observe(labels, seconds)
+  }
+
+  produced (topic: string, bytes: number): void {
+    this.producedRecords.inc({ topic })
+    this.producedBytes.inc({ topic }, bytes)
+  }
+
+  fetched (topic: string, records: number, bytes: number): void {
+    if (records === 0) return
+    this.fetchedRecords.inc({ topic }, records)
+    this.fetchedBytes.inc({ topic }, bytes)
+  }
+}
