@@ -24,6 +24,8 @@ export interface Config {
   readonly fetchMaxBytesLimit: number
   readonly workers: number
   readonly logLevel: LogLevel
+  /** KASTLEX_CG_EXCLUDE_REGEX: group ids matching it are treated as non-existent (SPEC §7.1). */
+  readonly groupExclude: RegExp | undefined
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -39,7 +41,7 @@ const KNOWN_ELSEWHERE = new Set([
   'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE',
   'KASTLEX_SECRET_KEY_BASE', 'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH',
   'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_TTL_SECONDS',
-  'KASTLEX_TOKEN_STORE_WAIT_MS', 'KASTLEX_CG_EXCLUDE_REGEX', 'KASTLEX_CORS_ORIGINS', 'KASTLEX_METRICS_AUTH',
+  'KASTLEX_TOKEN_STORE_WAIT_MS', 'KASTLEX_CORS_ORIGINS', 'KASTLEX_METRICS_AUTH',
   'KASTLEX_TRUST_PROXY', 'KASTLEX_LOGIN_WINDOW_S', 'KASTLEX_LOGIN_MAX_PER_ADDRESS',
   'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS',
   'KASTLEX_BATCH_MAX_RECORDS', 'KASTLEX_STREAM_MAX_CLIENTS'
@@ -51,7 +53,7 @@ const KNOWN_HERE = new Set([
   'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
   'KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 'KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT',
   'KASTLEX_PRODUCER_MAX_BATCH_SIZE', 'KASTLEX_PRODUCER_MAX_RETRIES', 'KASTLEX_PRODUCER_RETRY_BACKOFF_MS',
-  'KASTLEX_PRODUCER_MAX_LINGER_MS', 'KASTLEX_PRODUCER_MAX_LINGER_COUNT'
+  'KASTLEX_PRODUCER_MAX_LINGER_MS', 'KASTLEX_PRODUCER_MAX_LINGER_COUNT', 'KASTLEX_CG_EXCLUDE_REGEX'
 ])
 const IGNORED = new Set(['KASTLEX_ZOOKEEPER_CLUSTER', 'KASTLEX_CG_CACHE_DIR'])
 
@@ -153,13 +155,24 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
   }
   if (lingerCount > 0) producer['batch.num.messages'] = lingerCount
 
+  let groupExclude: RegExp | undefined
+  const excludePattern = value('KASTLEX_CG_EXCLUDE_REGEX')
+  if (excludePattern !== undefined) {
+    try {
+      groupExclude = new RegExp(excludePattern)
+    } catch (err) {
+      problems.push(`KASTLEX_CG_EXCLUDE_REGEX: does not compile: ${(err as Error).message}`)
+    }
+  }
+
   const config: Config = {
     httpPort: integer('KASTLEX_HTTP_PORT', 8092, 1, 65535),
     kafka: { common, producer, securityProtocol, requestTimeoutMs, produceTimeoutMs },
     maxBodyBytes,
     fetchMaxBytesLimit: integer('KASTLEX_FETCH_MAX_BYTES_LIMIT', 10_485_760, 1, INT32_MAX),
     workers: integer('KASTLEX_WORKERS', DEFAULT_WORKERS, 0, 64),
-    logLevel
+    logLevel,
+    groupExclude
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)

@@ -6,8 +6,10 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { Router } from './http/router.js'
 import { createServer } from './http/server.js'
 import { createLogger } from './log.js'
+import { OffsetsMonitor } from './groups/offsets-monitor.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
-import { InlineKafkaClient, PooledKafkaClient, type KafkaClient } from './pool/kafka-client.js'
+import { InlineKafkaClient, OFFSETS_TAIL_SHARD, PooledKafkaClient, type KafkaClient } from './pool/kafka-client.js'
+import type { WorkerData } from './pool/messages.js'
 
 const STOP_GRACE_MS = 10_000
 const WORKER_FILE = fileURLToPath(new URL('../workers/kafka-worker.js', import.meta.url))
@@ -27,11 +29,18 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
 
   const kafka: KafkaClient = config.workers === 0
     ? new InlineKafkaClient(config)
-    : new PooledKafkaClient({ filename: WORKER_FILE, threads: config.workers, workerData: { config } })
+    : new PooledKafkaClient({
+      filename: WORKER_FILE,
+      threads: config.workers,
+      workerData: (index): WorkerData => ({ config, offsetsTail: index === OFFSETS_TAIL_SHARD })
+    })
   const metrics = new GatewayMetrics(() => kafka.stats())
   const metadata = new MetadataCache(kafka)
+  const excludedGroup = (group: string): boolean => config.groupExclude?.test(group) ?? false
+  const offsets = new OffsetsMonitor(kafka, metadata, metrics, excludedGroup)
   metadata.start()
-  const server = createServer(new Router(apiRoutes(config, kafka, metadata, metrics)), log, metrics)
+  offsets.start()
+  const server = createServer(new Router(apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup })), log, metrics)
   try {
     await server.listen(config.httpPort)
   } catch (err) {
@@ -48,6 +57,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
     log.info('stopping', { signal, in_flight: server.inFlight })
     server.stopListening()
     metadata.stop()
+    offsets.stop()
     await drain(() => server.inFlight === 0, STOP_GRACE_MS)
     await kafka.close()
     log.info('stopped')

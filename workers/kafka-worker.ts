@@ -1,11 +1,10 @@
 // A Kafka worker thread: runs the ops of each batch task on its own KafkaService and answers every op
 // on the batch's port as it completes (outcomes of one event-loop turn share a message).
 import { BroadcastChannel, workerData } from 'node:worker_threads'
-import type { Config } from '../src/config.js'
 import { KafkaService } from '../src/kafka/service.js'
-import { SHUTDOWN_CHANNEL, type BatchTask, type KafkaOp, type Outcome } from '../src/pool/messages.js'
+import { SHUTDOWN_CHANNEL, type BatchTask, type KafkaOp, type Outcome, type WorkerData } from '../src/pool/messages.js'
 
-const service = new KafkaService((workerData as { config: Config }).config)
+const service = new KafkaService(workerData as WorkerData)
 
 const shutdown = new BroadcastChannel(SHUTDOWN_CHANNEL)
 shutdown.onmessage = (event) => {

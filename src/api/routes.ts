@@ -1,9 +1,11 @@
 // The route table (SPEC §3) of the routes this gateway serves.
 import type { Config } from '../config.js'
 import type { Route } from '../http/router.js'
+import type { OffsetsMonitor } from '../groups/offsets-monitor.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import { brokerRoutes } from './brokers.js'
+import { consumerRoutes } from './consumers.js'
 import { healthRoutes } from './health.js'
 import { messageRoutes } from './messages.js'
 import { metricsRoute } from './metrics.js'
@@ -12,14 +14,23 @@ import { offsetsRoute } from './offsets.js'
 import { topicRoutes } from './topics.js'
 import { urpRoutes } from './urp.js'
 
-export function apiRoutes (config: Config, kafka: KafkaClient, metadata: MetadataCache, metrics: GatewayMetrics): Route[] {
+export interface Services {
+  readonly kafka: KafkaClient
+  readonly metadata: MetadataCache
+  readonly metrics: GatewayMetrics
+  readonly offsets: OffsetsMonitor
+  readonly excludedGroup: (group: string) => boolean
+}
+
+export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, excludedGroup }: Services): Route[] {
   return [
     ...healthRoutes(metadata),
     metricsRoute(metrics),
-    ...topicRoutes(metadata),
+    ...topicRoutes(metadata, kafka),
     ...brokerRoutes(metadata, config.kafka.securityProtocol),
     offsetsRoute(kafka, metadata),
     ...messageRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, fetchMaxBytesLimit: config.fetchMaxBytesLimit, metrics }),
-    ...urpRoutes(metadata)
+    ...urpRoutes(metadata),
+    ...consumerRoutes({ kafka, offsets, excluded: excludedGroup })
   ]
 }

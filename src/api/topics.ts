@@ -1,9 +1,10 @@
 // GET /api/v1/topics, /api/v1/topics/:topic (SPEC §4.4).
 import { HttpError } from '../http/errors.js'
 import type { Route } from '../http/router.js'
+import type { KafkaClient } from '../pool/kafka-client.js'
 import type { MetadataCache } from './metadata-cache.js'
 
-export function topicRoutes (metadata: MetadataCache): Route[] {
+export function topicRoutes (metadata: MetadataCache, kafka: KafkaClient): Route[] {
   return [
     {
       method: 'GET',
@@ -24,9 +25,8 @@ export function topicRoutes (metadata: MetadataCache): Route[] {
         await metadata.current()
         const topic = await metadata.topic(ctx.params.topic as string)
         if (topic === undefined) throw new HttpError(404, 'Unknown topic')
-        // `config` needs DescribeConfigs, which comes with the native admin addon (issue 3): null until then,
-        // which the contract defines as "the config lookup failed".
-        return { status: 200, body: JSON.stringify({ topic: topic.name, partitions: topic.partitions, config: null }) }
+        const config = await kafka.run({ op: 'topicConfig', topic: topic.name })
+        return { status: 200, body: JSON.stringify({ topic: topic.name, partitions: topic.partitions, config }) }
       }
     }
   ]

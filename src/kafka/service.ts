@@ -1,18 +1,31 @@
-// Everything a thread does with Kafka: one producer, one fetch consumer, metadata through the producer.
-// The Kafka workers run one each; with KASTLEX_WORKERS=0 the main thread runs one itself.
+// Everything a thread does with Kafka: one producer, one fetch consumer, the admin addon, metadata
+// through the producer, and (in one worker) the offsets tail. The Kafka workers run one each; with
+// KASTLEX_WORKERS=0 the main thread runs one itself.
 import type { Config } from '../config.js'
-import type { ClusterMetadata, KafkaOp, MetadataOp, Outcome, ResultOf } from '../pool/messages.js'
+import { OffsetsTail } from '../groups/offsets-tail.js'
+import type { GroupSnapshot } from '../groups/views.js'
+import type { ClusterMetadata, HighWatermarksOp, KafkaOp, MetadataOp, Outcome, PartitionOffset, ResultOf, WorkerData } from '../pool/messages.js'
+import { AdminClient, AdminError } from './admin-client.js'
 import { Fetcher } from './fetcher.js'
 import { OpError } from './op-error.js'
 import { Producer } from './producer.js'
 
+/** A topic config entry that is a topic-level override (SPEC §4.4 `config`). */
+const TOPIC_OVERRIDE = 'DYNAMIC_TOPIC_CONFIG'
+
 export class KafkaService {
+  private readonly config: Config
   private readonly producer: Producer
   private readonly fetcher: Fetcher
+  private readonly admin: AdminClient
+  private readonly tail: OffsetsTail | undefined
 
-  constructor (private readonly config: Config) {
+  constructor ({ config, offsetsTail }: WorkerData) {
+    this.config = config
     this.producer = new Producer(config.kafka)
     this.fetcher = new Fetcher(config.kafka)
+    this.admin = new AdminClient({ ...config.kafka.common, 'client.id': 'kastlex' })
+    this.tail = offsetsTail ? new OffsetsTail(config.kafka) : undefined
   }
 
   /** Runs an op; every failure comes back as data, never as a throw. */
@@ -20,17 +33,69 @@ export class KafkaService {
     try {
       return { ok: true, value: await this.dispatch(op) as ResultOf<O> }
     } catch (err) {
-      return { ok: false, failure: OpError.fromKafka(err).toFailure() }
+      return { ok: false, failure: (err instanceof AdminError ? new OpError(err.error) : OpError.fromKafka(err)).toFailure() }
     }
   }
 
   private async dispatch (op: KafkaOp): Promise<unknown> {
+    const timeout = this.config.kafka.requestTimeoutMs
     switch (op.op) {
       case 'produce': return await this.producer.produce(op)
       case 'fetch': return await this.fetcher.fetch(op)
       case 'offsets': return await this.fetcher.offsets(op)
       case 'metadata': return await this.metadata(op)
+      case 'listGroups': return (await this.admin.listGroups(timeout)).map((group) => group.groupId)
+      case 'describeGroup': return await this.describeGroup(op.group)
+      case 'topicConfig': return await this.topicConfig(op.topic)
+      case 'highWatermarks': return await this.highWatermarks(op)
+      case 'tailOffsets': return {
+        offsets: this.offsetsTail().committedOffsets(),
+        skipped: [...this.offsetsTail().skippedCounts()]
+      }
     }
+  }
+
+  private offsetsTail (): OffsetsTail {
+    if (this.tail === undefined) throw new OpError('offsets_tail_not_here')
+    return this.tail
+  }
+
+  private async describeGroup (group: string): Promise<GroupSnapshot> {
+    const timeout = this.config.kafka.requestTimeoutMs
+    const [[description], offsets] = await Promise.all([
+      this.admin.describeGroups([group], timeout),
+      this.admin.listGroupOffsets(group, timeout)
+    ])
+    if (description === undefined) throw new OpError('unknown_server_error')
+    const { metadata, commits } = this.offsetsTail().group(group)
+    return {
+      description,
+      offsets,
+      metadata,
+      commits: [...commits].map(([key, commit]) => {
+        const separator = key.lastIndexOf('\u0000')
+        return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), commit }
+      })
+    }
+  }
+
+  private async topicConfig (topic: string): Promise<Record<string, string | null> | null> {
+    try {
+      const [result] = await this.admin.describeTopicConfigs([topic], this.config.kafka.requestTimeoutMs)
+      if (result === undefined || result.error !== null) return null
+      return Object.fromEntries(result.entries.filter((entry) => entry.source === TOPIC_OVERRIDE)
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((entry) => [entry.name, entry.isSensitive ? null : entry.value]))
+    } catch {
+      return null
+    }
+  }
+
+  private async highWatermarks (op: HighWatermarksOp): Promise<PartitionOffset[]> {
+    if (op.partitions.length === 0) return []
+    const listed = await this.admin.listOffsets(op.partitions.map((p) => ({ ...p, spec: 'latest' as const })),
+      'read_uncommitted', this.config.kafka.requestTimeoutMs)
+    return listed.filter((l) => l.error === null && l.offset >= 0).map(({ topic, partition, offset }) => ({ topic, partition, offset }))
   }
 
   private async metadata (op: MetadataOp): Promise<ClusterMetadata> {
@@ -51,7 +116,8 @@ export class KafkaService {
   }
 
   async close (): Promise<void> {
-    await Promise.all([this.producer.close(10_000), this.fetcher.close()])
+    await Promise.all([this.producer.close(10_000), this.fetcher.close(), this.tail?.close()])
+    this.admin.close()
   }
 }
 

@@ -1,6 +1,8 @@
 // The gateway's Prometheus metrics (SPEC §8), on prom-client. Everything counted here is known on the
 // main thread: workers report records and bytes with each result, and pool state is read at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
+import type { PartitionOffset } from '../pool/messages.js'
 
 export interface PoolStats {
   readonly size: number
@@ -19,6 +21,11 @@ export class GatewayMetrics {
   private readonly producedBytes: Counter<'topic'>
   private readonly fetchedRecords: Counter<'topic'>
   private readonly fetchedBytes: Counter<'topic'>
+  private readonly topicOffsets: Gauge<'topic' | 'partition'>
+  private readonly groupOffsets: Gauge<'consumer_group' | 'topic' | 'partition'>
+  private readonly groupLags: Gauge<'consumer_group' | 'topic' | 'partition'>
+  private readonly skippedRecords: Counter<'reason'>
+  private readonly skippedSeen = new Map<string, number>()
 
   constructor (pool: () => PoolStats) {
     const registers = [this.registry]
@@ -29,6 +36,10 @@ export class GatewayMetrics {
     this.producedBytes = new Counter({ name: 'kastlex_produced_bytes_total', help: 'Key + value bytes of acknowledged records', labelNames: ['topic'], registers })
     this.fetchedRecords = new Counter({ name: 'kastlex_fetched_records_total', help: 'Records sent by fetch', labelNames: ['topic'], registers })
     this.fetchedBytes = new Counter({ name: 'kastlex_fetched_bytes_total', help: 'Key + value bytes of records sent by fetch', labelNames: ['topic'], registers })
+    this.topicOffsets = new Gauge({ name: 'kafka_topic_offset', help: 'High watermark of every partition', labelNames: ['topic', 'partition'], registers })
+    this.groupOffsets = new Gauge({ name: 'kafka_consumer_group_offset', help: 'Committed offset (offsets tail)', labelNames: ['consumer_group', 'topic', 'partition'], registers })
+    this.groupLags = new Gauge({ name: 'kafka_consumer_group_lag', help: 'High watermark − committed offset, at least 0', labelNames: ['consumer_group', 'topic', 'partition'], registers })
+    this.skippedRecords = new Counter({ name: 'kastlex_consumer_offsets_skipped_total', help: '__consumer_offsets records not decoded', labelNames: ['reason'], registers })
     const poolGauge = (name: string, help: string, read: (stats: PoolStats) => number): Gauge =>
       new Gauge({ name, help, registers, collect () { this.set(read(pool())) } })
     poolGauge('kastlex_worker_pool_size', 'Kafka worker threads', (stats) => stats.size)
@@ -51,5 +62,31 @@ export class GatewayMetrics {
     if (records === 0) return
     this.fetchedRecords.inc({ topic }, records)
     this.fetchedBytes.inc({ topic }, bytes)
+  }
+
+  /**
+   * Replaces the offset series with the latest refresh: series of deleted topics and groups disappear.
+   * `highWatermark` answers for partitions of `highWatermarks`.
+   */
+  offsets (highWatermarks: readonly PartitionOffset[], committed: readonly CommittedOffsetSample[], highWatermark: (topic: string, partition: number) => number | undefined): void {
+    this.topicOffsets.reset()
+    for (const { topic, partition, offset } of highWatermarks) this.topicOffsets.set({ topic, partition: String(partition) }, offset)
+    this.groupOffsets.reset()
+    this.groupLags.reset()
+    for (const { group, topic, partition, offset } of committed) {
+      const labels = { consumer_group: group, topic, partition: String(partition) }
+      this.groupOffsets.set(labels, offset)
+      const high = highWatermark(topic, partition)
+      if (high !== undefined) this.groupLags.set(labels, Math.max(0, high - offset))
+    }
+  }
+
+  /** Counts of skipped records as the offsets tail reports them (running totals). */
+  skipped (totals: ReadonlyArray<readonly [string, number]>): void {
+    for (const [reason, total] of totals) {
+      const added = total - (this.skippedSeen.get(reason) ?? 0)
+      if (added > 0) this.skippedRecords.inc({ reason }, added)
+      this.skippedSeen.set(reason, total)
+    }
   }
 }

@@ -7,7 +7,7 @@ import type { Config } from '../config.js'
 import { HttpError, kafkaError } from '../http/errors.js'
 import { KafkaService } from '../kafka/service.js'
 import type { PoolStats } from '../metrics/gateway-metrics.js'
-import { SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
+import { needsOffsetsTail, SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
 
 export interface KafkaClient {
   /** The op's result, or an HttpError (Kafka failures per SPEC §2.6). */
@@ -26,7 +26,7 @@ export class InlineKafkaClient implements KafkaClient {
   private readonly service: KafkaService
 
   constructor (config: Config) {
-    this.service = new KafkaService(config)
+    this.service = new KafkaService({ config, offsetsTail: true })
   }
 
   async run<O extends KafkaOp> (op: O): Promise<ResultOf<O>> {
@@ -55,8 +55,12 @@ export const workerFailed = (): HttpError => new HttpError(503, 'worker_failed')
 export interface PoolOptions {
   readonly filename: string
   readonly threads: number
-  readonly workerData: unknown
+  /** The workerData of thread `index`. */
+  readonly workerData: (index: number) => unknown
 }
+
+/** The worker that runs the offsets tail (SPEC §7.1). */
+export const OFFSETS_TAIL_SHARD = 0
 
 /** One worker thread (a Piscina pool of one, which replaces it if it dies) and the ops waiting for it. */
 interface Shard {
@@ -76,7 +80,7 @@ export class PooledKafkaClient implements KafkaClient {
   private nextShard = 0
 
   constructor (options: PoolOptions) {
-    this.shards = Array.from({ length: options.threads }, () => {
+    this.shards = Array.from({ length: options.threads }, (_, index) => {
       const pool = new Piscina({
         filename: options.filename,
         minThreads: 1,
@@ -85,7 +89,7 @@ export class PooledKafkaClient implements KafkaClient {
         // Tasks are async and mostly wait on the broker; librdkafka callbacks need a free event loop.
         concurrentTasksPerWorker: 1024,
         atomics: 'disabled',
-        workerData: options.workerData
+        workerData: options.workerData(index)
       })
       // A worker that dies is replaced by Piscina; its tasks reject and are answered in dispatch().
       pool.on('error', () => {})
@@ -114,7 +118,7 @@ export class PooledKafkaClient implements KafkaClient {
   private shardFor (op: KafkaOp): Shard {
     const index = op.op === 'fetch'
       ? partitionHash(op.topic, op.partition) % this.shards.length
-      : this.nextShard
+      : needsOffsetsTail(op) ? OFFSETS_TAIL_SHARD : this.nextShard
     return this.shards[index] as Shard
   }
 

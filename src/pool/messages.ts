@@ -1,5 +1,8 @@
 // The typed messages exchanged between the front end and the Kafka workers (import type on both sides).
 import type { MessagePort } from 'node:worker_threads'
+import type { Config } from '../config.js'
+import type { GroupSnapshot } from '../groups/views.js'
+import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
 import type { Reply } from '../http/router.js'
 import type { OffsetSpec } from '../http/params.js'
 
@@ -43,7 +46,29 @@ export interface MetadataOp {
   readonly topic?: string
 }
 
-export type KafkaOp = ProduceOp | FetchOp | OffsetsOp | MetadataOp
+export interface ListGroupsOp { readonly op: 'listGroups' }
+
+/** Live description and committed offsets of a group, with what the offsets tail recorded. */
+export interface DescribeGroupOp { readonly op: 'describeGroup', readonly group: string }
+
+/** A topic's topic-level overrides: name → value (`null` if sensitive), or `null` if the lookup failed. */
+export interface TopicConfigOp { readonly op: 'topicConfig', readonly topic: string }
+
+/** ListOffsets(latest, read_uncommitted) of the given partitions; failed ones are left out. */
+export interface HighWatermarksOp {
+  readonly op: 'highWatermarks'
+  readonly partitions: ReadonlyArray<{ readonly topic: string, readonly partition: number }>
+}
+
+/** The offsets tail's committed offsets and skipped-record counts (for the metrics). */
+export interface TailOffsetsOp { readonly op: 'tailOffsets' }
+
+export type KafkaOp = ProduceOp | FetchOp | OffsetsOp | MetadataOp | ListGroupsOp | DescribeGroupOp | TopicConfigOp | HighWatermarksOp | TailOffsetsOp
+
+/** Ops that read the offsets tail, which runs in one worker only. */
+export const needsOffsetsTail = (op: KafkaOp): boolean => op.op === 'describeGroup' || op.op === 'tailOffsets'
+
+export interface PartitionOffset { readonly topic: string, readonly partition: number, readonly offset: number }
 
 export interface PartitionMetadata {
   readonly partition: number
@@ -73,6 +98,11 @@ export interface OpResults {
   fetch: FetchResult
   offsets: { readonly offset: number }
   metadata: ClusterMetadata
+  listGroups: readonly string[]
+  describeGroup: GroupSnapshot
+  topicConfig: Readonly<Record<string, string | null>> | null
+  highWatermarks: readonly PartitionOffset[]
+  tailOffsets: { readonly offsets: readonly CommittedOffsetSample[], readonly skipped: ReadonlyArray<readonly [string, number]> }
 }
 
 export type ResultOf<O extends KafkaOp> = OpResults[O['op']]
@@ -84,6 +114,13 @@ export interface OpFailure {
 }
 
 export type Outcome<T> = { readonly ok: true, readonly value: T } | { readonly ok: false, readonly failure: OpFailure }
+
+/** What each Kafka worker is started with. */
+export interface WorkerData {
+  readonly config: Config
+  /** Whether this worker runs the offsets tail (exactly one does). */
+  readonly offsetsTail: boolean
+}
 
 /** BroadcastChannel on which the front end asks the workers to close ('close') and they confirm ('closed'). */
 export const SHUTDOWN_CHANNEL = 'kastlex-worker-shutdown'

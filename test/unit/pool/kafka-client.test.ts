@@ -7,7 +7,7 @@ import { PooledKafkaClient } from '../../../src/pool/kafka-client.js'
 const CRASHING_WORKER = fileURLToPath(new URL('../../helpers/crashing-worker.js', import.meta.url))
 
 test('a dying worker answers its in-flight ops with 503 worker_failed and is replaced', async (t) => {
-  const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 1, workerData: {} })
+  const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 1, workerData: () => ({}) })
   t.teardown(async () => { await pool.close() })
   t.deepEqual(await pool.run({ op: 'metadata' }), { brokers: [], topics: [] })
 
@@ -19,7 +19,7 @@ test('a dying worker answers its in-flight ops with 503 worker_failed and is rep
 })
 
 test('ops of one event-loop turn travel as one batch and settle individually', async (t) => {
-  const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 1, workerData: {} })
+  const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 1, workerData: () => ({}) })
   t.teardown(async () => { await pool.close() })
   const results = await Promise.allSettled([pool.run({ op: 'metadata', topic: 'a' }), pool.run({ op: 'metadata', topic: 'crash' })])
   t.is(results[0].status, 'rejected', 'the crash takes the whole batch down with it')

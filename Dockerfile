@@ -1,0 +1,30 @@
+# KastleX gateway image. Build: docker build -t kastlex .   Run: docker run -p 8092:8092 -e KASTLEX_KAFKA_CLUSTER=kafka:9092 kastlex
+# Configured by the same KASTLEX_* environment variables as `npm start` (see README).
+
+# Build stage: full Debian image with the compilers node-gyp needs (librdkafka, the admin addon).
+FROM node:20-bookworm AS build
+WORKDIR /app
+COPY package.json package-lock.json binding.gyp* ./
+COPY native ./native
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY workers ./workers
+COPY test ./test
+COPY bench ./bench
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# Runtime stage: the built JavaScript, production node_modules (with librdkafka) and the addon.
+FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g ca-certificates \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/build ./build
+USER node
+EXPOSE 8092 8093
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.KASTLEX_HTTP_PORT||8092)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/src/main.js"]

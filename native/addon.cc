@@ -1,0 +1,198 @@
+// kastlex_admin: AdminHandle, one rd_kafka_t for the admin calls @platformatic/rdkafka lacks.
+// Context-aware (Napi::Addon: one instance per thread that loads it); the TS wrapper
+// src/kafka/admin-client.ts validates arguments, and this file checks them again so that a bad
+// argument throws (with code ERR__INVALID_ARG) rather than crash.
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "admin.h"
+
+namespace kastlex {
+
+namespace {
+
+constexpr int kMaxTimeoutMs = 3600 * 1000;  // librdkafka's limit for request_timeout
+
+[[noreturn]] void ThrowInvalid(Napi::Env env, const std::string& message) {
+  throw MakeError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, message);
+}
+
+int64_t IntegerArg(Napi::Env env, const Napi::Value& value, const char* name, double min, double max) {
+  if (!value.IsNumber()) ThrowInvalid(env, std::string(name) + " must be a number");
+  const double number = value.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(number) || std::trunc(number) != number || number < min || number > max) {
+    ThrowInvalid(env, std::string(name) + " is out of range");
+  }
+  return static_cast<int64_t>(number);
+}
+
+int TimeoutArg(const Napi::CallbackInfo& info, size_t index) {
+  return static_cast<int>(IntegerArg(info.Env(), info[index], "timeoutMs", 1, kMaxTimeoutMs));
+}
+
+std::string StringArg(Napi::Env env, const Napi::Value& value, const char* name) {
+  if (!value.IsString()) ThrowInvalid(env, std::string(name) + " must be a string");
+  std::string text = value.As<Napi::String>().Utf8Value();
+  if (text.empty() || text.find('\0') != std::string::npos) ThrowInvalid(env, std::string(name) + " is empty or has NUL");
+  return text;
+}
+
+std::vector<std::string> StringArrayArg(Napi::Env env, const Napi::Value& value, const char* name) {
+  if (!value.IsArray()) ThrowInvalid(env, std::string(name) + " must be an array");
+  Napi::Array array = value.As<Napi::Array>();
+  std::vector<std::string> strings;
+  strings.reserve(array.Length());
+  for (uint32_t i = 0; i < array.Length(); i++) strings.push_back(StringArg(env, array.Get(i), name));
+  return strings;
+}
+
+class AdminHandle : public Napi::ObjectWrap<AdminHandle> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "AdminHandle",
+                       {
+                           InstanceMethod<&AdminHandle::ListGroupsMethod>("listGroups"),
+                           InstanceMethod<&AdminHandle::DescribeGroupsMethod>("describeGroups"),
+                           InstanceMethod<&AdminHandle::ListGroupOffsetsMethod>("listGroupOffsets"),
+                           InstanceMethod<&AdminHandle::DescribeTopicConfigsMethod>("describeTopicConfigs"),
+                           InstanceMethod<&AdminHandle::ListOffsetsMethod>("listOffsets"),
+                           InstanceMethod<&AdminHandle::CloseMethod>("close"),
+                       });
+  }
+
+  // new AdminHandle({ 'bootstrap.servers': '…', … }): every value a string.
+  explicit AdminHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AdminHandle>(info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsObject()) ThrowInvalid(env, "properties must be an object");
+    Napi::Object properties = info[0].As<Napi::Object>();
+    Napi::Array names = properties.GetPropertyNames();
+
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    char errstr[512] = "";
+    for (uint32_t i = 0; i < names.Length(); i++) {
+      Napi::Value name = names.Get(i);
+      Napi::Value value = properties.Get(name);
+      if (!name.IsString() || !value.IsString()) {
+        rd_kafka_conf_destroy(conf);
+        ThrowInvalid(env, "property values must be strings");
+      }
+      const std::string key = name.As<Napi::String>().Utf8Value();
+      if (rd_kafka_conf_set(conf, key.c_str(), value.As<Napi::String>().Utf8Value().c_str(), errstr, sizeof errstr) !=
+          RD_KAFKA_CONF_OK) {
+        rd_kafka_conf_destroy(conf);
+        ThrowInvalid(env, errstr);
+      }
+    }
+    // An admin handle only needs the broker threads; a producer instance provides them.
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!rk) {
+      rd_kafka_conf_destroy(conf);  // rd_kafka_new owns conf only on success
+      ThrowInvalid(env, errstr);
+    }
+    client_ = std::make_shared<Client>(rk);
+  }
+
+  // The finalizer (GC or thread exit) drops our reference like close(); calls in flight keep theirs.
+  ~AdminHandle() override = default;
+
+ private:
+  // The client for a call, or a rejected promise if closed.
+  bool Open(Napi::Env env, Napi::Value* rejected) const {
+    if (client_) return true;
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Reject(MakeError(env, RD_KAFKA_RESP_ERR__DESTROY, "admin client is closed").Value());
+    *rejected = deferred.Promise();
+    return false;
+  }
+
+  Napi::Value ListGroupsMethod(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const int timeout_ms = TimeoutArg(info, 0);
+    Napi::Value rejected;
+    if (!Open(env, &rejected)) return rejected;
+    return ListGroups(env, client_, timeout_ms);
+  }
+
+  Napi::Value DescribeGroupsMethod(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::vector<std::string> groups = StringArrayArg(env, info[0], "groupIds");
+    const int timeout_ms = TimeoutArg(info, 1);
+    if (groups.empty()) ThrowInvalid(env, "groupIds is empty");
+    Napi::Value rejected;
+    if (!Open(env, &rejected)) return rejected;
+    return DescribeGroups(env, client_, std::move(groups), timeout_ms);
+  }
+
+  Napi::Value ListGroupOffsetsMethod(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::string group = StringArg(env, info[0], "groupId");
+    const int timeout_ms = TimeoutArg(info, 1);
+    Napi::Value rejected;
+    if (!Open(env, &rejected)) return rejected;
+    return ListGroupOffsets(env, client_, std::move(group), timeout_ms);
+  }
+
+  Napi::Value DescribeTopicConfigsMethod(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::vector<std::string> topics = StringArrayArg(env, info[0], "topics");
+    const int timeout_ms = TimeoutArg(info, 1);
+    if (topics.empty()) ThrowInvalid(env, "topics is empty");
+    Napi::Value rejected;
+    if (!Open(env, &rejected)) return rejected;
+    return DescribeTopicConfigs(env, client_, std::move(topics), timeout_ms);
+  }
+
+  // listOffsets([{ topic, partition, spec }], readCommitted, timeoutMs): spec -2 earliest, -1 latest,
+  // or a timestamp >= 0.
+  Napi::Value ListOffsetsMethod(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsArray()) ThrowInvalid(env, "partitions must be an array");
+    Napi::Array array = info[0].As<Napi::Array>();
+    if (array.Length() == 0) ThrowInvalid(env, "partitions is empty");
+    std::vector<OffsetQuery> queries;
+    queries.reserve(array.Length());
+    for (uint32_t i = 0; i < array.Length(); i++) {
+      Napi::Value item = array.Get(i);
+      if (!item.IsObject()) ThrowInvalid(env, "partitions must hold objects");
+      Napi::Object query = item.As<Napi::Object>();
+      queries.push_back({StringArg(env, query.Get("topic"), "topic"),
+                         static_cast<int32_t>(IntegerArg(env, query.Get("partition"), "partition", 0, INT32_MAX)),
+                         IntegerArg(env, query.Get("spec"), "spec", RD_KAFKA_OFFSET_SPEC_EARLIEST, 9007199254740991.0)});
+    }
+    if (!info[1].IsBoolean()) ThrowInvalid(env, "readCommitted must be a boolean");
+    const bool read_committed = info[1].As<Napi::Boolean>().Value();
+    const int timeout_ms = TimeoutArg(info, 2);
+    Napi::Value rejected;
+    if (!Open(env, &rejected)) return rejected;
+    return ListOffsets(env, client_, std::move(queries), read_committed, timeout_ms);
+  }
+
+  // Idempotent. rd_kafka_destroy runs here unless a call is still in flight (then when it settles).
+  Napi::Value CloseMethod(const Napi::CallbackInfo& info) {
+    client_.reset();
+    return info.Env().Undefined();
+  }
+
+  ClientRef client_;
+};
+
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports) {
+    DefineAddon(exports, {
+                             InstanceValue("AdminHandle", AdminHandle::Define(env), napi_enumerable),
+                             InstanceValue("librdkafkaVersion", Napi::String::New(env, rd_kafka_version_str()),
+                                           napi_enumerable),
+                         });
+  }
+};
+
+}  // namespace
+
+}  // namespace kastlex
+
+using KastlexAdmin = kastlex::Addon;
+NODE_API_ADDON(KastlexAdmin)

@@ -1,0 +1,57 @@
+// Every 10 s (SPEC §7.1, §8): the high watermark of every partition that has a leader (ListOffsets
+// latest, read_uncommitted, sent by librdkafka to the current leaders) and the offsets tail's committed
+// offsets, for lag and for the kafka_* metrics. Offline partitions (leader −1) are left out; topics
+// and groups that disappear drop out at the next refresh.
+import type { MetadataCache } from '../api/metadata-cache.js'
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
+import type { KafkaClient } from '../pool/kafka-client.js'
+
+const REFRESH_INTERVAL_MS = 10_000
+
+export class OffsetsMonitor {
+  private highWatermarks = new Map<string, number>()
+  private timer: NodeJS.Timeout | undefined
+  private refreshing: Promise<void> | undefined
+
+  constructor (
+    private readonly kafka: KafkaClient,
+    private readonly metadata: MetadataCache,
+    private readonly metrics: GatewayMetrics,
+    /** KASTLEX_CG_EXCLUDE_REGEX: such groups exist nowhere, metrics included. */
+    private readonly excluded: (group: string) => boolean
+  ) {}
+
+  start (): void {
+    const refresh = (): void => { this.refresh().catch(() => { /* kept: the previous values */ }) }
+    refresh()
+    this.timer = setInterval(refresh, REFRESH_INTERVAL_MS).unref()
+  }
+
+  stop (): void {
+    clearInterval(this.timer)
+  }
+
+  /** The cached high watermark (read_uncommitted), or undefined when unknown. */
+  highWatermark (topic: string, partition: number): number | undefined {
+    return this.highWatermarks.get(`${topic}\u0000${partition}`)
+  }
+
+  /** Refreshes now (one refresh at a time). */
+  refresh (): Promise<void> {
+    this.refreshing ??= this.update().finally(() => { this.refreshing = undefined })
+    return this.refreshing
+  }
+
+  private async update (): Promise<void> {
+    const { topics } = await this.metadata.current()
+    const partitions = topics.flatMap((topic) => topic.partitions.filter((p) => p.leader >= 0)
+      .map((p) => ({ topic: topic.name, partition: p.partition })))
+    const [highWatermarks, tail] = await Promise.all([
+      this.kafka.run({ op: 'highWatermarks', partitions }),
+      this.kafka.run({ op: 'tailOffsets' })
+    ])
+    this.highWatermarks = new Map(highWatermarks.map((h) => [`${h.topic}\u0000${h.partition}`, h.offset]))
+    this.metrics.offsets(highWatermarks, tail.offsets.filter((o) => !this.excluded(o.group)), (topic, partition) => this.highWatermark(topic, partition))
+    this.metrics.skipped(tail.skipped)
+  }
+}
