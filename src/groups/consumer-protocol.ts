@@ -9,7 +9,7 @@
 // versions never remove or reorder fields, and its own reader parses a newer version with the newest
 // format it knows (ConsumerProtocol.checkSubscriptionVersion). The version returned is the one on the
 // wire. A negative version, empty or null bytes, or a decode failure → undefined (rendered `{}`).
-import { Reader } from './consumer-offsets.js'
+import { Reader } from './reader.js'
 
 export interface Subscription {
   version: number
