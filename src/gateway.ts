@@ -34,7 +34,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
       threads: config.workers,
       workerData: (index): WorkerData => ({ config, offsetsTail: index === OFFSETS_TAIL_SHARD })
     })
-  const metrics = new GatewayMetrics(() => kafka.stats())
+  const metrics = new GatewayMetrics(() => kafka.stats(), async () => await kafka.runOnEach({ op: 'clientStats' }))
   const metadata = new MetadataCache(kafka)
   const excludedGroup = (group: string): boolean => config.groupExclude?.test(group) ?? false
   const offsets = new OffsetsMonitor(kafka, metadata, metrics, excludedGroup)

@@ -15,6 +15,7 @@ import { Connection } from './connection.js'
 import { fetchReply, type FetchedRecord } from './message-format.js'
 import { resolveOffset } from './offset-resolution.js'
 import { OpError } from './op-error.js'
+import { STATISTICS_INTERVAL_MS } from './producer.js'
 
 /** Read-ahead per partition before the consumer pauses it. */
 const PAUSE_BYTES = 4 * 1024 * 1024
@@ -124,6 +125,8 @@ export class Fetcher {
   private wakePump: () => void = () => {}
   private pumpStopped: Promise<void> = Promise.resolve()
   private readonly sweeper: NodeJS.Timeout
+  /** The latest librdkafka statistics JSON. */
+  statistics: string | undefined
 
   constructor (private readonly config: KafkaConfig) {
     this.consumer = new Kafka.KafkaConsumer({
@@ -141,6 +144,7 @@ export class Fetcher {
       'fetch.wait.max.ms': 25,
       'fetch.min.bytes': 1,
       'queued.max.messages.kbytes': 16384,
+      'statistics.interval.ms': STATISTICS_INTERVAL_MS,
       log_level: 3
     } as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': 'error' })
     this.connection = new Connection(this.consumer, config.requestTimeoutMs)
@@ -148,6 +152,7 @@ export class Fetcher {
     this.consumer.on('data', (message) => this.received(message))
     this.consumer.on('partition.eof', (eof) => this.reachedEnd(eof))
     this.consumer.on('event.error', () => { /* retried by librdkafka; requests see timeouts or errors */ })
+    this.consumer.on('event.stats', (event: { message?: string }) => { this.statistics = event.message })
     this.consumer.setDefaultConsumeTimeout(BATCH_WAIT_MS)
     this.sweeper = setInterval(() => this.releaseIdle(), IDLE_MS / 2).unref()
   }

@@ -14,6 +14,10 @@ interface Pending {
 // Delivery reports only arrive through poll(). While anything is in flight we poll every 1 ms
 // (librdkafka's own HighLevelProducer does the same); idle, nothing runs.
 const POLL_INTERVAL_MS = 1
+/** Idle, a poll now and then still serves statistics and error events. */
+const IDLE_POLL_INTERVAL_MS = 1000
+/** librdkafka statistics for the metrics (client-stats.ts). */
+export const STATISTICS_INTERVAL_MS = 5000
 
 export class Producer {
   private readonly producer: Kafka.Producer
@@ -23,6 +27,9 @@ export class Producer {
   private readonly connection: Connection
   /** acks ≠ 0: delivery reports carry the offset the broker assigned. */
   private readonly acknowledged: boolean
+  private readonly idlePoller: NodeJS.Timeout
+  /** The latest librdkafka statistics JSON. */
+  statistics: string | undefined
 
   constructor (config: KafkaConfig) {
     this.acknowledged = config.producer.acks !== 0
@@ -33,6 +40,7 @@ export class Producer {
       'compression.codec': 'none',
       'allow.auto.create.topics': false,
       dr_cb: true,
+      'statistics.interval.ms': STATISTICS_INTERVAL_MS,
       // Connection failures surface per message as timeouts; keep librdkafka's log off stdout.
       log_level: 3
     } as Kafka.ProducerGlobalConfig, {
@@ -41,6 +49,8 @@ export class Producer {
     })
     this.producer.on('delivery-report', (err, report) => this.delivered(err, report))
     this.producer.on('event.error', () => { /* retried internally; failures reach the delivery report */ })
+    this.producer.on('event.stats', (event: { message?: string }) => { this.statistics = event.message })
+    this.idlePoller = setInterval(() => { if (this.producer.isConnected()) this.producer.poll() }, IDLE_POLL_INTERVAL_MS).unref()
     this.connection = new Connection(this.producer, Math.min(config.requestTimeoutMs, config.produceTimeoutMs))
     this.connection.ready().catch(() => { /* reported to each produce, which retries */ })
   }
@@ -87,6 +97,7 @@ export class Producer {
 
   /** Waits for what is in flight (bounded), then disconnects. */
   async close (timeoutMs: number): Promise<void> {
+    clearInterval(this.idlePoller)
     if (!this.producer.isConnected()) return
     await new Promise<void>((resolve) => this.producer.flush(timeoutMs, () => resolve()))
     await new Promise<void>((resolve) => this.producer.disconnect(timeoutMs, () => resolve()))

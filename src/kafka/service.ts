@@ -6,6 +6,7 @@ import { OffsetsTail } from '../groups/offsets-tail.js'
 import type { GroupSnapshot } from '../groups/views.js'
 import type { ClusterMetadata, HighWatermarksOp, KafkaOp, MetadataOp, Outcome, PartitionOffset, ResultOf, WorkerData } from '../pool/messages.js'
 import { AdminClient, AdminError } from './admin-client.js'
+import { clientStats } from './client-stats.js'
 import { Fetcher } from './fetcher.js'
 import { OpError } from './op-error.js'
 import { Producer } from './producer.js'
@@ -48,6 +49,7 @@ export class KafkaService {
       case 'describeGroup': return await this.describeGroup(op.group)
       case 'topicConfig': return await this.topicConfig(op.topic)
       case 'highWatermarks': return await this.highWatermarks(op)
+      case 'clientStats': return clientStats(this.producer.statistics, this.fetcher.statistics)
       case 'tailOffsets': return {
         offsets: this.offsetsTail().committedOffsets(),
         skipped: [...this.offsetsTail().skippedCounts()]

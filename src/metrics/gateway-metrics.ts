@@ -2,6 +2,7 @@
 // main thread: workers report records and bytes with each result, and pool state is read at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
+import { combineStats, EMPTY_STATS, type ClientStats } from '../kafka/client-stats.js'
 import type { PartitionOffset } from '../pool/messages.js'
 
 export interface PoolStats {
@@ -26,8 +27,11 @@ export class GatewayMetrics {
   private readonly groupLags: Gauge<'consumer_group' | 'topic' | 'partition'>
   private readonly skippedRecords: Counter<'reason'>
   private readonly skippedSeen = new Map<string, number>()
+  /** Per (method, route, status): the labelled children, so that a request costs no label hashing. */
+  private readonly requestSeries = new Map<string, { count: { inc: () => void }, duration: { observe: (seconds: number) => void } }>()
 
-  constructor (pool: () => PoolStats) {
+  /** `clients` gathers the librdkafka statistics of every worker (at scrape time). */
+  constructor (pool: () => PoolStats, clients: () => Promise<readonly ClientStats[]>) {
     const registers = [this.registry]
     collectDefaultMetrics({ register: this.registry })
     this.requests = new Counter({ name: 'kastlex_http_requests_total', help: 'HTTP requests by route template and status', labelNames: ['method', 'route', 'status'], registers })
@@ -45,12 +49,40 @@ export class GatewayMetrics {
     poolGauge('kastlex_worker_pool_size', 'Kafka worker threads', (stats) => stats.size)
     poolGauge('kastlex_worker_pool_queue_depth', 'Kafka operations waiting for a worker', (stats) => stats.queueDepth)
     poolGauge('kastlex_worker_pool_utilization', 'Busy Kafka workers ÷ pool size', (stats) => stats.utilization)
+
+    // One gathering per scrape, shared by the four librdkafka gauges (prom-client collects them in turn).
+    let gathering: Promise<ClientStats> | undefined
+    const gathered = (): Promise<ClientStats> => {
+      gathering ??= clients().then(combineStats, () => EMPTY_STATS).finally(() => { setImmediate(() => { gathering = undefined }) })
+      return gathering
+    }
+    const clientGauge = (name: string, help: string, read: (stats: ClientStats) => number): Gauge =>
+      new Gauge({ name, help, registers, async collect () { this.set(read(await gathered())) } })
+    clientGauge('kastlex_producer_queue_messages', 'Messages in the librdkafka producer queues, all workers', (s) => s.producerQueueMessages)
+    clientGauge('kastlex_producer_queue_bytes', 'Bytes in the librdkafka producer queues, all workers', (s) => s.producerQueueBytes)
+    clientGauge('kastlex_fetch_queue_messages', 'Messages pre-fetched by the fetch consumers, all workers', (s) => s.fetchQueueMessages)
+    new Gauge({
+      name: 'kastlex_broker_rtt_seconds',
+      help: 'Average broker round-trip time seen by the producers (librdkafka statistics)',
+      labelNames: ['broker'],
+      registers,
+      async collect () {
+        this.reset()
+        for (const [broker, seconds] of (await gathered()).brokerRtt) this.set({ broker }, seconds)
+      }
+    })
   }
 
   request (method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) }
-    this.requests.inc(labels)
-    this.durations.observe(labels, seconds)
+    const key = `${method} ${route} ${status}`
+    let series = this.requestSeries.get(key)
+    if (series === undefined) {
+      const labels = { method, route, status: String(status) }
+      series = { count: this.requests.labels(labels), duration: this.durations.labels(labels) }
+      this.requestSeries.set(key, series)
+    }
+    series.count.inc()
+    series.duration.observe(seconds)
   }
 
   produced (topic: string, bytes: number): void {

@@ -12,6 +12,8 @@ import { needsOffsetsTail, SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask,
 export interface KafkaClient {
   /** The op's result, or an HttpError (Kafka failures per SPEC §2.6). */
   run: <O extends KafkaOp>(op: O) => Promise<ResultOf<O>>
+  /** The op on every worker (one result each); inline, on this thread. */
+  runOnEach: <O extends KafkaOp>(op: O) => Promise<Array<ResultOf<O>>>
   /** Worker threads, ops waiting for one, and the share of threads busy (0 threads inline). */
   stats: () => PoolStats
   close: () => Promise<void>
@@ -31,6 +33,10 @@ export class InlineKafkaClient implements KafkaClient {
 
   async run<O extends KafkaOp> (op: O): Promise<ResultOf<O>> {
     return unwrap(await this.service.execute(op))
+  }
+
+  async runOnEach<O extends KafkaOp> (op: O): Promise<Array<ResultOf<O>>> {
+    return [await this.run(op)]
   }
 
   stats (): PoolStats {
@@ -108,7 +114,14 @@ export class PooledKafkaClient implements KafkaClient {
   }
 
   run<O extends KafkaOp> (op: O): Promise<ResultOf<O>> {
-    const shard = this.shardFor(op)
+    return this.runOn(this.shardFor(op), op)
+  }
+
+  async runOnEach<O extends KafkaOp> (op: O): Promise<Array<ResultOf<O>>> {
+    return await Promise.all(this.shards.map(async (shard) => await this.runOn(shard, op)))
+  }
+
+  private runOn<O extends KafkaOp> (shard: Shard, op: O): Promise<ResultOf<O>> {
     return new Promise((resolve, reject) => {
       if (shard.queue.length === 0) setImmediate(() => this.dispatch(shard))
       shard.queue.push({ op, resolve: resolve as (value: unknown) => void, reject, settled: false })

@@ -1,6 +1,7 @@
 // The typed messages exchanged between the front end and the Kafka workers (import type on both sides).
 import type { MessagePort } from 'node:worker_threads'
 import type { Config } from '../config.js'
+import type { ClientStats } from '../kafka/client-stats.js'
 import type { GroupSnapshot } from '../groups/views.js'
 import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
 import type { Reply } from '../http/router.js'
@@ -63,7 +64,10 @@ export interface HighWatermarksOp {
 /** The offsets tail's committed offsets and skipped-record counts (for the metrics). */
 export interface TailOffsetsOp { readonly op: 'tailOffsets' }
 
-export type KafkaOp = ProduceOp | FetchOp | OffsetsOp | MetadataOp | ListGroupsOp | DescribeGroupOp | TopicConfigOp | HighWatermarksOp | TailOffsetsOp
+/** This thread's librdkafka statistics (sent to every worker: KafkaClient.runOnEach). */
+export interface ClientStatsOp { readonly op: 'clientStats' }
+
+export type KafkaOp = ProduceOp | FetchOp | OffsetsOp | MetadataOp | ListGroupsOp | DescribeGroupOp | TopicConfigOp | HighWatermarksOp | TailOffsetsOp | ClientStatsOp
 
 /** Ops that read the offsets tail, which runs in one worker only. */
 export const needsOffsetsTail = (op: KafkaOp): boolean => op.op === 'describeGroup' || op.op === 'tailOffsets'
@@ -102,6 +106,7 @@ export interface OpResults {
   describeGroup: GroupSnapshot
   topicConfig: Readonly<Record<string, string | null>> | null
   highWatermarks: readonly PartitionOffset[]
+  clientStats: ClientStats
   tailOffsets: { readonly offsets: readonly CommittedOffsetSample[], readonly skipped: ReadonlyArray<readonly [string, number]> }
 }
 

@@ -1,4 +1,5 @@
 // GET /metrics (SPEC §8): Prometheus text with the gateway's own families and prom-client defaults.
+// Serial: the counters are shared by every test of the file's gateway.
 import test from 'ava'
 import { gatewayPerFile } from '../helpers/gateway.js'
 import { createTopic } from '../helpers/kafka.js'
@@ -11,7 +12,7 @@ function sample (text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1))
 }
 
-test('produce, fetch and HTTP series count what happened', async (t) => {
+test.serial('produce, fetch and HTTP series count what happened', async (t) => {
   const topic = await createTopic(t)
   for (let i = 0; i < 3; i++) {
     t.is((await fetch(`${gateway().url}/api/v2/messages/${topic}/0?key=k`, { method: 'POST', body: 'abcd' })).status, 204)
@@ -36,4 +37,20 @@ test('produce, fetch and HTTP series count what happened', async (t) => {
   t.true((sample(text, 'process_resident_memory_bytes') ?? 0) > 0)
   t.regex(text, /# HELP kastlex_http_requests_total /)
   t.regex(text, /# TYPE kastlex_http_request_duration_seconds histogram/)
+})
+
+test.serial('librdkafka statistics of every worker: queues and broker round-trip', async (t) => {
+  const topic = await createTopic(t)
+  t.is((await fetch(`${gateway().url}/api/v2/messages/${topic}/0`, { method: 'POST', body: 'x' })).status, 204)
+  // librdkafka reports statistics every 5 s.
+  const deadline = Date.now() + 20_000
+  let text = ''
+  while (Date.now() < deadline) {
+    text = await (await fetch(`${gateway().url}/metrics`)).text()
+    if (/^kastlex_broker_rtt_seconds\{broker="[^"]+"\} [0-9.e-]+$/m.test(text)) break
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  t.regex(text, /^kastlex_broker_rtt_seconds\{broker="[^"]+\/1"\} [0-9.e-]+$/m)
+  t.is(sample(text, 'kastlex_producer_queue_messages'), 0, 'nothing waits once acknowledged')
+  t.not(sample(text, 'kastlex_fetch_queue_messages'), undefined)
 })
