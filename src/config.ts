@@ -26,6 +26,8 @@ export interface Config {
   readonly logLevel: LogLevel
   /** KASTLEX_CG_EXCLUDE_REGEX: group ids matching it are treated as non-existent (SPEC §7.1). */
   readonly groupExclude: RegExp | undefined
+  /** KASTLEX_OFFSETS_REFRESH_MS: how often high watermarks and the tail's group offsets are refreshed. */
+  readonly offsetsRefreshMs: number
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -53,7 +55,8 @@ const KNOWN_HERE = new Set([
   'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
   'KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 'KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT',
   'KASTLEX_PRODUCER_MAX_BATCH_SIZE', 'KASTLEX_PRODUCER_MAX_RETRIES', 'KASTLEX_PRODUCER_RETRY_BACKOFF_MS',
-  'KASTLEX_PRODUCER_MAX_LINGER_MS', 'KASTLEX_PRODUCER_MAX_LINGER_COUNT', 'KASTLEX_CG_EXCLUDE_REGEX'
+  'KASTLEX_PRODUCER_MAX_LINGER_MS', 'KASTLEX_PRODUCER_MAX_LINGER_COUNT', 'KASTLEX_CG_EXCLUDE_REGEX',
+  'KASTLEX_OFFSETS_REFRESH_MS'
 ])
 const IGNORED = new Set(['KASTLEX_ZOOKEEPER_CLUSTER', 'KASTLEX_CG_CACHE_DIR'])
 
@@ -172,7 +175,8 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     fetchMaxBytesLimit: integer('KASTLEX_FETCH_MAX_BYTES_LIMIT', 10_485_760, 1, INT32_MAX),
     workers: integer('KASTLEX_WORKERS', DEFAULT_WORKERS, 0, 64),
     logLevel,
-    groupExclude
+    groupExclude,
+    offsetsRefreshMs: integer('KASTLEX_OFFSETS_REFRESH_MS', 10_000, 1000, 3_600_000)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)

@@ -37,7 +37,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   const metrics = new GatewayMetrics(() => kafka.stats(), async () => await kafka.runOnEach({ op: 'clientStats' }))
   const metadata = new MetadataCache(kafka)
   const excludedGroup = (group: string): boolean => config.groupExclude?.test(group) ?? false
-  const offsets = new OffsetsMonitor(kafka, metadata, metrics, excludedGroup)
+  const offsets = new OffsetsMonitor(kafka, metadata, metrics, excludedGroup, config.offsetsRefreshMs)
   metadata.start()
   offsets.start()
   const server = createServer(new Router(apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup })), log, metrics)

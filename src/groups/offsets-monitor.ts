@@ -1,12 +1,10 @@
-// Every 10 s (SPEC §7.1, §8): the high watermark of every partition that has a leader (ListOffsets
+// Every KASTLEX_OFFSETS_REFRESH_MS (10 s; SPEC §7.1, §8): the high watermark of every partition that has a leader (ListOffsets
 // latest, read_uncommitted, sent by librdkafka to the current leaders) and the offsets tail's committed
 // offsets, for lag and for the kafka_* metrics. Offline partitions (leader −1) are left out; topics
 // and groups that disappear drop out at the next refresh.
 import type { MetadataCache } from '../api/metadata-cache.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
-
-const REFRESH_INTERVAL_MS = 10_000
 
 export class OffsetsMonitor {
   private highWatermarks = new Map<string, number>()
@@ -18,13 +16,14 @@ export class OffsetsMonitor {
     private readonly metadata: MetadataCache,
     private readonly metrics: GatewayMetrics,
     /** KASTLEX_CG_EXCLUDE_REGEX: such groups exist nowhere, metrics included. */
-    private readonly excluded: (group: string) => boolean
+    private readonly excluded: (group: string) => boolean,
+    private readonly intervalMs: number
   ) {}
 
   start (): void {
     const refresh = (): void => { this.refresh().catch(() => { /* kept: the previous values */ }) }
     refresh()
-    this.timer = setInterval(refresh, REFRESH_INTERVAL_MS).unref()
+    this.timer = setInterval(refresh, this.intervalMs).unref()
   }
 
   stop (): void {

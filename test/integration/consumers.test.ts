@@ -6,11 +6,11 @@ import { joinGroup } from '../helpers/consumer.js'
 import { gatewayPerFile } from '../helpers/gateway.js'
 import { createTopic } from '../helpers/kafka.js'
 
-const gateway = gatewayPerFile(test, { KASTLEX_CG_EXCLUDE_REGEX: '^hidden-' })
+const gateway = gatewayPerFile(test, { KASTLEX_CG_EXCLUDE_REGEX: '^hidden-', KASTLEX_OFFSETS_REFRESH_MS: '1000' })
 const get = async (path: string): Promise<Response> => await fetch(gateway().url + path)
 const json = async (path: string): Promise<any> => await (await get(path)).json() // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Polls `read` until `done` holds (the high-watermark cache refreshes every 10 s). */
+/** Polls `read` until `done` holds (the high-watermark cache refreshes every second here). */
 async function eventually<T> (read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
