@@ -5,11 +5,15 @@ import type { Config } from '../config.js'
 import { OffsetsTail } from '../groups/offsets-tail.js'
 import type { GroupSnapshot } from '../groups/views.js'
 import type { ClusterMetadata, HighWatermarksOp, KafkaOp, MetadataOp, Outcome, PartitionOffset, ResultOf, WorkerData } from '../pool/messages.js'
-import { AdminClient, AdminError } from './admin-client.js'
+import { AdminClient, AdminError, type GroupDescription } from './admin-client.js'
 import { clientStats } from './client-stats.js'
 import { Fetcher } from './fetcher.js'
 import { OpError } from './op-error.js'
 import { Producer } from './producer.js'
+
+/** Group errors that pass once the group coordinator is found or loaded; retried this often. */
+const COORDINATOR_MOVING = new Set(['not_coordinator', 'coordinator_not_available', 'coordinator_load_in_progress'])
+const COORDINATOR_RETRY_MS = 200
 
 /** A topic config entry that is a topic-level override (SPEC §4.4 `config`). */
 const TOPIC_OVERRIDE = 'DYNAMIC_TOPIC_CONFIG'
@@ -64,11 +68,7 @@ export class KafkaService {
 
   private async describeGroup (group: string): Promise<GroupSnapshot> {
     const timeout = this.config.kafka.requestTimeoutMs
-    const [[description], offsets] = await Promise.all([
-      this.admin.describeGroups([group], timeout),
-      this.admin.listGroupOffsets(group, timeout)
-    ])
-    if (description === undefined) throw new OpError('unknown_server_error')
+    const [description, offsets] = await Promise.all([this.describeOne(group, Date.now() + timeout), this.admin.listGroupOffsets(group, timeout)])
     const { metadata, commits } = this.offsetsTail().group(group)
     return {
       description,
@@ -78,6 +78,20 @@ export class KafkaService {
         const separator = key.lastIndexOf('\u0000')
         return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), commit }
       })
+    }
+  }
+
+  /**
+   * DescribeGroups of one group, again while its coordinator moves or loads (a new cluster, a broker
+   * restart); any other group-level error fails the request with its name.
+   */
+  private async describeOne (group: string, deadline: number): Promise<GroupDescription> {
+    for (;;) {
+      const [description] = await this.admin.describeGroups([group], Math.max(1, deadline - Date.now()))
+      if (description === undefined) throw new OpError('unknown_server_error')
+      if (description.error === null) return description
+      if (!COORDINATOR_MOVING.has(description.error) || Date.now() + COORDINATOR_RETRY_MS > deadline) throw new OpError(description.error)
+      await new Promise((resolve) => setTimeout(resolve, COORDINATOR_RETRY_MS))
     }
   }
 

@@ -95,6 +95,10 @@ export class PooledKafkaClient implements KafkaClient {
         // Tasks are async and mostly wait on the broker; librdkafka callbacks need a free event loop.
         concurrentTasksPerWorker: 1024,
         atomics: 'disabled',
+        // Piscina tries require() on the worker file before import(). Node 20's require() of an ES
+        // module aborted the whole process once under load in CI (V8: "IsGraphAsync must be used on an
+        // instantiated module"); with it off, require() fails cleanly and Piscina imports the module.
+        execArgv: [...process.execArgv, '--no-experimental-require-module'],
         workerData: options.workerData(index)
       })
       // A worker that dies is replaced by Piscina; its tasks reject and are answered in dispatch().
