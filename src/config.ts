@@ -1,6 +1,6 @@
 // Every KASTLEX_* variable this gateway reads, parsed and validated in one place (SPEC §9).
 // Nothing else reads process.env. All problems are collected and reported together.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { parseInteger } from './http/params.js'
 
@@ -17,8 +17,18 @@ export interface KafkaConfig {
   readonly produceTimeoutMs: number
 }
 
+export interface HttpsConfig {
+  readonly port: number
+  readonly certFile: string
+  readonly keyFile: string
+  /** PEM chain sent with the certificate, when the file exists. */
+  readonly caFile: string | undefined
+}
+
 export interface Config {
   readonly httpPort: number
+  /** KASTLEX_USE_HTTPS: a TLS listener beside HTTP. */
+  readonly https: HttpsConfig | undefined
   readonly kafka: KafkaConfig
   readonly maxBodyBytes: number
   readonly fetchMaxBytesLimit: number
@@ -40,7 +50,6 @@ const INT32_MAX = 2 ** 31 - 1
 
 // Variables of the contract that later issues implement; accepted here so they do not warn.
 const KNOWN_ELSEWHERE = new Set([
-  'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE',
   'KASTLEX_SECRET_KEY_BASE', 'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH',
   'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_TTL_SECONDS',
   'KASTLEX_TOKEN_STORE_WAIT_MS', 'KASTLEX_CORS_ORIGINS', 'KASTLEX_METRICS_AUTH',
@@ -49,7 +58,7 @@ const KNOWN_ELSEWHERE = new Set([
   'KASTLEX_BATCH_MAX_RECORDS', 'KASTLEX_STREAM_MAX_CLIENTS'
 ])
 const KNOWN_HERE = new Set([
-  'KASTLEX_HTTP_PORT', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
+  'KASTLEX_HTTP_PORT', 'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
   'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE', 'KASTLEX_KAFKA_SASL_FILE', 'KASTLEX_KAFKA_REQUEST_TIMEOUT_MS',
   'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_WORKERS',
   'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
@@ -94,8 +103,9 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     problems.push(`${name}: expected true, false, 1 or 0, got ${JSON.stringify(env[name])}`)
     return fallback
   }
-  const readableFile = (name: string): string | undefined => {
-    const path = value(name)
+  /** The path in `name` (or `fallback`) if readable; a problem otherwise. Undefined when neither is set. */
+  const readableFile = (name: string, fallback?: string): string | undefined => {
+    const path = value(name) ?? fallback
     if (path === undefined) return undefined
     try {
       readFileSync(path)
@@ -103,6 +113,17 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
       problems.push(`${name}: cannot read ${path}: ${(err as Error).message}`)
     }
     return path
+  }
+
+  // Files of a feature that is on must be readable (SPEC §9); the CA chain is optional.
+  function httpsConfig (): HttpsConfig {
+    const caFile = value('KASTLEX_CACERTFILE') ?? '/etc/kastlex/ssl/ca-cert.crt'
+    return {
+      port: integer('KASTLEX_HTTPS_PORT', 8093, 1, 65535),
+      certFile: readableFile('KASTLEX_CERTFILE', '/etc/kastlex/ssl/server.crt') as string,
+      keyFile: readableFile('KASTLEX_KEYFILE', '/etc/kastlex/ssl/server.key') as string,
+      caFile: existsSync(caFile) ? caFile : undefined
+    }
   }
 
   for (const name of Object.keys(env)) {
@@ -168,8 +189,11 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     }
   }
 
+  const https = boolean('KASTLEX_USE_HTTPS', false) ? httpsConfig() : undefined
+
   const config: Config = {
     httpPort: integer('KASTLEX_HTTP_PORT', 8092, 1, 65535),
+    https,
     kafka: { common, producer, securityProtocol, requestTimeoutMs, produceTimeoutMs },
     maxBodyBytes,
     fetchMaxBytesLimit: integer('KASTLEX_FETCH_MAX_BYTES_LIMIT', 10_485_760, 1, INT32_MAX),
