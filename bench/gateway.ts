@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { authEnvironment, writeDevelopmentAuth } from '../src/auth/dev-auth.js'
 import { HOST, request } from './http.js'
 
 export const GATEWAY_LOG_LEVEL = 'warn'
@@ -32,6 +33,7 @@ export interface Gateway {
 /** Spawns `node dist/src/main.js` and resolves once /health and /api/v1/topics answer 200. */
 export async function startGateway ({ root, port, workers, kafka }: GatewayOptions): Promise<Gateway> {
   const main = join(root, 'dist/src/main.js')
+  const auth = authEnvironment(await writeDevelopmentAuth(join(root, '.cache/dev-auth')))
   if (!existsSync(main)) throw new Error(`${main} does not exist; build the gateway first (npm run build)`)
   if (await portAnswers(port)) throw new Error(`${HOST}:${port} is already in use; stop that process or set BENCH_PORT`)
 
@@ -44,7 +46,8 @@ export async function startGateway ({ root, port, workers, kafka }: GatewayOptio
       KASTLEX_HTTP_PORT: String(port),
       KASTLEX_KAFKA_CLUSTER: kafka,
       KASTLEX_WORKERS: String(workers),
-      KASTLEX_LOG_LEVEL: GATEWAY_LOG_LEVEL
+      KASTLEX_LOG_LEVEL: GATEWAY_LOG_LEVEL,
+      ...auth
     }
   })
   let exit: string | undefined

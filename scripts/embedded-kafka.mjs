@@ -1,6 +1,10 @@
 // Embedded single-node Apache Kafka (KRaft, broker+controller) for development and tests.
 // Environment: EMBEDDED_KAFKA_PORT (9092), EMBEDDED_KAFKA_CONTROLLER_PORT (port + 1),
-// EMBEDDED_KAFKA_DIR (.cache/kafka), EMBEDDED_KAFKA_HEAP (512m).
+// EMBEDDED_KAFKA_SASL_PORT (port + 2), EMBEDDED_KAFKA_DIR (.cache/kafka), EMBEDDED_KAFKA_HEAP (512m).
+// Listeners, all on 127.0.0.1: PLAINTEXT on `port` (everything but the SASL tests; also inter-broker) and
+// SASL_PLAINTEXT on `saslPort` with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for one fixed test user,
+// `saslUser` (kastlex-test / kastlex-secret). The SCRAM credentials are written into the metadata log when
+// the storage is formatted; a data directory formatted without them (marker file missing) is re-created.
 // Kafka and its runtime dependencies come from Maven Central through scripts/kafka/pom.xml.
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -13,6 +17,11 @@ import { createRequire } from 'node:module'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const port = Number(process.env.EMBEDDED_KAFKA_PORT || 9092)
 const controllerPort = Number(process.env.EMBEDDED_KAFKA_CONTROLLER_PORT || port + 1)
+export const saslPort = Number(process.env.EMBEDDED_KAFKA_SASL_PORT || port + 2)
+/** The one user of the SASL listener, for every mechanism. */
+export const saslUser = Object.freeze({ username: 'kastlex-test', password: 'kastlex-secret' })
+const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']
+const SCRAM_MECHANISMS = SASL_MECHANISMS.filter((m) => m.startsWith('SCRAM-'))
 const baseDir = resolve(root, process.env.EMBEDDED_KAFKA_DIR || '.cache/kafka')
 const heap = process.env.EMBEDDED_KAFKA_HEAP || '512m'
 const libsDir = join(root, '.cache', 'kafka-libs')
@@ -20,6 +29,10 @@ const dataDir = join(baseDir, `data-${port}`)
 const pidFile = join(dataDir, 'kafka.pid')
 const logFile = join(dataDir, 'kafka.log')
 const propsFile = join(dataDir, 'server.properties')
+const metaFile = join(dataDir, 'logs', 'meta.properties')
+/** Written beside meta.properties when the storage was formatted with the SCRAM credentials of saslUser. */
+const scramMarkerFile = join(dataDir, 'logs', 'kastlex-scram.json')
+const scramMarker = JSON.stringify({ user: saslUser.username, mechanisms: SCRAM_MECHANISMS }) + '\n'
 const START_TIMEOUT_MS = 120_000
 
 const log = (msg) => process.stderr.write(`[kafka] ${msg}\n`)
@@ -56,11 +69,18 @@ function writeProperties () {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'sasl.enabled.mechanisms': SASL_MECHANISMS.join(','),
+    'listener.name.sasl_plaintext.plain.sasl.jaas.config':
+      `org.apache.kafka.common.security.plain.PlainLoginModule required user_${saslUser.username}="${saslUser.password}";`,
+    ...Object.fromEntries(SCRAM_MECHANISMS.map((mechanism) => [
+      `listener.name.sasl_plaintext.${mechanism.toLowerCase()}.sasl.jaas.config`,
+      'org.apache.kafka.common.security.scram.ScramLoginModule required;'
+    ])),
     'log.dirs': join(dataDir, 'logs'),
     'num.partitions': 1,
     'auto.create.topics.enable': false,
@@ -76,14 +96,30 @@ function writeProperties () {
   writeFileSync(propsFile, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
 }
 
+/** A data directory formatted without saslUser's SCRAM credentials (before the SASL listener) is started afresh. */
+function discardStorageWithoutScram () {
+  if (!existsSync(metaFile)) return
+  let marker
+  try { marker = readFileSync(scramMarkerFile, 'utf8') } catch { marker = undefined }
+  if (marker === scramMarker) return
+  const pid = readPid()
+  if (pid !== undefined && alive(pid)) throw new Error(`broker process ${pid} is running but not answering on ${port}; run \`npm run kafka:down\` first`)
+  log(`data ${dataDir} was formatted without the SCRAM credentials of ${saslUser.username}; re-creating it`)
+  rmSync(dataDir, { recursive: true, force: true })
+}
+
 function formatStorage () {
-  if (existsSync(join(dataDir, 'logs', 'meta.properties'))) return
+  if (existsSync(metaFile)) return
   // Kafka's Uuid text form: 16 random bytes, base64url without padding.
   const clusterId = randomBytes(16).toString('base64url')
+  // KRaft keeps SCRAM credentials in the metadata log: `--add-scram` writes them in at format time.
+  const scram = SCRAM_MECHANISMS.flatMap((mechanism) =>
+    ['--add-scram', `${mechanism}=[name=${saslUser.username},password=${saslUser.password}]`])
   const format = spawnSync('java', ['-cp', `${libsDir}/*`,
     `-Dlog4j2.configurationFile=${join(root, 'scripts/kafka/log4j2.properties')}`,
-    'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile], { encoding: 'utf8' })
+    'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, ...scram], { encoding: 'utf8' })
   if (format.status !== 0) throw new Error(`formatting Kafka storage failed:\n${format.stdout}${format.stderr}`)
+  writeFileSync(scramMarkerFile, scramMarker)
 }
 
 function readPid () {
@@ -112,11 +148,23 @@ async function ensureTopic (name, deadline) {
   }
 }
 
-/** Starts the broker unless one answers; resolves when it answers and `kastlex` exists. */
+/** Starts the broker unless one answers; resolves when both listeners answer and `kastlex` exists. */
 export async function up () {
   const deadline = Date.now() + START_TIMEOUT_MS
+  if ((await portAnswers(port)) && !(await portAnswers(saslPort))) {
+    // Started by this script before it had the SASL listener: restart it with the current settings.
+    const pid = readPid()
+    if (pid !== undefined && alive(pid)) {
+      log(`the broker on 127.0.0.1:${port} has no SASL listener on ${saslPort}; restarting it`)
+      await down()
+      while ((await portAnswers(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250))
+    } else {
+      log(`warning: a broker this script did not start answers on 127.0.0.1:${port} but nothing on SASL port ${saslPort}`)
+    }
+  }
   if (!(await portAnswers(port))) {
     ensureLibs()
+    discardStorageWithoutScram()
     mkdirSync(dataDir, { recursive: true })
     writeProperties()
     formatStorage()
@@ -127,14 +175,14 @@ export async function up () {
     let exited = false
     child.once('exit', () => { exited = true })
     child.unref()
-    while (!(await portAnswers(port))) {
+    while (!(await portAnswers(port)) || !(await portAnswers(saslPort))) {
       if (exited) throw new Error(`Kafka exited during start; see ${logFile}`)
       if (Date.now() > deadline) throw new Error(`Kafka did not answer within ${START_TIMEOUT_MS} ms; see ${logFile}`)
       await new Promise((r) => setTimeout(r, 250))
     }
   }
   await ensureTopic('kastlex', deadline)
-  log(`ready on 127.0.0.1:${port}`)
+  log(`ready on 127.0.0.1:${port} (PLAINTEXT), 127.0.0.1:${saslPort} (SASL_PLAINTEXT: ${SASL_MECHANISMS.join(', ')}; user ${saslUser.username})`)
 }
 
 /** Stops the broker this script started (its pid file), if running. */

@@ -25,8 +25,21 @@ export interface HttpsConfig {
   readonly caFile: string | undefined
 }
 
+export interface AuthConfig {
+  readonly jwkFile: string
+  readonly permissionsFile: string
+  readonly passwdFile: string
+  readonly tokenTtlSeconds: number
+  /** KASTLEX_METRICS_AUTH: /metrics requires the `metrics` permission. */
+  readonly metricsAuth: boolean
+  /** KASTLEX_TRUST_PROXY: the client address is the left-most x-forwarded-for entry. */
+  readonly trustProxy: boolean
+  readonly login: { readonly windowSeconds: number, readonly maxPerAddress: number, readonly maxFailuresPerUser: number }
+}
+
 export interface Config {
   readonly httpPort: number
+  readonly auth: AuthConfig
   /** KASTLEX_USE_HTTPS: a TLS listener beside HTTP. */
   readonly https: HttpsConfig | undefined
   readonly kafka: KafkaConfig
@@ -50,14 +63,14 @@ const INT32_MAX = 2 ** 31 - 1
 
 // Variables of the contract that later issues implement; accepted here so they do not warn.
 const KNOWN_ELSEWHERE = new Set([
-  'KASTLEX_SECRET_KEY_BASE', 'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH',
-  'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_TTL_SECONDS',
-  'KASTLEX_TOKEN_STORE_WAIT_MS', 'KASTLEX_CORS_ORIGINS', 'KASTLEX_METRICS_AUTH',
-  'KASTLEX_TRUST_PROXY', 'KASTLEX_LOGIN_WINDOW_S', 'KASTLEX_LOGIN_MAX_PER_ADDRESS',
-  'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS',
+  'KASTLEX_SECRET_KEY_BASE', 'KASTLEX_TOKEN_STORAGE_TOPIC',
+  'KASTLEX_TOKEN_STORE_WAIT_MS', 'KASTLEX_CORS_ORIGINS', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS',
   'KASTLEX_BATCH_MAX_RECORDS', 'KASTLEX_STREAM_MAX_CLIENTS'
 ])
 const KNOWN_HERE = new Set([
+  'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH', 'KASTLEX_TOKEN_TTL_SECONDS',
+  'KASTLEX_METRICS_AUTH', 'KASTLEX_TRUST_PROXY', 'KASTLEX_LOGIN_WINDOW_S', 'KASTLEX_LOGIN_MAX_PER_ADDRESS',
+  'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_ENABLE_TOKEN_STORAGE',
   'KASTLEX_HTTP_PORT', 'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
   'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE', 'KASTLEX_KAFKA_SASL_FILE', 'KASTLEX_KAFKA_REQUEST_TIMEOUT_MS',
   'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_WORKERS',
@@ -190,9 +203,27 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
   }
 
   const https = boolean('KASTLEX_USE_HTTPS', false) ? httpsConfig() : undefined
+  if (boolean('KASTLEX_ENABLE_TOKEN_STORAGE', false)) {
+    // Refused rather than ignored: without it a revoked token would stay valid on other instances.
+    problems.push('KASTLEX_ENABLE_TOKEN_STORAGE: token storage is not available in this version yet')
+  }
+  const auth: AuthConfig = {
+    jwkFile: readableFile('KASTLEX_JWK_FILE', '/etc/kastlex/jwk.pem') as string,
+    permissionsFile: readableFile('KASTLEX_PERMISSIONS_FILE_PATH', './permissions.yml') as string,
+    passwdFile: readableFile('KASTLEX_PASSWD_FILE_PATH', './passwd.yml') as string,
+    tokenTtlSeconds: integer('KASTLEX_TOKEN_TTL_SECONDS', 2_592_000, 1, INT32_MAX),
+    metricsAuth: boolean('KASTLEX_METRICS_AUTH', false),
+    trustProxy: boolean('KASTLEX_TRUST_PROXY', false),
+    login: {
+      windowSeconds: integer('KASTLEX_LOGIN_WINDOW_S', 300, 1, INT32_MAX),
+      maxPerAddress: integer('KASTLEX_LOGIN_MAX_PER_ADDRESS', 50, 1, INT32_MAX),
+      maxFailuresPerUser: integer('KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 10, 1, INT32_MAX)
+    }
+  }
 
   const config: Config = {
     httpPort: integer('KASTLEX_HTTP_PORT', 8092, 1, 65535),
+    auth,
     https,
     kafka: { common, producer, securityProtocol, requestTimeoutMs, produceTimeoutMs },
     maxBodyBytes,

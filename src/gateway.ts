@@ -2,9 +2,13 @@
 import { fileURLToPath } from 'node:url'
 import { apiRoutes } from './api/routes.js'
 import { MetadataCache } from './api/metadata-cache.js'
-import { ConfigError, loadConfig, type Config } from './config.js'
+import { AccessControl } from './auth/access.js'
+import { createTokenIssuer, createTokenVerifier, extractBearer, loadSigningKey, SigningKeyError, type TokenIssuer } from './auth/jwt.js'
+import { LoginRateLimiter } from './auth/rate-limit.js'
+import { UsersFileError } from './auth/users.js'
+import { ConfigError, loadConfig, type AuthConfig, type Config } from './config.js'
 import { Router } from './http/router.js'
-import { createServer } from './http/server.js'
+import { createServer, type Authorize } from './http/server.js'
 import { createLogger } from './log.js'
 import { OffsetsMonitor } from './groups/offsets-monitor.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
@@ -26,6 +30,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   }
   const log = createLogger(config.logLevel)
   for (const warning of warnings) log.warn(warning)
+  const auth = loadAuth(config.auth)
 
   const kafka: KafkaClient = config.workers === 0
     ? new InlineKafkaClient(config)
@@ -40,7 +45,9 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   const offsets = new OffsetsMonitor(kafka, metadata, metrics, excludedGroup, config.offsetsRefreshMs)
   metadata.start()
   offsets.start()
-  const server = createServer(new Router(apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup })), log, metrics)
+  const routes = apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup, ...auth })
+  const authorize: Authorize = (route, headers, params) => { auth.access.check(route, extractBearer(headers.all('authorization')), params) }
+  const server = createServer(new Router(routes), log, metrics, authorize, config.https)
   try {
     await server.listen(config.httpPort)
   } catch (err) {
@@ -48,7 +55,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
     log.flush()
     process.exit(1)
   }
-  log.info('listening', { port: config.httpPort, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
+  log.info('listening', { port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
@@ -66,6 +73,22 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   }
   process.once('SIGTERM', (signal) => { void stop(signal) })
   process.once('SIGINT', (signal) => { void stop(signal) })
+}
+
+/** The users table, the token key and the login rate limiter; a bad file stops the start naming it. */
+function loadAuth (config: AuthConfig): { access: AccessControl, issuer: TokenIssuer, limiter: LoginRateLimiter } {
+  try {
+    const key = loadSigningKey(config.jwkFile)
+    return {
+      access: new AccessControl(config, createTokenVerifier(key)),
+      issuer: createTokenIssuer(key, config.tokenTtlSeconds),
+      limiter: new LoginRateLimiter(config.login)
+    }
+  } catch (err) {
+    if (!(err instanceof UsersFileError) && !(err instanceof SigningKeyError)) throw err
+    process.stderr.write(`kastlex: ${err.message}\n`)
+    process.exit(1)
+  }
 }
 
 /** Resolves when `done()` holds, checked as requests finish, or after `timeoutMs`. */

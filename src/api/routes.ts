@@ -1,12 +1,17 @@
 // The route table (SPEC §3) of the routes this gateway serves.
+import type { AccessControl } from '../auth/access.js'
+import type { TokenIssuer } from '../auth/jwt.js'
+import type { LoginRateLimiter } from '../auth/rate-limit.js'
 import type { Config } from '../config.js'
 import type { Route } from '../http/router.js'
 import type { OffsetsMonitor } from '../groups/offsets-monitor.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
+import { adminRoutes } from './admin.js'
 import { brokerRoutes } from './brokers.js'
 import { consumerRoutes } from './consumers.js'
 import { healthRoutes } from './health.js'
+import { loginRoute } from './login.js'
 import { messageRoutes } from './messages.js'
 import { metricsRoute } from './metrics.js'
 import type { MetadataCache } from './metadata-cache.js'
@@ -20,10 +25,15 @@ export interface Services {
   readonly metrics: GatewayMetrics
   readonly offsets: OffsetsMonitor
   readonly excludedGroup: (group: string) => boolean
+  readonly access: AccessControl
+  readonly issuer: TokenIssuer
+  readonly limiter: LoginRateLimiter
 }
 
-export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, excludedGroup }: Services): Route[] {
+export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, excludedGroup, access, issuer, limiter }: Services): Route[] {
   return [
+    loginRoute({ access, issuer, limiter, trustProxy: config.auth.trustProxy }),
+    ...adminRoutes(access),
     ...healthRoutes(metadata),
     metricsRoute(metrics),
     ...topicRoutes(metadata, kafka),

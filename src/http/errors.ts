@@ -8,7 +8,9 @@ export class HttpError extends Error {
     /** The `error` member of the JSON body. */
     readonly error: string,
     /** Further members of the body (e.g. `earliest`/`latest` on 416). */
-    readonly extras: ErrorExtras = {}
+    readonly extras: ErrorExtras = {},
+    /** Response headers that go with it (e.g. `www-authenticate`, `retry-after`). */
+    readonly headers: ReadonlyArray<readonly [string, string]> = []
   ) {
     super(error)
   }
@@ -22,6 +24,8 @@ export class HttpError extends Error {
 export const invalid = (name: string, detail?: string): HttpError =>
   new HttpError(400, detail === undefined ? `invalid ${name}` : `invalid ${name}: ${detail}`)
 
+export const unauthenticated = (): HttpError => new HttpError(401, 'Unauthenticated', {}, [['www-authenticate', 'Bearer']])
+export const forbidden = (): HttpError => new HttpError(403, 'Unauthorized')
 export const notFound = (): HttpError => new HttpError(404, 'not found')
 export const notAcceptable = (): HttpError => new HttpError(406, 'not acceptable')
 export const bodyTooLarge = (): HttpError => new HttpError(413, 'request body too large')

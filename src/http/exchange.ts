@@ -62,7 +62,7 @@ export class Exchange {
   /** Renders an error: HttpErrors as themselves, anything else as 500. */
   fail (err: unknown, close = false): HttpError {
     const error = err instanceof HttpError ? err : internalError()
-    this.send({ status: error.status, body: error.body() }, close)
+    this.send({ status: error.status, body: error.body(), headers: error.headers }, close)
     return error
   }
 

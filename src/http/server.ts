@@ -1,5 +1,6 @@
 // The front end: uWS hands every request here; the request runs SPEC §2.4 top to bottom.
 import uWS from '@trufflesuite/uws-js-unofficial'
+import type { HttpsConfig } from '../config.js'
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { BodyReader } from './body.js'
@@ -8,33 +9,44 @@ import { Exchange } from './exchange.js'
 import { negotiate, type Representation } from './negotiate.js'
 import { pathSegments, Query, RequestHeaders } from './request.js'
 import { requestIdFor } from './request-id.js'
-import type { RequestContext, Router } from './router.js'
+import { sslApp } from './tls.js'
+import type { RequestContext, Route, Router } from './router.js'
 
 const JSON_REPRESENTATION: Representation = { kind: 'json' }
 /** Request headers accepted in total (SPEC §4.7); uWS is told the same through UWS_HTTP_MAX_HEADERS_SIZE. */
 export const MAX_HEADER_BYTES = 64 * 1024
 
 export interface Server {
-  /** Resolves once listening on the port; rejects when the port cannot be bound. */
+  /**
+   * Resolves once listening on the HTTP port and, when HTTPS is configured, the HTTPS port; rejects with
+   * neither open when a port cannot be bound or the TLS files are unusable (the message names the variable).
+   */
   listen: (port: number) => Promise<void>
-  /** Stops accepting connections; in-flight requests go on. */
+  /** Stops accepting connections on every port; in-flight requests go on. */
   stopListening: () => void
   /** Requests that have not finished yet. */
   readonly inFlight: number
 }
 
-export function createServer (router: Router, log: Logger, metrics: GatewayMetrics): Server {
-  const app = uWS.App()
-  let listenSocket: uWS.us_listen_socket | undefined
+/** SPEC §2.4 steps 5–6: throws 401/403 (HttpError) when the request may not use the route. */
+export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>) => void
+
+/**
+ * The HTTP listener, and with `https` a TLS listener beside it: both apps get the same handler, so every
+ * request runs the same code whichever port it came in on.
+ */
+export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, https?: HttpsConfig): Server {
+  let listenSockets: uWS.us_listen_socket[] = []
   let inFlight = 0
 
-  app.any('/*', (res, req) => {
+  const handle = (res: uWS.HttpResponse, req: uWS.HttpRequest): void => {
     const started = performance.now()
     const method = req.getMethod().toUpperCase()
     const path = req.getUrl()
     const headers = new RequestHeaders()
     req.forEach((name, value) => headers.add(name, value))
     const queryString = req.getQuery() ?? ''
+    const peer = Buffer.from(res.getRemoteAddressAsText()).toString()
     let reader: BodyReader | undefined
     let template = 'unmatched'
     inFlight++
@@ -67,7 +79,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
         ? negotiate(accept.length === 0 ? undefined : accept.join(','))
         : JSON_REPRESENTATION
       if (representation === undefined) throw notAcceptable()
-      // SPEC §2.4 steps 5–6 (authentication, then permission for route.action) plug in here.
+      authorize(route, headers, match.params)
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit)
       const body = reader
       const ctx: RequestContext = {
@@ -77,6 +89,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
         headers,
         representation,
         requestId: exchange.requestId,
+        peer,
         body: async () => {
           if (body === undefined) return Buffer.alloc(0)
           const outcome = await body.outcome
@@ -90,22 +103,44 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     } catch (err) {
       fail(err)
     }
-  })
+  }
+  /** Installs the request handler on an app (HTTP or TLS). */
+  const serve = (target: uWS.TemplatedApp): uWS.TemplatedApp => target.any('/*', handle)
+  const app = serve(uWS.App())
+  /** Built by `listen`: unusable TLS files then reject the start like a taken port does. */
+  let tlsApp: uWS.TemplatedApp | undefined
+
+  const stopListening = (): void => {
+    for (const socket of listenSockets) uWS.us_listen_socket_close(socket)
+    listenSockets = []
+  }
 
   return {
-    listen: (port) => new Promise((resolve, reject) => {
-      app.listen('0.0.0.0', port, (socket) => {
-        if (socket === false) reject(new Error(`cannot listen on port ${port}`))
-        else {
-          listenSocket = socket
-          resolve()
-        }
-      })
-    }),
-    stopListening: () => {
-      if (listenSocket !== undefined) uWS.us_listen_socket_close(listenSocket)
-      listenSocket = undefined
+    listen: async (port) => {
+      if (listenSockets.length > 0) throw new Error('already listening')
+      const listeners: Array<[uWS.TemplatedApp, number, string]> = [[app, port, 'port']]
+      if (https !== undefined) {
+        tlsApp ??= serve(sslApp(https))
+        listeners.push([tlsApp, https.port, 'HTTPS port'])
+      }
+      const bound = await Promise.allSettled(listeners.map(async ([target, at, what]) => await bind(target, at, what)))
+      for (const outcome of bound) if (outcome.status === 'fulfilled') listenSockets.push(outcome.value)
+      const failed = bound.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
+      if (failed !== undefined) {
+        stopListening()
+        throw failed.reason
+      }
     },
+    stopListening,
     get inFlight () { return inFlight }
   }
+}
+
+function bind (app: uWS.TemplatedApp, port: number, what: string): Promise<uWS.us_listen_socket> {
+  return new Promise((resolve, reject) => {
+    app.listen('0.0.0.0', port, (socket) => {
+      if (socket === false) reject(new Error(`cannot listen on ${what} ${port}`))
+      else resolve(socket)
+    })
+  })
 }

@@ -13,7 +13,8 @@ const LIBRDKAFKA_NAMES: ReadonlyMap<number, string> = new Map([
   [-188, 'unknown_topic_or_partition'], // ERR__UNKNOWN_TOPIC
   [-190, 'unknown_topic_or_partition'], // ERR__UNKNOWN_PARTITION
   [-168, 'offset_out_of_range'], // ERR__NO_OFFSET
-  [-140, 'offset_out_of_range'] // ERR__AUTO_OFFSET_RESET
+  [-140, 'offset_out_of_range'], // ERR__AUTO_OFFSET_RESET
+  [-169, 'sasl_authentication_failed'] // ERR__AUTHENTICATION
 ])
 
 /** The SPEC §2.6 name of a librdkafka error code. */

@@ -2,6 +2,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { authEnvironment, writeDevelopmentAuth, type AuthFiles } from '../../src/auth/dev-auth.js'
 import { KAFKA } from './kafka.js'
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url))
@@ -28,9 +32,18 @@ export function freePort (): Promise<number> {
   })
 }
 
+let authFiles: Promise<AuthFiles> | undefined
+
+/** The development auth files (anonymous may do everything; admin/admin), one set per test process. */
+export function testAuthFiles (): Promise<AuthFiles> {
+  authFiles ??= writeDevelopmentAuth(mkdtempSync(join(tmpdir(), 'kastlex-test-auth-')))
+  return authFiles
+}
+
 /** Starts a gateway and resolves once it listens; `env` overrides the test defaults. */
 export async function startGateway (env: Record<string, string> = {}): Promise<Gateway> {
   const port = await freePort()
+  const auth = authEnvironment(await testAuthFiles())
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH,
@@ -38,6 +51,7 @@ export async function startGateway (env: Record<string, string> = {}): Promise<G
       KASTLEX_KAFKA_CLUSTER: KAFKA,
       KASTLEX_WORKERS: '1',
       KASTLEX_LOG_LEVEL: 'info',
+      ...auth,
       ...env
     },
     stdio: ['ignore', 'pipe', 'pipe']

@@ -16,14 +16,22 @@ const file = (content: string): string => {
 }
 const missing = join(dir, 'does-not-exist.yml')
 
+/** The auth files are required (SPEC §9); every test but the one about them gets readable ones. */
+const AUTH = {
+  KASTLEX_JWK_FILE: file('key'),
+  KASTLEX_PERMISSIONS_FILE_PATH: file('{}'),
+  KASTLEX_PASSWD_FILE_PATH: file('{}')
+}
+const load = (env: Record<string, string>, warn?: (message: string) => void): Config => loadConfig({ ...AUTH, ...env }, warn)
+
 /** loadConfig that must throw ConfigError; returns its message. */
 const refused = (t: import('ava').ExecutionContext, env: Record<string, string>): string => {
-  const error = t.throws(() => loadConfig(env), { instanceOf: ConfigError }, JSON.stringify(env))
+  const error = t.throws(() => load(env), { instanceOf: ConfigError }, JSON.stringify(env))
   return error?.message ?? ''
 }
 
 test('defaults', (t) => {
-  const config = loadConfig({})
+  const config = load({})
   t.is(config.httpPort, 8092)
   t.is(config.workers, DEFAULT_WORKERS)
   t.is(config.maxBodyBytes, 8_000_000)
@@ -51,14 +59,14 @@ test('defaults', (t) => {
 })
 
 test('empty variables count as unset', (t) => {
-  const config = loadConfig({ KASTLEX_HTTP_PORT: '', KASTLEX_KAFKA_CLUSTER: '', KASTLEX_KAFKA_USE_SSL: '', KASTLEX_KAFKA_SASL_FILE: '' })
+  const config = load({ KASTLEX_HTTP_PORT: '', KASTLEX_KAFKA_CLUSTER: '', KASTLEX_KAFKA_USE_SSL: '', KASTLEX_KAFKA_SASL_FILE: '' })
   t.is(config.httpPort, 8092)
   t.is(config.kafka.common['bootstrap.servers'], 'localhost:9092')
   t.is(config.kafka.securityProtocol, 'PLAINTEXT')
 })
 
 test('values are read from the environment', (t) => {
-  const config = loadConfig({
+  const config = load({
     KASTLEX_HTTP_PORT: '8080',
     KASTLEX_WORKERS: '0',
     KASTLEX_PRODUCE_TIMEOUT_MS: '5000',
@@ -103,7 +111,7 @@ test('integers are strict and in range; the message names the variable', (t) => 
 })
 
 test('every bad variable is named, not only the first', (t) => {
-  const error = t.throws(() => loadConfig({
+  const error = t.throws(() => load({
     KASTLEX_HTTP_PORT: 'abc',
     KASTLEX_WORKERS: 'x',
     KASTLEX_KAFKA_USE_SSL: 'yes',
@@ -122,7 +130,7 @@ test('booleans: true/1/false/0, case-insensitive; anything else refused', (t) =>
     ['false', false], ['FALSE', false], ['False', false], ['0', false]
   ]
   for (const [raw, on] of table) {
-    t.is(loadConfig({ KASTLEX_KAFKA_USE_SSL: raw }).kafka.securityProtocol, on ? 'SSL' : 'PLAINTEXT', raw)
+    t.is(load({ KASTLEX_KAFKA_USE_SSL: raw }).kafka.securityProtocol, on ? 'SSL' : 'PLAINTEXT', raw)
   }
   for (const raw of ['yes', 'no', 'on', '2', 't', ' true']) {
     t.true(refused(t, { KASTLEX_KAFKA_USE_SSL: raw }).includes('KASTLEX_KAFKA_USE_SSL'), raw)
@@ -137,7 +145,7 @@ test('KASTLEX_KAFKA_CLUSTER: comma-separated host:port / [ipv6]:port, trimmed', 
     ['[fe80::1]:65535', '[fe80::1]:65535']
   ]
   for (const [raw, servers] of table) {
-    t.is(loadConfig({ KASTLEX_KAFKA_CLUSTER: raw }).kafka.common['bootstrap.servers'], servers, raw)
+    t.is(load({ KASTLEX_KAFKA_CLUSTER: raw }).kafka.common['bootstrap.servers'], servers, raw)
   }
   for (const raw of ['a', 'a:', ':9092', 'a:0', 'a:65536', 'a:b', 'a:1,', 'a:1,,b:2', '::1:9092', 'a b:1', 'http://a:1']) {
     t.true(refused(t, { KASTLEX_KAFKA_CLUSTER: raw }).includes('KASTLEX_KAFKA_CLUSTER'), raw)
@@ -146,12 +154,12 @@ test('KASTLEX_KAFKA_CLUSTER: comma-separated host:port / [ipv6]:port, trimmed', 
 
 test('unknown KASTLEX_* variables warn; ignored ones warn "accepted and ignored"', (t) => {
   const warnings: string[] = []
-  loadConfig({
+  load({
     KASTLEX_FOO: '1',
     KASTLEX_ZOOKEEPER_CLUSTER: 'zk:2181',
     KASTLEX_CG_CACHE_DIR: '/tmp',
     KASTLEX_HTTP_PORT: '8092',
-    KASTLEX_JWK_FILE: '/etc/kastlex/jwk.pem',
+    KASTLEX_JWK_FILE: AUTH.KASTLEX_JWK_FILE,
     KASTLEX_SECRET_KEY_BASE: 'x',
     PATH: '/usr/bin',
     OTHER_FOO: '1'
@@ -171,11 +179,11 @@ test('KASTLEX_KAFKA_SASL_FILE: YAML username/password/mechanism → sasl.* and S
   ]
   for (const [mechanism, , saslMechanism] of table) {
     const path = file(`username: alice\npassword: s3cret\n${mechanism === '' ? '' : `mechanism: ${mechanism}\n`}`)
-    const config = loadConfig({ KASTLEX_KAFKA_SASL_FILE: path })
+    const config = load({ KASTLEX_KAFKA_SASL_FILE: path })
     t.is(config.kafka.securityProtocol, 'SASL_PLAINTEXT', mechanism)
     t.like(config.kafka.common, { 'sasl.mechanisms': saslMechanism, 'sasl.username': 'alice', 'sasl.password': 's3cret' }, mechanism)
   }
-  const tls = loadConfig({ KASTLEX_KAFKA_SASL_FILE: file('username: bob\npassword: pw\nmechanism: scram_sha_512\n'), KASTLEX_KAFKA_USE_SSL: 'true' })
+  const tls = load({ KASTLEX_KAFKA_SASL_FILE: file('username: bob\npassword: pw\nmechanism: scram_sha_512\n'), KASTLEX_KAFKA_USE_SSL: 'true' })
   t.is(tls.kafka.securityProtocol, 'SASL_SSL')
 })
 
@@ -210,7 +218,7 @@ test('a refused SASL file does not put the password into the error (SPEC §1: no
 
 test('KASTLEX_KAFKA_*FILE: any set → TLS with those files; unreadable → refused', (t) => {
   const ca = file('ca')
-  const config = loadConfig({ KASTLEX_KAFKA_CACERTFILE: ca })
+  const config = load({ KASTLEX_KAFKA_CACERTFILE: ca })
   t.is(config.kafka.securityProtocol, 'SSL')
   t.is(config.kafka.common['ssl.ca.location'], ca)
   for (const name of ['KASTLEX_KAFKA_CACERTFILE', 'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE']) {
@@ -223,21 +231,28 @@ test('producer constraints when acks is -1', (t) => {
     .includes('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT'))
   t.true(refused(t, { KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '6' }).includes('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT'), 'acks -1 by default')
   t.true(refused(t, { KASTLEX_PRODUCER_MAX_RETRIES: '0' }).includes('KASTLEX_PRODUCER_MAX_RETRIES'))
-  const relaxed = loadConfig({ KASTLEX_PRODUCER_REQUIRED_ACKS: '1', KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '6', KASTLEX_PRODUCER_MAX_RETRIES: '0' })
+  const relaxed = load({ KASTLEX_PRODUCER_REQUIRED_ACKS: '1', KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '6', KASTLEX_PRODUCER_MAX_RETRIES: '0' })
   t.like(relaxed.kafka.producer, { acks: 1, 'max.in.flight.requests.per.connection': 6, retries: 0 })
-  t.is(loadConfig({ KASTLEX_PRODUCER_REQUIRED_ACKS: '-1', KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '5' }).kafka.producer['max.in.flight.requests.per.connection'], 5)
+  t.is(load({ KASTLEX_PRODUCER_REQUIRED_ACKS: '-1', KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '5' }).kafka.producer['max.in.flight.requests.per.connection'], 5)
 })
 
 test('message.max.bytes admits any accepted body', (t) => {
-  const config = loadConfig({ KASTLEX_MAX_BODY_BYTES: '50000000' })
+  const config = load({ KASTLEX_MAX_BODY_BYTES: '50000000' })
   t.true((config.kafka.producer['message.max.bytes'] as number) > 50_000_000)
 })
 
 test('the returned config is frozen, deeply', (t) => {
-  const config: Config = loadConfig({ KASTLEX_KAFKA_SASL_FILE: file('username: a\npassword: b\n') })
+  const config: Config = load({ KASTLEX_KAFKA_SASL_FILE: file('username: a\npassword: b\n') })
   t.true(Object.isFrozen(config))
   t.true(Object.isFrozen(config.kafka))
   t.true(Object.isFrozen(config.kafka.producer))
   t.true(Object.isFrozen(config.kafka.common))
   t.throws(() => { (config as { httpPort: number }).httpPort = 1 }, { instanceOf: TypeError })
+})
+
+test('the auth files are required and must be readable; token storage is refused until it exists', (t) => {
+  const message = t.throws(() => loadConfig({ KASTLEX_JWK_FILE: missing, KASTLEX_PERMISSIONS_FILE_PATH: missing, KASTLEX_PASSWD_FILE_PATH: missing }), { instanceOf: ConfigError })?.message ?? ''
+  for (const name of ['KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH']) t.true(message.includes(name), name)
+  t.regex(refused(t, { ...AUTH, KASTLEX_ENABLE_TOKEN_STORAGE: 'true' }), /KASTLEX_ENABLE_TOKEN_STORAGE/)
+  t.like(load({ KASTLEX_TOKEN_TTL_SECONDS: '60', KASTLEX_LOGIN_MAX_PER_ADDRESS: '5' }).auth, { tokenTtlSeconds: 60, login: { windowSeconds: 300, maxPerAddress: 5, maxFailuresPerUser: 10 } })
 })

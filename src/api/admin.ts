@@ -1,0 +1,33 @@
+// GET /admin/reload (SPEC §4.2) and DELETE /admin/tokens/:username (§4.3).
+import type { AccessControl } from '../auth/access.js'
+import { UsersFileError } from '../auth/users.js'
+import { HttpError } from '../http/errors.js'
+import type { Route } from '../http/router.js'
+
+export function adminRoutes (access: AccessControl): Route[] {
+  return [
+    {
+      method: 'GET',
+      template: '/admin/reload',
+      negotiation: 'accept',
+      action: 'reload',
+      handle: () => {
+        try {
+          access.reload()
+        } catch (err) {
+          if (err instanceof UsersFileError) throw new HttpError(400, err.message)
+          throw err
+        }
+        return { status: 204 }
+      }
+    },
+    {
+      method: 'DELETE',
+      template: '/admin/tokens/:username',
+      negotiation: 'accept',
+      action: 'revoke',
+      // Token storage (KASTLEX_ENABLE_TOKEN_STORAGE) is not available yet; the contract's answer without it.
+      handle: () => { throw new HttpError(501, 'token storage disabled') }
+    }
+  ]
+}

@@ -1,0 +1,42 @@
+// POST /login (SPEC §4.1, §6.6): credentials from the body only, a rate limit per client address and per
+// username, one bcrypt comparison (off the main thread) whatever the outcome, an ES512 token.
+import type { AccessControl } from '../auth/access.js'
+import type { TokenIssuer } from '../auth/jwt.js'
+import { parseLoginBody } from '../auth/login-body.js'
+import { verifyPassword } from '../auth/passwords.js'
+import { clientAddress, type LoginRateLimiter } from '../auth/rate-limit.js'
+import { ANONYMOUS } from '../auth/users.js'
+import { HttpError } from '../http/errors.js'
+import type { Route } from '../http/router.js'
+
+export const LOGIN_BODY_LIMIT = 64 * 1024
+const invalidCredentials = (): HttpError => new HttpError(401, 'invalid username or password')
+
+export interface LoginOptions {
+  readonly access: AccessControl
+  readonly issuer: TokenIssuer
+  readonly limiter: LoginRateLimiter
+  readonly trustProxy: boolean
+}
+
+export function loginRoute ({ access, issuer, limiter, trustProxy }: LoginOptions): Route {
+  return {
+    method: 'POST',
+    template: '/login',
+    negotiation: 'accept',
+    bodyLimit: LOGIN_BODY_LIMIT,
+    handle: async (ctx) => {
+      const address = clientAddress(ctx.peer, ctx.headers.get('x-forwarded-for'), trustProxy)
+      const { username, password } = parseLoginBody(ctx.headers.get('content-type'), await ctx.body())
+      // Counts the attempt and a provisional failure at once, so concurrent guesses are bounded too.
+      const permit = limiter.begin(address, username)
+      if (!permit.allowed) {
+        throw new HttpError(429, 'too many login attempts', {}, [['retry-after', String(permit.retryAfterSeconds)]])
+      }
+      const user = username === ANONYMOUS ? undefined : access.users.get(username)
+      if (!await verifyPassword(password, user?.passwordHash)) throw invalidCredentials()
+      permit.succeeded()
+      return { status: 200, body: JSON.stringify({ token: issuer.issue(username) }) }
+    }
+  }
+}
