@@ -35,6 +35,8 @@ export interface AuthConfig {
   /** KASTLEX_TRUST_PROXY: the client address is the left-most x-forwarded-for entry. */
   readonly trustProxy: boolean
   readonly login: { readonly windowSeconds: number, readonly maxPerAddress: number, readonly maxFailuresPerUser: number }
+  /** KASTLEX_ENABLE_TOKEN_STORAGE (SPEC §6.7): the compacted topic every instance tails, and how long token checks wait for its replay. */
+  readonly tokenStorage: { readonly topic: string, readonly waitMs: number } | undefined
 }
 
 export interface Config {
@@ -60,17 +62,17 @@ const SASL_MECHANISMS: Readonly<Record<string, string>> = {
   plain: 'PLAIN', scram_sha_256: 'SCRAM-SHA-256', scram_sha_512: 'SCRAM-SHA-512'
 }
 const INT32_MAX = 2 ** 31 - 1
+const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/
 
 // Variables of the contract that later issues implement; accepted here so they do not warn.
 const KNOWN_ELSEWHERE = new Set([
-  'KASTLEX_SECRET_KEY_BASE', 'KASTLEX_TOKEN_STORAGE_TOPIC',
-  'KASTLEX_TOKEN_STORE_WAIT_MS', 'KASTLEX_CORS_ORIGINS', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS',
+  'KASTLEX_SECRET_KEY_BASE', 'KASTLEX_CORS_ORIGINS', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS',
   'KASTLEX_BATCH_MAX_RECORDS', 'KASTLEX_STREAM_MAX_CLIENTS'
 ])
 const KNOWN_HERE = new Set([
   'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH', 'KASTLEX_TOKEN_TTL_SECONDS',
   'KASTLEX_METRICS_AUTH', 'KASTLEX_TRUST_PROXY', 'KASTLEX_LOGIN_WINDOW_S', 'KASTLEX_LOGIN_MAX_PER_ADDRESS',
-  'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_ENABLE_TOKEN_STORAGE',
+  'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_STORE_WAIT_MS',
   'KASTLEX_HTTP_PORT', 'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
   'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE', 'KASTLEX_KAFKA_SASL_FILE', 'KASTLEX_KAFKA_REQUEST_TIMEOUT_MS',
   'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_WORKERS',
@@ -203,10 +205,11 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
   }
 
   const https = boolean('KASTLEX_USE_HTTPS', false) ? httpsConfig() : undefined
-  if (boolean('KASTLEX_ENABLE_TOKEN_STORAGE', false)) {
-    // Refused rather than ignored: without it a revoked token would stay valid on other instances.
-    problems.push('KASTLEX_ENABLE_TOKEN_STORAGE: token storage is not available in this version yet')
+  const tokenTopic = value('KASTLEX_TOKEN_STORAGE_TOPIC') ?? '_kastlex_tokens'
+  if (!LEGAL_TOPIC.test(tokenTopic) || tokenTopic === '.' || tokenTopic === '..') {
+    problems.push('KASTLEX_TOKEN_STORAGE_TOPIC: not a legal topic name ([a-zA-Z0-9._-], 1–249 characters)')
   }
+  const tokenStoreWaitMs = integer('KASTLEX_TOKEN_STORE_WAIT_MS', 10_000, 0, INT32_MAX)
   const auth: AuthConfig = {
     jwkFile: readableFile('KASTLEX_JWK_FILE', '/etc/kastlex/jwk.pem') as string,
     permissionsFile: readableFile('KASTLEX_PERMISSIONS_FILE_PATH', './permissions.yml') as string,
@@ -218,7 +221,8 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
       windowSeconds: integer('KASTLEX_LOGIN_WINDOW_S', 300, 1, INT32_MAX),
       maxPerAddress: integer('KASTLEX_LOGIN_MAX_PER_ADDRESS', 50, 1, INT32_MAX),
       maxFailuresPerUser: integer('KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 10, 1, INT32_MAX)
-    }
+    },
+    tokenStorage: boolean('KASTLEX_ENABLE_TOKEN_STORAGE', false) ? { topic: tokenTopic, waitMs: tokenStoreWaitMs } : undefined
   }
 
   const config: Config = {

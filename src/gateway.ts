@@ -5,6 +5,7 @@ import { MetadataCache } from './api/metadata-cache.js'
 import { AccessControl } from './auth/access.js'
 import { createTokenIssuer, createTokenVerifier, extractBearer, loadSigningKey, SigningKeyError, type TokenIssuer } from './auth/jwt.js'
 import { LoginRateLimiter } from './auth/rate-limit.js'
+import { TokenStore } from './auth/token-store.js'
 import { UsersFileError } from './auth/users.js'
 import { ConfigError, loadConfig, type AuthConfig, type Config } from './config.js'
 import { Router } from './http/router.js'
@@ -30,7 +31,6 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   }
   const log = createLogger(config.logLevel)
   for (const warning of warnings) log.warn(warning)
-  const auth = loadAuth(config.auth)
 
   const kafka: KafkaClient = config.workers === 0
     ? new InlineKafkaClient(config)
@@ -39,14 +39,23 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
       threads: config.workers,
       workerData: (index): WorkerData => ({ config, offsetsTail: index === OFFSETS_TAIL_SHARD })
     })
+  const tokens = config.auth.tokenStorage === undefined
+    ? undefined
+    : new TokenStore({ kafka: config.kafka, topic: config.auth.tokenStorage.topic }, async (key, value) => {
+      await kafka.run({ op: 'produce', topic: config.auth.tokenStorage?.topic as string, partition: 0, key, value, headers: [] })
+    }, log)
+  const auth = loadAuth(config.auth, tokens)
   const metrics = new GatewayMetrics(() => kafka.stats(), async () => await kafka.runOnEach({ op: 'clientStats' }))
   const metadata = new MetadataCache(kafka)
   const excludedGroup = (group: string): boolean => config.groupExclude?.test(group) ?? false
   const offsets = new OffsetsMonitor(kafka, metadata, metrics, excludedGroup, config.offsetsRefreshMs)
   metadata.start()
   offsets.start()
-  const routes = apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup, ...auth })
-  const authorize: Authorize = (route, headers, params) => { auth.access.check(route, extractBearer(headers.all('authorization')), params) }
+  const routes = apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup, tokens, ...auth })
+  const authorize: Authorize = (route, headers, params) => {
+    const checked = auth.access.check(route, extractBearer(headers.all('authorization')), params)
+    return checked instanceof Promise ? checked.then(() => {}) : undefined
+  }
   const server = createServer(new Router(routes), log, metrics, authorize, config.https)
   try {
     await server.listen(config.httpPort)
@@ -66,7 +75,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
     metadata.stop()
     offsets.stop()
     await drain(() => server.inFlight === 0, STOP_GRACE_MS)
-    await kafka.close()
+    await Promise.all([kafka.close(), tokens?.close()])
     log.info('stopped')
     log.flush()
     process.exit(0)
@@ -76,11 +85,11 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
 }
 
 /** The users table, the token key and the login rate limiter; a bad file stops the start naming it. */
-function loadAuth (config: AuthConfig): { access: AccessControl, issuer: TokenIssuer, limiter: LoginRateLimiter } {
+function loadAuth (config: AuthConfig, tokens: TokenStore | undefined): { access: AccessControl, issuer: TokenIssuer, limiter: LoginRateLimiter } {
   try {
     const key = loadSigningKey(config.jwkFile)
     return {
-      access: new AccessControl(config, createTokenVerifier(key)),
+      access: new AccessControl(config, createTokenVerifier(key), tokens),
       issuer: createTokenIssuer(key, config.tokenTtlSeconds),
       limiter: new LoginRateLimiter(config.login)
     }

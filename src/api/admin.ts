@@ -1,10 +1,11 @@
 // GET /admin/reload (SPEC §4.2) and DELETE /admin/tokens/:username (§4.3).
 import type { AccessControl } from '../auth/access.js'
+import type { TokenStore } from '../auth/token-store.js'
 import { UsersFileError } from '../auth/users.js'
 import { HttpError } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 
-export function adminRoutes (access: AccessControl): Route[] {
+export function adminRoutes (access: AccessControl, tokens: TokenStore | undefined): Route[] {
   return [
     {
       method: 'GET',
@@ -26,8 +27,11 @@ export function adminRoutes (access: AccessControl): Route[] {
       template: '/admin/tokens/:username',
       negotiation: 'accept',
       action: 'revoke',
-      // Token storage (KASTLEX_ENABLE_TOKEN_STORAGE) is not available yet; the contract's answer without it.
-      handle: () => { throw new HttpError(501, 'token storage disabled') }
+      handle: async (ctx) => {
+        if (tokens === undefined) throw new HttpError(501, 'token storage disabled')
+        await tokens.revoke(ctx.params.username as string)
+        return { status: 204 }
+      }
     }
   ]
 }

@@ -1,4 +1,5 @@
 // GET /health and GET /ready (SPEC §10.1), for load balancers. No auth, no negotiation.
+import type { TokenStore } from '../auth/token-store.js'
 import type { Route } from '../http/router.js'
 import type { MetadataCache } from './metadata-cache.js'
 
@@ -8,7 +9,7 @@ const KAFKA_FRESH_MS = 10_000
 /** …else one is made now, and waited for this long. */
 const KAFKA_CHECK_TIMEOUT_MS = 2_000
 
-export function healthRoutes (metadata: MetadataCache): Route[] {
+export function healthRoutes (metadata: MetadataCache, tokens: TokenStore | undefined): Route[] {
   return [
     { method: 'GET', template: '/health', negotiation: 'none', handle: () => ({ status: 200, body: OK }) },
     {
@@ -17,9 +18,9 @@ export function healthRoutes (metadata: MetadataCache): Route[] {
       negotiation: 'none',
       handle: async () => {
         const kafka = await metadata.reachable(KAFKA_FRESH_MS, KAFKA_CHECK_TIMEOUT_MS) ? 'ok' : 'failing'
-        // Token storage comes with authentication (issue 4); until then it is always disabled.
-        const checks = { kafka, token_store: 'disabled' }
-        return kafka === 'ok'
+        const tokenStore = tokens?.state ?? 'disabled'
+        const checks = { kafka, token_store: tokenStore }
+        return kafka === 'ok' && tokenStore !== 'pending'
           ? { status: 200, body: JSON.stringify({ status: 'ready', checks }) }
           : { status: 503, body: JSON.stringify({ error: 'not ready', checks }) }
       }

@@ -5,6 +5,7 @@ import type { TokenIssuer } from '../auth/jwt.js'
 import { parseLoginBody } from '../auth/login-body.js'
 import { verifyPassword } from '../auth/passwords.js'
 import { clientAddress, type LoginRateLimiter } from '../auth/rate-limit.js'
+import type { TokenStore } from '../auth/token-store.js'
 import { ANONYMOUS } from '../auth/users.js'
 import { HttpError } from '../http/errors.js'
 import type { Route } from '../http/router.js'
@@ -17,9 +18,11 @@ export interface LoginOptions {
   readonly issuer: TokenIssuer
   readonly limiter: LoginRateLimiter
   readonly trustProxy: boolean
+  /** With token storage, the token is written (and acknowledged) before it is handed out. */
+  readonly tokens: TokenStore | undefined
 }
 
-export function loginRoute ({ access, issuer, limiter, trustProxy }: LoginOptions): Route {
+export function loginRoute ({ access, issuer, limiter, trustProxy, tokens }: LoginOptions): Route {
   return {
     method: 'POST',
     template: '/login',
@@ -36,7 +39,9 @@ export function loginRoute ({ access, issuer, limiter, trustProxy }: LoginOption
       const user = username === ANONYMOUS ? undefined : access.users.get(username)
       if (!await verifyPassword(password, user?.passwordHash)) throw invalidCredentials()
       permit.succeeded()
-      return { status: 200, body: JSON.stringify({ token: issuer.issue(username) }) }
+      const token = issuer.issue(username)
+      await tokens?.save(username, token)
+      return { status: 200, body: JSON.stringify({ token }) }
     }
   }
 }

@@ -2,6 +2,7 @@
 import type { AccessControl } from '../auth/access.js'
 import type { TokenIssuer } from '../auth/jwt.js'
 import type { LoginRateLimiter } from '../auth/rate-limit.js'
+import type { TokenStore } from '../auth/token-store.js'
 import type { Config } from '../config.js'
 import type { Route } from '../http/router.js'
 import type { OffsetsMonitor } from '../groups/offsets-monitor.js'
@@ -28,13 +29,14 @@ export interface Services {
   readonly access: AccessControl
   readonly issuer: TokenIssuer
   readonly limiter: LoginRateLimiter
+  readonly tokens: TokenStore | undefined
 }
 
-export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, excludedGroup, access, issuer, limiter }: Services): Route[] {
+export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, excludedGroup, access, issuer, limiter, tokens }: Services): Route[] {
   return [
-    loginRoute({ access, issuer, limiter, trustProxy: config.auth.trustProxy }),
-    ...adminRoutes(access),
-    ...healthRoutes(metadata),
+    loginRoute({ access, issuer, limiter, trustProxy: config.auth.trustProxy, tokens }),
+    ...adminRoutes(access, tokens),
+    ...healthRoutes(metadata, tokens),
     metricsRoute(metrics),
     ...topicRoutes(metadata, kafka),
     ...brokerRoutes(metadata, config.kafka.securityProtocol),

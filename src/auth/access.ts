@@ -2,10 +2,11 @@
 // user, or anonymous) and whether that is allowed. The users table is one immutable snapshot, swapped
 // whole by reload(): a request sees the old table or the new one, never a mix.
 import type { AuthConfig } from '../config.js'
-import { forbidden, unauthenticated } from '../http/errors.js'
+import { forbidden, HttpError, unauthenticated } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 import type { TokenVerifier } from './jwt.js'
 import { allowed } from './permissions.js'
+import type { TokenStore } from './token-store.js'
 import { loadUsers, type User, type UsersTable } from './users.js'
 
 /** Which path parameter a scoped action is checked against (SPEC §3, "Scope"). */
@@ -22,7 +23,12 @@ const SCOPE_PARAM: Readonly<Record<string, string>> = {
 export class AccessControl {
   private table: UsersTable
 
-  constructor (private readonly config: AuthConfig, private readonly verifier: TokenVerifier) {
+  constructor (
+    private readonly config: AuthConfig,
+    private readonly verifier: TokenVerifier,
+    /** With token storage, a token must also be the one stored for its user (SPEC §6.1). */
+    private readonly store: TokenStore | undefined
+  ) {
     this.table = loadUsers(config.permissionsFile, config.passwdFile)
   }
 
@@ -37,10 +43,11 @@ export class AccessControl {
 
   /**
    * The user a request acts as (undefined = anonymous), or 401 (a token was presented and is not
-   * acceptable) / 403 (not allowed). Routes without an action, and /metrics unless
-   * KASTLEX_METRICS_AUTH, are open.
+   * acceptable) / 403 (not allowed) / 503 (the token store has not replayed in time). Routes without
+   * an action, and /metrics unless KASTLEX_METRICS_AUTH, are open. Asynchronous only while the token
+   * store's first replay is running.
    */
-  check (route: Route, token: string | undefined, params: Readonly<Record<string, string>>): User | undefined {
+  check (route: Route, token: string | undefined, params: Readonly<Record<string, string>>): User | undefined | Promise<User | undefined> {
     const action = route.action
     if (action === undefined || (action === 'metrics' && !this.config.metricsAuth)) return undefined
     const table = this.table
@@ -49,7 +56,25 @@ export class AccessControl {
       const verified = this.verifier.verify(token)
       user = verified.ok ? table.get(verified.username) : undefined
       if (user === undefined) throw unauthenticated()
+      const store = this.store
+      if (store !== undefined && store.state !== 'ok') {
+        const waiting = user
+        return store.whenReplayed(this.config.tokenStorage?.waitMs ?? 0).then((replayed) => {
+          if (!replayed) throw new HttpError(503, 'token store not ready')
+          return this.permit(table, this.stored(waiting, token), action, params)
+        })
+      }
+      if (store !== undefined) this.stored(user, token)
     }
+    return this.permit(table, user, action, params)
+  }
+
+  private stored (user: User, token: string): User {
+    if (!(this.store?.matches(user.name, token) ?? true)) throw unauthenticated()
+    return user
+  }
+
+  private permit (table: UsersTable, user: User | undefined, action: string, params: Readonly<Record<string, string>>): User | undefined {
     const scopeParam = SCOPE_PARAM[action]
     if (!allowed(table, user, action, scopeParam === undefined ? undefined : params[scopeParam])) throw forbidden()
     return user

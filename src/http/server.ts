@@ -28,8 +28,11 @@ export interface Server {
   readonly inFlight: number
 }
 
-/** SPEC §2.4 steps 5–6: throws 401/403 (HttpError) when the request may not use the route. */
-export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>) => void
+/**
+ * SPEC §2.4 steps 5–6: throws (or rejects with) 401/403/503 HttpErrors when the request may not use
+ * the route; asynchronous only while it has to wait (the token store's first replay).
+ */
+export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>) => void | Promise<void>
 
 /**
  * The HTTP listener, and with `https` a TLS listener beside it: both apps get the same handler, so every
@@ -79,8 +82,10 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
         ? negotiate(accept.length === 0 ? undefined : accept.join(','))
         : JSON_REPRESENTATION
       if (representation === undefined) throw notAcceptable()
-      authorize(route, headers, match.params)
+      // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
+      // the route asks for it, after authentication and parameters (SPEC §2.4).
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit)
+      const authorized = authorize(route, headers, match.params)
       const body = reader
       const ctx: RequestContext = {
         method,
@@ -97,9 +102,13 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
           return outcome.body
         }
       }
-      const reply = route.handle(ctx)
-      if (reply instanceof Promise) reply.then((r) => exchange.send(r), fail)
-      else exchange.send(reply)
+      const run = (): void => {
+        const reply = route.handle(ctx)
+        if (reply instanceof Promise) reply.then((r) => exchange.send(r), fail)
+        else exchange.send(reply)
+      }
+      if (authorized instanceof Promise) authorized.then(run).catch(fail)
+      else run()
     } catch (err) {
       fail(err)
     }

@@ -250,9 +250,11 @@ test('the returned config is frozen, deeply', (t) => {
   t.throws(() => { (config as { httpPort: number }).httpPort = 1 }, { instanceOf: TypeError })
 })
 
-test('the auth files are required and must be readable; token storage is refused until it exists', (t) => {
+test('the auth files are required and must be readable; token storage variables', (t) => {
   const message = t.throws(() => loadConfig({ KASTLEX_JWK_FILE: missing, KASTLEX_PERMISSIONS_FILE_PATH: missing, KASTLEX_PASSWD_FILE_PATH: missing }), { instanceOf: ConfigError })?.message ?? ''
   for (const name of ['KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH']) t.true(message.includes(name), name)
-  t.regex(refused(t, { ...AUTH, KASTLEX_ENABLE_TOKEN_STORAGE: 'true' }), /KASTLEX_ENABLE_TOKEN_STORAGE/)
+  t.regex(refused(t, { ...AUTH, KASTLEX_ENABLE_TOKEN_STORAGE: 'true', KASTLEX_TOKEN_STORAGE_TOPIC: 'bad topic' }), /KASTLEX_TOKEN_STORAGE_TOPIC/)
+  t.deepEqual(load({ KASTLEX_ENABLE_TOKEN_STORAGE: 'true' }).auth.tokenStorage, { topic: '_kastlex_tokens', waitMs: 10_000 })
+  t.is(load({ KASTLEX_TOKEN_STORAGE_TOPIC: 'tokens' }).auth.tokenStorage, undefined)
   t.like(load({ KASTLEX_TOKEN_TTL_SECONDS: '60', KASTLEX_LOGIN_MAX_PER_ADDRESS: '5' }).auth, { tokenTtlSeconds: 60, login: { windowSeconds: 300, maxPerAddress: 5, maxFailuresPerUser: 10 } })
 })

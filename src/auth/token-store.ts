@@ -1,0 +1,135 @@
+// Token storage (SPEC §6.7), main-thread side: the latest token hash per user, fed by the token-store
+// worker that tails the compacted topic, and updated at once by this instance's logins and revocations.
+import { Worker } from 'node:worker_threads'
+import { fileURLToPath } from 'node:url'
+import type { KafkaConfig } from '../config.js'
+import type { Logger } from '../log.js'
+import { HttpError } from '../http/errors.js'
+import { encodeTokenRecord, tokenHash, tokenKey } from './token-record.js'
+
+/** Writes one record to partition 0 of the token topic with acks from the producer settings. */
+export type TokenRecordWriter = (key: Buffer, value: Buffer | null) => Promise<void>
+
+/** What the token-store worker is started with. */
+export interface TokenStoreWorkerData {
+  readonly kafka: KafkaConfig
+  readonly topic: string
+}
+
+/** Worker → main. `hash` is hex; null deletes (tombstone). */
+export type TokenStoreMessage =
+  | { readonly kind: 'entries', readonly entries: ReadonlyArray<readonly [string, string | null]> }
+  | { readonly kind: 'replayed' }
+  | { readonly kind: 'problem', readonly message: string }
+  | { readonly kind: 'closed' }
+
+/** The `exp` claim of a token this gateway issued (informational in the record; SPEC §6.7). */
+function expiryOf (token: string): number {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }
+  return typeof payload.exp === 'number' ? payload.exp : 0
+}
+
+const WORKER_FILE = fileURLToPath(new URL('../../workers/token-store-worker.js', import.meta.url))
+/** A token-store worker that died is started again after this long (it replays from the beginning). */
+const RESTART_MS = 1000
+
+export type TokenStoreState = 'ok' | 'pending'
+
+export class TokenStore {
+  private readonly hashes = new Map<string, string>()
+  private replayed = false
+  private waiters: Array<() => void> = []
+  private worker: Worker
+  private closing = false
+
+  constructor (private readonly data: TokenStoreWorkerData, private readonly write: TokenRecordWriter, private readonly log: Logger) {
+    this.worker = this.start()
+  }
+
+  get state (): TokenStoreState {
+    return this.replayed ? 'ok' : 'pending'
+  }
+
+  /** Resolves true once the initial replay is complete, false after `timeoutMs` (SPEC §6.1). */
+  async whenReplayed (timeoutMs: number): Promise<boolean> {
+    if (this.replayed) return true
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs)
+      this.waiters.push(() => { clearTimeout(timer); resolve(true) })
+    })
+  }
+
+  /** Whether `token` is the one stored for `username`. */
+  matches (username: string, token: string): boolean {
+    return this.hashes.get(username) === tokenHash(token).toString('hex')
+  }
+
+  /**
+   * Stores a freshly issued token (replacing the user's previous one): written to Kafka first, then
+   * valid on this instance at once. A Kafka failure → 503 with its name, and the token must not be handed out.
+   */
+  async save (username: string, token: string): Promise<void> {
+    const hash = tokenHash(token)
+    await this.written(tokenKey(username), encodeTokenRecord({ exp: expiryOf(token), tokenHash: hash }))
+    this.hashes.set(username, hash.toString('hex'))
+  }
+
+  /** Revokes the user's token: a tombstone for every instance, and gone here at once. */
+  async revoke (username: string): Promise<void> {
+    await this.written(tokenKey(username), null)
+    this.hashes.delete(username)
+  }
+
+  private async written (key: string, value: Buffer | null): Promise<void> {
+    try {
+      await this.write(Buffer.from(key, 'utf8'), value)
+    } catch (err) {
+      throw new HttpError(503, err instanceof HttpError ? err.error : 'unknown_server_error')
+    }
+  }
+
+  async close (): Promise<void> {
+    this.closing = true
+    const closed = new Promise<void>((resolve) => {
+      this.worker.once('exit', () => resolve())
+      this.worker.on('message', (message: TokenStoreMessage) => { if (message.kind === 'closed') void this.worker.terminate() })
+    })
+    this.worker.postMessage('close')
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())])
+    await this.worker.terminate()
+  }
+
+  private start (): Worker {
+    const worker = new Worker(WORKER_FILE, { workerData: this.data, execArgv: [...process.execArgv, '--no-experimental-require-module'] })
+    worker.on('message', (message: TokenStoreMessage) => this.receive(message))
+    worker.on('error', (err) => this.log.error('token store worker failed', { error: err.message }))
+    worker.on('exit', (code) => {
+      if (this.closing) return
+      this.log.error('token store worker exited; restarting', { code })
+      setTimeout(() => { if (!this.closing) this.worker = this.start() }, RESTART_MS).unref()
+    })
+    return worker
+  }
+
+  private receive (message: TokenStoreMessage): void {
+    switch (message.kind) {
+      case 'entries':
+        for (const [username, hash] of message.entries) {
+          if (hash === null) this.hashes.delete(username)
+          else this.hashes.set(username, hash)
+        }
+        return
+      case 'replayed':
+        if (this.replayed) return
+        this.replayed = true
+        for (const wake of this.waiters) wake()
+        this.waiters = []
+        this.log.info('token store replayed', { users: this.hashes.size })
+        return
+      case 'problem':
+        this.log.warn('token store', { problem: message.message })
+        return
+      case 'closed':
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// Token storage (SPEC §6.7): two gateways share a compacted token topic; login writes the record
+// (in the original's Erlang layout), revocation reaches the other instance, a restarted instance accepts
+// a stored token after its replay, and readers take the JSON form too.
+import { hash } from '@node-rs/bcrypt'
+import test from 'ava'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startGateway, type Gateway } from '../helpers/gateway.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'kastlex-token-test-'))
+const topic = `tokens-${randomBytes(4).toString('hex')}`
+const gateways: Gateway[] = []
+
+async function gateway (): Promise<Gateway> {
+  const started = await startGateway({
+    KASTLEX_ENABLE_TOKEN_STORAGE: 'true',
+    KASTLEX_TOKEN_STORAGE_TOPIC: topic,
+    KASTLEX_PERMISSIONS_FILE_PATH: join(dir, 'permissions.yml'),
+    KASTLEX_PASSWD_FILE_PATH: join(dir, 'passwd.yml')
+  })
+  gateways.push(started)
+  return started
+}
+
+test.before(async () => {
+  writeFileSync(join(dir, 'permissions.yml'), `anonymous:\n  list_topics: true\n  produce: all\n  fetch: all\nalice:\n  list_brokers: true\nroot:\n  revoke: true\n`)
+  writeFileSync(join(dir, 'passwd.yml'), `alice:\n  password_hash: "${await hash('pw', 4)}"\nroot:\n  password_hash: "${await hash('pw', 4)}"\n`)
+})
+test.after.always(async () => { await Promise.all(gateways.map(async (g) => await g.stop())) })
+
+async function login (g: Gateway, username: string): Promise<string> {
+  const res = await fetch(`${g.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'pw' }) })
+  if (res.status !== 200) throw new Error(`login: ${res.status} ${await res.text()}`)
+  return (await res.json() as { token: string }).token
+}
+
+const brokers = async (g: Gateway, token: string): Promise<number> =>
+  (await fetch(`${g.url}/api/v1/brokers`, { headers: { authorization: `Bearer ${token}` } })).status
+
+/** Polls until `probe` gives `expected` (another instance's tail catches up asynchronously). */
+async function eventually (probe: () => Promise<number>, expected: number): Promise<number> {
+  const deadline = Date.now() + 20_000
+  let status = await probe()
+  while (status !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    status = await probe()
+  }
+  return status
+}
+
+async function ready (g: Gateway): Promise<number> {
+  return await eventually(async () => (await fetch(`${g.url}/ready`)).status, 200)
+}
+
+test.serial('a token is valid at once where it was issued, on the other instance after its tail; revocation reaches both', async (t) => {
+  const a = await gateway()
+  const b = await gateway()
+  t.is(await ready(a), 200)
+  t.deepEqual(await (await fetch(`${a.url}/ready`)).json(), { status: 'ready', checks: { kafka: 'ok', token_store: 'ok' } })
+  const token = await login(a, 'alice')
+  t.is(await brokers(a, token), 200, 'valid on the issuing instance the moment login answered')
+  t.is(await eventually(async () => await brokers(b, token), 200), 200)
+
+  const newer = await login(a, 'alice')
+  t.is(await brokers(a, token), 401, 'one valid token per user: the previous one is replaced')
+  t.is(await brokers(a, newer), 200)
+
+  const root = await login(a, 'root')
+  t.is((await fetch(`${a.url}/admin/tokens/alice`, { method: 'DELETE', headers: { authorization: `Bearer ${root}` } })).status, 204)
+  t.is(await brokers(a, newer), 401, 'revoked here at once')
+  t.is(await eventually(async () => await brokers(b, newer), 401), 401, 'and on the instance sharing the topic')
+})
+
+test.serial('records use the original layout; a restarted instance accepts a stored token after its replay; JSON records are read', async (t) => {
+  const a = gateways[0] ?? await gateway()
+  const token = await login(a, 'alice')
+  const tokenHash = createHash('sha256').update(token).digest()
+  const latest = await fetch(`${a.url}/api/v2/messages/${topic}/0/last`, { headers: { accept: 'application/binary' } })
+  const value = Buffer.from(await latest.arrayBuffer())
+  t.is(latest.headers.get('x-message-key'), 'user%3Aalice')
+  t.is(value.length, 67)
+  t.deepEqual(value.subarray(0, 6), Buffer.from('837400000002', 'hex'))
+  t.deepEqual(value.subarray(-32), tokenHash)
+
+  const restarted = await gateway()
+  t.is(await ready(restarted), 200)
+  t.is(await brokers(restarted, token), 200, 'the stored token is valid after the replay')
+
+  // Another writer's JSON form of the same entry keeps the token valid; a different hash revokes it.
+  const writeJson = async (hex: string): Promise<void> => {
+    const res = await fetch(`${a.url}/api/v2/messages/${topic}/0?key=user%3Aalice`, { method: 'POST', body: JSON.stringify({ exp: 1, token_hash: hex }) })
+    t.is(res.status, 204)
+  }
+  await writeJson(tokenHash.toString('hex'))
+  await writeJson('00'.repeat(32))
+  t.is(await eventually(async () => await brokers(restarted, token), 401), 401, 'the JSON record replaced the entry')
+})

@@ -1,0 +1,92 @@
+// The token-store worker (SPEC §6.7): creates the compacted token topic when missing, then tails its
+// partition 0 from the earliest offset; the last record per key wins, tombstones delete. Tells the main
+// thread every change, and when the initial replay (up to the end offset seen at start) is complete.
+import Kafka from '@platformatic/rdkafka'
+import { parentPort, workerData } from 'node:worker_threads'
+import { decodeTokenRecord, usernameOfKey } from '../src/auth/token-record.js'
+import type { TokenStoreMessage, TokenStoreWorkerData } from '../src/auth/token-store.js'
+import { createTopic } from '../src/kafka/topic-admin.js'
+
+const { kafka, topic } = workerData as TokenStoreWorkerData
+const RETRY_MS = 2000
+const port = parentPort
+if (port === null) throw new Error('token-store-worker runs as a worker thread')
+const post = (message: TokenStoreMessage): void => port.postMessage(message)
+const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
+
+// The binding aborts when a disconnected client is garbage collected: this one lives as long as the thread.
+const consumer = new Kafka.KafkaConsumer({
+  ...kafka.common,
+  'client.id': 'kastlex-token-store',
+  // Required by the client; assign() only: no group is joined, nothing committed.
+  'group.id': 'kastlex-token-store',
+  'enable.auto.commit': false,
+  'enable.partition.eof': true,
+  'isolation.level': 'read_committed',
+  'allow.auto.create.topics': false,
+  log_level: 3
+} as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': 'earliest' })
+consumer.on('event.error', () => { /* retried by librdkafka */ })
+
+let pending: Array<[string, string | null]> = []
+let replayEnd = Infinity
+let replayed = false
+let lastOffset = -1
+
+function flush (): void {
+  if (pending.length > 0) post({ kind: 'entries', entries: pending })
+  pending = []
+  if (!replayed && lastOffset + 1 >= replayEnd) {
+    replayed = true
+    post({ kind: 'replayed' })
+  }
+}
+
+consumer.on('data', (message) => {
+  lastOffset = message.offset
+  const username = usernameOfKey(message.key)
+  const entry = decodeTokenRecord(message.value)
+  if (username === undefined || entry === undefined) {
+    post({ kind: 'problem', message: `skipped the record at offset ${message.offset}: not a token record` })
+  } else {
+    pending.push([username, entry === 'tombstone' ? null : entry.tokenHash.toString('hex')])
+  }
+  if (pending.length === 1 || lastOffset + 1 >= replayEnd) setImmediate(flush)
+})
+consumer.on('partition.eof', (eof) => {
+  lastOffset = Math.max(lastOffset, eof.offset - 1)
+  setImmediate(flush)
+})
+
+async function retrying<T> (what: string, attempt: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await attempt()
+    } catch (err) {
+      post({ kind: 'problem', message: `${what}: ${(err as Error).message}` })
+      await sleep(RETRY_MS)
+    }
+  }
+}
+
+async function run (): Promise<void> {
+  await retrying(`creating ${topic}`, async () => await createTopic(kafka.common, topic, 1, { 'cleanup.policy': 'compact' }, -1))
+  await retrying('connecting', async () => await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: kafka.requestTimeoutMs, allTopics: false }, (err) => { if (err) reject(err); else resolve() })))
+  const { lowOffset, highOffset } = await retrying('reading the end offset', async () => await new Promise<Kafka.WatermarkOffsets>((resolve, reject) =>
+    consumer.queryWatermarkOffsets(topic, 0, kafka.requestTimeoutMs, (err, offsets) => { if (err) reject(err); else resolve(offsets) })))
+  replayEnd = highOffset
+  lastOffset = lowOffset - 1
+  consumer.assign([{ topic, partition: 0, offset: -2 /* beginning */ }])
+  consumer.consume()
+  flush()
+}
+
+port.on('message', (message) => {
+  if (message !== 'close') return
+  if (!consumer.isConnected()) return post({ kind: 'closed' })
+  consumer.unassign()
+  consumer.disconnect(() => post({ kind: 'closed' }))
+})
+
+void run()
