@@ -6,7 +6,7 @@ declare module 'autocannon' {
     url: string
     method?: 'GET' | 'POST'
     headers?: Record<string, string>
-    body?: Buffer
+    body?: Buffer | string
     connections?: number
     /** seconds */
     duration?: number
