@@ -39,10 +39,11 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
       threads: config.workers,
       workerData: (index): WorkerData => ({ config, offsetsTail: index === OFFSETS_TAIL_SHARD })
     })
-  const tokens = config.auth.tokenStorage === undefined
+  const storage = config.auth.tokenStorage
+  const tokens = storage === undefined
     ? undefined
-    : new TokenStore({ kafka: config.kafka, topic: config.auth.tokenStorage.topic }, async (key, value) => {
-      await kafka.run({ op: 'produce', topic: config.auth.tokenStorage?.topic as string, partition: 0, key, value, headers: [] })
+    : new TokenStore({ kafka: config.kafka, topic: storage.topic }, async (key, value) => {
+      await kafka.run({ op: 'produce', topic: storage.topic, partition: 0, key, value, headers: [] })
     }, log)
   const auth = loadAuth(config.auth, tokens)
   const metrics = new GatewayMetrics(() => kafka.stats(), async () => await kafka.runOnEach({ op: 'clientStats' }))
