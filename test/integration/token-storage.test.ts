@@ -3,11 +3,12 @@
 // a stored token after its replay, and readers take the JSON form too.
 import { hash } from '@node-rs/bcrypt'
 import test from 'ava'
+import { createSigner } from 'fast-jwt'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startGateway, type Gateway } from '../helpers/gateway.js'
+import { freePort, startGateway, testAuthFiles, type Gateway } from '../helpers/gateway.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kastlex-token-test-'))
 const topic = `tokens-${randomBytes(4).toString('hex')}`
@@ -96,4 +97,28 @@ test.serial('records use the original layout; a restarted instance accepts a sto
   await writeJson(tokenHash.toString('hex'))
   await writeJson('00'.repeat(32))
   t.is(await eventually(async () => await brokers(restarted, token), 401), 401, 'the JSON record replaced the entry')
+})
+
+test('until the first replay, token checks wait (bounded), then 503 token store not ready; anonymous requests do not wait', async (t) => {
+  const { jwkFile } = await testAuthFiles()
+  const sign = createSigner({ algorithm: 'ES512', key: readFileSync(jwkFile, 'utf8'), iss: 'Kastlex', sub: 'user:alice', expiresIn: 600_000 })
+  const unreachable = await startGateway({
+    KASTLEX_KAFKA_CLUSTER: `127.0.0.1:${await freePort()}`,
+    KASTLEX_ENABLE_TOKEN_STORAGE: 'true',
+    KASTLEX_TOKEN_STORE_WAIT_MS: '700',
+    KASTLEX_KAFKA_REQUEST_TIMEOUT_MS: '1000',
+    KASTLEX_PERMISSIONS_FILE_PATH: join(dir, 'permissions.yml'),
+    KASTLEX_PASSWD_FILE_PATH: join(dir, 'passwd.yml')
+  })
+  gateways.push(unreachable)
+  const started = Date.now()
+  const res = await fetch(`${unreachable.url}/api/v1/brokers`, { headers: { authorization: `Bearer ${sign({})}` } })
+  t.true(Date.now() - started >= 650, `answered after ${Date.now() - started} ms`)
+  t.is(res.status, 503)
+  t.deepEqual(await res.json(), { error: 'token store not ready' })
+  const anonymous = await fetch(`${unreachable.url}/api/v1/brokers`)
+  t.is(anonymous.status, 403, 'anonymous requests never consult the store')
+  const ready = await fetch(`${unreachable.url}/ready`)
+  t.is(ready.status, 503)
+  t.like(await ready.json(), { error: 'not ready', checks: { token_store: 'pending' } })
 })
