@@ -9,7 +9,15 @@ import { OpError } from './op-error.js'
 interface Pending {
   resolve: (delivered: { partition: number, offset: number }) => void
   reject: (err: OpError) => void
+  deadline: NodeJS.Timeout
 }
+
+/**
+ * librdkafka 2.12 was seen not to time a message out (no delivery report at all) while the partition
+ * leader's broker is down, despite message.timeout.ms: the produce deadline is also kept here, a
+ * little after librdkafka's own, answering `timeout` (the record may still be written later).
+ */
+const DEADLINE_GRACE_MS = 1000
 
 // Delivery reports only arrive through poll(). While anything is in flight we poll every 1 ms
 // (librdkafka's own HighLevelProducer does the same); idle, nothing runs.
@@ -27,12 +35,14 @@ export class Producer {
   private readonly connection: Connection
   /** acks ≠ 0: delivery reports carry the offset the broker assigned. */
   private readonly acknowledged: boolean
+  private readonly deadlineMs: number
   private readonly idlePoller: NodeJS.Timeout
   /** The latest librdkafka statistics JSON. */
   statistics: string | undefined
 
   constructor (config: KafkaConfig) {
     this.acknowledged = config.producer.acks !== 0
+    this.deadlineMs = config.produceTimeoutMs + DEADLINE_GRACE_MS
     this.producer = new Kafka.Producer({
       ...config.common,
       ...config.producer,
@@ -59,12 +69,13 @@ export class Producer {
     await this.connection.ready()
     const id = this.nextId++
     return await new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
+      const deadline = setTimeout(() => this.settle(id)?.reject(new OpError('timeout')), this.deadlineMs)
+      this.pending.set(id, { resolve, reject, deadline })
       try {
         this.producer.produce(op.topic, op.partition, op.value, op.key, Date.now(), id,
           op.headers.length === 0 ? undefined : op.headers.map(([name, value]) => ({ [name]: value })))
       } catch (err) {
-        this.pending.delete(id)
+        this.settle(id)
         reject(OpError.fromKafka(err))
         return
       }
@@ -72,15 +83,22 @@ export class Producer {
     })
   }
 
-  private delivered (err: Kafka.LibrdKafkaError | null, report: Kafka.DeliveryReport): void {
-    const id = report.opaque as number
+  /** Takes a produce out of the pending set (stopping its deadline, and the poller when none is left). */
+  private settle (id: number): Pending | undefined {
     const pending = this.pending.get(id)
-    if (pending === undefined) return
+    if (pending === undefined) return undefined
     this.pending.delete(id)
+    clearTimeout(pending.deadline)
     if (this.pending.size === 0 && this.poller !== undefined) {
       clearInterval(this.poller)
       this.poller = undefined
     }
+    return pending
+  }
+
+  private delivered (err: Kafka.LibrdKafkaError | null, report: Kafka.DeliveryReport): void {
+    const pending = this.settle(report.opaque as number)
+    if (pending === undefined) return
     if (err) pending.reject(OpError.fromKafka(err))
     // Without acknowledgements there is no offset to report (librdkafka says 0 or −1001): the contract says −1.
     else pending.resolve({ partition: report.partition, offset: this.acknowledged && report.offset >= 0 ? report.offset : -1 })

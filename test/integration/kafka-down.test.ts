@@ -1,0 +1,51 @@
+// Kafka going away under a warm gateway (metadata cached, clients connected): produce answers 503
+// within its deadline, fetch never hangs either, and the process stays up. Uses a broker of its own, which the
+// test stops, so the shared broker of the other tests is untouched.
+import test from 'ava'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createTopic } from '../../src/kafka/topic-admin.js'
+import { freePort, startGateway } from '../helpers/gateway.js'
+
+const KAFKA_SCRIPT = fileURLToPath(new URL('../../../scripts/kafka.mjs', import.meta.url))
+
+/** A port whose next two (controller, SASL listener) are free as well. */
+async function freePortTriple (): Promise<number> {
+  for (;;) {
+    const port = await freePort()
+    if (port > 65000) continue
+    const next = [await freePort(), await freePort()]
+    if (!next.includes(port + 1) && !next.includes(port + 2)) return port
+  }
+}
+
+test('produce answers 503 within its deadline once the broker is gone; nothing hangs', async (t) => {
+  const port = await freePortTriple()
+  const env = { ...process.env, EMBEDDED_KAFKA_PORT: String(port), EMBEDDED_KAFKA_DIR: mkdtempSync(join(tmpdir(), 'kastlex-kafka-down-')), EMBEDDED_KAFKA_HEAP: '256m' }
+  const kafka = (command: string): number | null => spawnSync(process.execPath, [KAFKA_SCRIPT, command], { env, stdio: 'ignore', timeout: 120_000 }).status
+  t.teardown(() => { kafka('down'); rmSync(env.EMBEDDED_KAFKA_DIR, { recursive: true, force: true }) })
+  t.is(kafka('up'), 0)
+  const address = `127.0.0.1:${port}`
+  await createTopic(address, 'doomed', 1)
+  const gateway = await startGateway({ KASTLEX_KAFKA_CLUSTER: address, KASTLEX_PRODUCE_TIMEOUT_MS: '3000', KASTLEX_KAFKA_REQUEST_TIMEOUT_MS: '3000' })
+  t.teardown(gateway.stop)
+  t.is((await fetch(`${gateway.url}/api/v2/messages/doomed/0`, { method: 'POST', body: 'before' })).status, 204)
+  t.is((await fetch(`${gateway.url}/api/v2/messages/doomed/0/0`)).status, 200)
+
+  t.is(kafka('down'), 0)
+  const started = Date.now()
+  const [produced, fetched] = await Promise.all([
+    fetch(`${gateway.url}/api/v2/messages/doomed/0`, { method: 'POST', body: 'after' }),
+    fetch(`${gateway.url}/api/v2/messages/doomed/0/1?max_wait_time=0`)
+  ])
+  const elapsed = Date.now() - started
+  t.is(produced.status, 503, await produced.clone().text())
+  t.regex((await produced.json() as { error: string }).error, /^(timeout|broker_not_available|request_timed_out|not_leader_for_partition|leader_not_available)$/)
+  // A partition this worker already reads answers from what it has (here: nothing new) without asking Kafka.
+  t.true(fetched.status === 503 || (fetched.status === 200 && await fetched.clone().text() === '[]'), `${fetched.status} ${await fetched.clone().text()}`)
+  t.true(elapsed < 3000 + 1000 + 2000, `answered after ${elapsed} ms`)
+  t.is((await fetch(`${gateway.url}/health`)).status, 200, 'the gateway is still up')
+})
