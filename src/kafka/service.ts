@@ -49,7 +49,7 @@ export class KafkaService {
       case 'fetch': return await this.fetcher.fetch(op)
       case 'offsets': return await this.fetcher.offsets(op)
       case 'metadata': return await this.metadata(op)
-      case 'listGroups': return (await this.admin.listGroups(timeout)).map((group) => group.groupId)
+      case 'listGroups': return await this.listGroups(Date.now() + timeout)
       case 'describeGroup': return await this.describeGroup(op.group)
       case 'topicConfig': return await this.topicConfig(op.topic)
       case 'highWatermarks': return await this.highWatermarks(op)
@@ -78,6 +78,18 @@ export class KafkaService {
         const separator = key.lastIndexOf('\u0000')
         return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), commit }
       })
+    }
+  }
+
+  /** ListGroups, again while a coordinator loads (a broker that just started answers coordinator_load_in_progress). */
+  private async listGroups (deadline: number): Promise<string[]> {
+    for (;;) {
+      try {
+        return (await this.admin.listGroups(Math.max(1, deadline - Date.now()))).map((group) => group.groupId)
+      } catch (err) {
+        if (!(err instanceof AdminError) || !COORDINATOR_MOVING.has(err.error) || Date.now() + COORDINATOR_RETRY_MS > deadline) throw err
+      }
+      await new Promise((resolve) => setTimeout(resolve, COORDINATOR_RETRY_MS))
     }
   }
 
