@@ -23,11 +23,26 @@ async function freePortTriple (): Promise<number> {
 }
 
 test('produce answers 503 within its deadline once the broker is gone; nothing hangs', async (t) => {
-  const port = await freePortTriple()
-  const env = { ...process.env, EMBEDDED_KAFKA_PORT: String(port), EMBEDDED_KAFKA_DIR: mkdtempSync(join(tmpdir(), 'kastlex-kafka-down-')), EMBEDDED_KAFKA_HEAP: '256m' }
-  const kafka = (command: string): number | null => spawnSync(process.execPath, [KAFKA_SCRIPT, command], { env, stdio: 'ignore', timeout: 120_000 }).status
-  t.teardown(() => { kafka('down'); rmSync(env.EMBEDDED_KAFKA_DIR, { recursive: true, force: true }) })
-  t.is(kafka('up'), 0)
+  // A free port can be taken by another test's process before the broker binds it: up to 3 tries.
+  let port = 0
+  let env: NodeJS.ProcessEnv = {}
+  const kafka = (command: string): number | null => {
+    const run = spawnSync(process.execPath, [KAFKA_SCRIPT, command], { env, encoding: 'utf8', timeout: 120_000 })
+    if (run.status !== 0) t.log(`kafka ${command} on ${String(env.EMBEDDED_KAFKA_PORT)}: ${run.stderr}`)
+    return run.status
+  }
+  for (let attempt = 0; attempt < 3 && port === 0; attempt++) {
+    const candidate = await freePortTriple()
+    env = { ...process.env, EMBEDDED_KAFKA_PORT: String(candidate), EMBEDDED_KAFKA_DIR: mkdtempSync(join(tmpdir(), 'kastlex-kafka-down-')), EMBEDDED_KAFKA_HEAP: '256m' }
+    if (kafka('up') === 0) {
+      port = candidate
+    } else {
+      kafka('down')
+      rmSync(env.EMBEDDED_KAFKA_DIR as string, { recursive: true, force: true })
+    }
+  }
+  t.not(port, 0, 'a broker of its own started')
+  t.teardown(() => { kafka('down'); rmSync(env.EMBEDDED_KAFKA_DIR as string, { recursive: true, force: true }) })
   const address = `127.0.0.1:${port}`
   await createTopic(address, 'doomed', 1)
   const gateway = await startGateway({ KASTLEX_KAFKA_CLUSTER: address, KASTLEX_PRODUCE_TIMEOUT_MS: '3000', KASTLEX_KAFKA_REQUEST_TIMEOUT_MS: '3000' })
