@@ -4,6 +4,7 @@
 // Runs in one Kafka worker (the first); the others ask it through ops.
 import Kafka from '@platformatic/rdkafka'
 import type { KafkaConfig } from '../config.js'
+import { assignedConsumer } from '../kafka/assigned-consumer.js'
 import { decodeOffsetsRecord, type GroupMetadata, type OffsetCommit } from './consumer-offsets.js'
 
 const OFFSETS_TOPIC = '__consumer_offsets'
@@ -12,51 +13,42 @@ const BEGINNING = -2
 /** While the topic is missing (no group ever committed) or the broker is unreachable. */
 const RETRY_MS = 10_000
 
+export interface PartitionCommit { readonly topic: string, readonly partition: number, readonly commit: OffsetCommit }
+
 export interface GroupTail {
   readonly metadata: GroupMetadata | undefined
-  /** `topic\u0000partition` → the latest commit. */
-  readonly commits: ReadonlyMap<string, OffsetCommit>
+  /** The latest commit of each partition. */
+  readonly commits: readonly PartitionCommit[]
 }
 
 export interface CommittedOffsetSample { readonly group: string, readonly topic: string, readonly partition: number, readonly offset: number }
 
 export class OffsetsTail {
   private readonly consumer: Kafka.KafkaConsumer
-  private readonly commits = new Map<string, Map<string, OffsetCommit>>()
+  /** group → `topic\u0000partition` → the latest commit. */
+  private readonly commits = new Map<string, Map<string, PartitionCommit>>()
   private readonly groups = new Map<string, GroupMetadata>()
   private readonly skipped = new Map<string, number>()
   private retry: NodeJS.Timeout | undefined
   private closed = false
 
   constructor (config: KafkaConfig) {
-    this.consumer = new Kafka.KafkaConsumer({
-      ...config.common,
-      'client.id': 'kastlex-offsets-tail',
-      // Required by the client; assign() only: no group is joined, nothing committed.
-      'group.id': 'kastlex-offsets-tail',
-      'enable.auto.commit': false,
-      'enable.auto.offset.store': false,
-      'isolation.level': 'read_committed',
-      'allow.auto.create.topics': false,
-      log_level: 3
-    } as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': 'earliest' })
+    this.consumer = assignedConsumer({
+      common: config.common, clientId: 'kastlex-offsets-tail', groupId: 'kastlex-offsets-tail', autoOffsetReset: 'earliest'
+    })
     this.consumer.on('data', (message) => this.apply(message.key, message.value))
-    this.consumer.on('event.error', () => { /* retried by librdkafka */ })
     this.start(config.requestTimeoutMs)
   }
 
   group (name: string): GroupTail {
-    return { metadata: this.groups.get(name), commits: this.commits.get(name) ?? new Map() }
+    return { metadata: this.groups.get(name), commits: [...this.commits.get(name)?.values() ?? []] }
   }
 
   /** Every committed offset the tail knows (for the metrics). */
   committedOffsets (): CommittedOffsetSample[] {
     const samples: CommittedOffsetSample[] = []
     for (const [group, commits] of this.commits) {
-      for (const [key, commit] of commits) {
-        const separator = key.lastIndexOf('\u0000')
-        samples.push({ group, topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), offset: commit.offset })
-      }
+      for (const { topic, partition, commit } of commits.values()) samples.push({ group, topic, partition, offset: commit.offset })
     }
     return samples
   }
@@ -102,11 +94,11 @@ export class OffsetsTail {
         if (record.value === null) {
           commits?.delete(partitionKey)
           if (commits?.size === 0) this.commits.delete(record.group)
-        } else if (commits === undefined) {
-          this.commits.set(record.group, new Map([[partitionKey, record.value]]))
-        } else {
-          commits.set(partitionKey, record.value)
+          return
         }
+        const entry = { topic: record.topic, partition: record.partition, commit: record.value }
+        if (commits === undefined) this.commits.set(record.group, new Map([[partitionKey, entry]]))
+        else commits.set(partitionKey, entry)
         return
       }
       case 'group':

@@ -1,8 +1,9 @@
 // The v1 and v2 consumer-group documents (SPEC §7.4, §7.5), built from what the Kafka worker gathered
 // (live description, committed offsets, the offsets tail's records) and the high-watermark cache.
 import type { CommittedOffset, GroupDescription } from '../kafka/admin-client.js'
-import type { GroupMetadata, OffsetCommit } from './consumer-offsets.js'
+import type { GroupMetadata } from './consumer-offsets.js'
 import { decodeAssignment, decodeSubscription } from './consumer-protocol.js'
+import type { PartitionCommit } from './offsets-tail.js'
 import { printable } from './printable.js'
 
 /** Everything a worker gathers about one group for either show route. */
@@ -12,7 +13,7 @@ export interface GroupSnapshot {
   /** The latest group-metadata record from the offsets tail, if any. */
   readonly metadata: GroupMetadata | undefined
   /** The tail's latest commit per partition. */
-  readonly commits: ReadonlyArray<{ readonly topic: string, readonly partition: number, readonly commit: OffsetCommit }>
+  readonly commits: readonly PartitionCommit[]
 }
 
 export type HighWatermarks = (topic: string, partition: number) => number | undefined
