@@ -69,42 +69,22 @@ export class KafkaService {
   private async describeGroup (group: string): Promise<GroupSnapshot> {
     const timeout = this.config.kafka.requestTimeoutMs
     const [description, offsets] = await Promise.all([this.describeOne(group, Date.now() + timeout), this.admin.listGroupOffsets(group, timeout)])
-    const { metadata, commits } = this.offsetsTail().group(group)
-    return {
-      description,
-      offsets,
-      metadata,
-      commits: [...commits].map(([key, commit]) => {
-        const separator = key.lastIndexOf('\u0000')
-        return { topic: key.slice(0, separator), partition: Number(key.slice(separator + 1)), commit }
-      })
-    }
+    return { description, offsets, ...this.offsetsTail().group(group) }
   }
 
-  /** ListGroups, again while a coordinator loads (a broker that just started answers coordinator_load_in_progress). */
   private async listGroups (deadline: number): Promise<string[]> {
-    for (;;) {
-      try {
-        return (await this.admin.listGroups(Math.max(1, deadline - Date.now()))).map((group) => group.groupId)
-      } catch (err) {
-        if (!(err instanceof AdminError) || !COORDINATOR_MOVING.has(err.error) || Date.now() + COORDINATOR_RETRY_MS > deadline) throw err
-      }
-      await new Promise((resolve) => setTimeout(resolve, COORDINATOR_RETRY_MS))
-    }
+    return await whileCoordinatorMoves(deadline, async (timeoutMs) =>
+      (await this.admin.listGroups(timeoutMs)).map((group) => group.groupId))
   }
 
-  /**
-   * DescribeGroups of one group, again while its coordinator moves or loads (a new cluster, a broker
-   * restart); any other group-level error fails the request with its name.
-   */
+  /** DescribeGroups of one group; a group-level error fails the request with its name. */
   private async describeOne (group: string, deadline: number): Promise<GroupDescription> {
-    for (;;) {
-      const [description] = await this.admin.describeGroups([group], Math.max(1, deadline - Date.now()))
+    return await whileCoordinatorMoves(deadline, async (timeoutMs) => {
+      const [description] = await this.admin.describeGroups([group], timeoutMs)
       if (description === undefined) throw new OpError('unknown_server_error')
-      if (description.error === null) return description
-      if (!COORDINATOR_MOVING.has(description.error) || Date.now() + COORDINATOR_RETRY_MS > deadline) throw new OpError(description.error)
-      await new Promise((resolve) => setTimeout(resolve, COORDINATOR_RETRY_MS))
-    }
+      if (description.error !== null) throw new OpError(description.error)
+      return description
+    })
   }
 
   private async topicConfig (topic: string): Promise<Record<string, string | null> | null> {
@@ -150,3 +130,19 @@ export class KafkaService {
 }
 
 const ascending = (a: number, b: number): number => a - b
+
+/**
+ * Runs a group call again while its coordinator moves or loads (a broker that just started answers
+ * not_coordinator / coordinator_load_in_progress), until `deadline`; any other failure is final.
+ */
+async function whileCoordinatorMoves<T> (deadline: number, call: (timeoutMs: number) => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await call(Math.max(1, deadline - Date.now()))
+    } catch (err) {
+      const name = err instanceof AdminError || err instanceof OpError ? err.error : undefined
+      if (name === undefined || !COORDINATOR_MOVING.has(name) || Date.now() + COORDINATOR_RETRY_MS > deadline) throw err
+    }
+    await new Promise((resolve) => setTimeout(resolve, COORDINATOR_RETRY_MS))
+  }
+}
