@@ -5,6 +5,7 @@ import Kafka from '@platformatic/rdkafka'
 import { parentPort, workerData } from 'node:worker_threads'
 import { decodeTokenRecord, usernameOfKey } from '../src/auth/token-record.js'
 import type { TokenStoreMessage, TokenStoreWorkerData } from '../src/auth/token-store.js'
+import { assignedConsumer } from '../src/kafka/assigned-consumer.js'
 import { createTopic } from '../src/kafka/topic-admin.js'
 
 const { kafka, topic } = workerData as TokenStoreWorkerData
@@ -15,18 +16,13 @@ const post = (message: TokenStoreMessage): void => port.postMessage(message)
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
 
 // The binding aborts when a disconnected client is garbage collected: this one lives as long as the thread.
-const consumer = new Kafka.KafkaConsumer({
-  ...kafka.common,
-  'client.id': 'kastlex-token-store',
-  // Required by the client; assign() only: no group is joined, nothing committed.
-  'group.id': 'kastlex-token-store',
-  'enable.auto.commit': false,
-  'enable.partition.eof': true,
-  'isolation.level': 'read_committed',
-  'allow.auto.create.topics': false,
-  log_level: 3
-} as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': 'earliest' })
-consumer.on('event.error', () => { /* retried by librdkafka */ })
+const consumer = assignedConsumer({
+  common: kafka.common,
+  clientId: 'kastlex-token-store',
+  groupId: 'kastlex-token-store',
+  autoOffsetReset: 'earliest',
+  properties: { 'enable.partition.eof': true }
+})
 
 let pending: Array<[string, string | null]> = []
 let replayEnd = Infinity

@@ -11,6 +11,7 @@
 import Kafka from '@platformatic/rdkafka'
 import type { KafkaConfig } from '../config.js'
 import type { FetchOp, FetchResult, OffsetsOp } from '../pool/messages.js'
+import { assignedConsumer } from './assigned-consumer.js'
 import { Connection } from './connection.js'
 import { fetchReply, type FetchedRecord } from './message-format.js'
 import { resolveOffset } from './offset-resolution.js'
@@ -129,29 +130,25 @@ export class Fetcher {
   statistics: string | undefined
 
   constructor (private readonly config: KafkaConfig) {
-    this.consumer = new Kafka.KafkaConsumer({
-      ...config.common,
-      'client.id': 'kastlex',
-      // Required by the client; the consumer only ever uses assign(), so it never joins this group.
-      'group.id': 'kastlex-fetch',
-      'enable.auto.commit': false,
-      'enable.auto.offset.store': false,
-      'isolation.level': 'read_committed',
-      'enable.partition.eof': true,
-      'allow.auto.create.topics': false,
-      // The broker answers a caught-up fetch as soon as data arrives; this bounds how long a seek
-      // waits for the fetch already in flight (100 ms cost 200 ms per seek; 25 ms measured ~35 ms).
-      'fetch.wait.max.ms': 25,
-      'fetch.min.bytes': 1,
-      'queued.max.messages.kbytes': 16384,
-      'statistics.interval.ms': STATISTICS_INTERVAL_MS,
-      log_level: 3
-    } as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': 'error' })
+    this.consumer = assignedConsumer({
+      common: config.common,
+      clientId: 'kastlex',
+      groupId: 'kastlex-fetch',
+      autoOffsetReset: 'error',
+      properties: {
+        'enable.partition.eof': true,
+        // The broker answers a caught-up fetch as soon as data arrives; this bounds how long a seek
+        // waits for the fetch already in flight (100 ms cost 200 ms per seek; 25 ms measured ~35 ms).
+        'fetch.wait.max.ms': 25,
+        'fetch.min.bytes': 1,
+        'queued.max.messages.kbytes': 16384,
+        'statistics.interval.ms': STATISTICS_INTERVAL_MS
+      }
+    })
     this.connection = new Connection(this.consumer, config.requestTimeoutMs)
     this.connection.ready().catch(() => { /* reported to each request, which retries */ })
     this.consumer.on('data', (message) => this.received(message))
     this.consumer.on('partition.eof', (eof) => this.reachedEnd(eof))
-    this.consumer.on('event.error', () => { /* retried by librdkafka; requests see timeouts or errors */ })
     this.consumer.on('event.stats', (event: { message?: string }) => { this.statistics = event.message })
     this.consumer.setDefaultConsumeTimeout(BATCH_WAIT_MS)
     this.sweeper = setInterval(() => this.releaseIdle(), IDLE_MS / 2).unref()
