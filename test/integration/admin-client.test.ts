@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { AdminClient, AdminError, type GroupDescription } from '../../src/kafka/admin-client.js'
 import { KAFKA, createTopic } from '../helpers/kafka.js'
+import { eventually } from '../helpers/poll.js'
 
 const TIMEOUT_MS = 10_000
 
@@ -25,13 +26,9 @@ function uniqueGroup (t: ExecutionContext): string {
 
 /** Polls `probe` until `done` holds, failing after `timeoutMs`: no fixed sleeps. */
 async function until<T> (what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (done(value)) return value
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms, last seen ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  const value = await eventually(probe, done, timeoutMs)
+  if (!done(value)) throw new Error(`${what}: not reached in ${timeoutMs} ms, last seen ${JSON.stringify(value)}`)
+  return value
 }
 
 async function produce (topic: string, records: Array<{ partition: number, value: string, timestamp?: number }>): Promise<void> {

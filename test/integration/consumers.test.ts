@@ -3,6 +3,7 @@
 import test from 'ava'
 import { randomBytes } from 'node:crypto'
 import { joinGroup } from '../helpers/consumer.js'
+import { eventually } from '../helpers/poll.js'
 import { gatewayPerFile } from '../helpers/gateway.js'
 import { createTopic } from '../helpers/kafka.js'
 
@@ -10,15 +11,8 @@ const gateway = gatewayPerFile(test, { KASTLEX_CG_EXCLUDE_REGEX: '^hidden-', KAS
 const get = async (path: string): Promise<Response> => await fetch(gateway().url + path)
 const json = async (path: string): Promise<any> => await (await get(path)).json() // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Polls `read` until `done` holds (the high-watermark cache refreshes every second here). */
-async function eventually<T> (read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (done(value) || Date.now() > deadline) return value
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-}
+/** The high-watermark cache refreshes every second here; polls every 250 ms for up to 30 s. */
+const settled = async <T> (read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => await eventually(read, done, 30_000, 250)
 
 async function produce (topic: string, partition: number, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
@@ -40,7 +34,7 @@ test('a committing group is listed and shown by v1 and v2 with offsets, lag 0, t
   t.deepEqual(list, [...list].sort())
   t.deepEqual(await json('/api/v1/consumers'), list)
 
-  const v2 = await eventually(() => json(`/api/v2/consumers/${group}`),
+  const v2 = await settled(() => json(`/api/v2/consumers/${group}`),
     (g) => g.committed_offsets?.[0]?.partition_responses?.every((p: { lag: number | null }) => p.lag === 0))
   t.like(v2, { group_id: group, state: 'Stable', protocol_type: 'consumer', error_code: 'no_error' })
   t.is(v2.members.length, 1)
@@ -52,7 +46,7 @@ test('a committing group is listed and shown by v1 and v2 with offsets, lag 0, t
   }])
 
   await produce(topic, 0, 3)
-  const v1 = await eventually(() => json(`/api/v1/consumers/${group}`), (g) => g.maxlag === 3)
+  const v1 = await settled(() => json(`/api/v1/consumers/${group}`), (g) => g.maxlag === 3)
   t.like(v1, { group_id: group, state: 'Stable', maxlag: 3 })
   t.is(typeof v1.generation_id, 'number')
   t.is(v1.leader, v1.members[0]?.member_id)

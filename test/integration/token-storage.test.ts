@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { eventually } from '../helpers/poll.js'
 import { freePort, startGateway, testAuthFiles, type Gateway } from '../helpers/gateway.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kastlex-token-test-'))
@@ -41,18 +42,10 @@ const brokers = async (g: Gateway, token: string): Promise<number> =>
   (await fetch(`${g.url}/api/v1/brokers`, { headers: { authorization: `Bearer ${token}` } })).status
 
 /** Polls until `probe` gives `expected` (another instance's tail catches up asynchronously). */
-async function eventually (probe: () => Promise<number>, expected: number): Promise<number> {
-  const deadline = Date.now() + 20_000
-  let status = await probe()
-  while (status !== expected && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    status = await probe()
-  }
-  return status
-}
+const becomes = async (probe: () => Promise<number>, expected: number): Promise<number> => await eventually(probe, (status) => status === expected)
 
 async function ready (g: Gateway): Promise<number> {
-  return await eventually(async () => (await fetch(`${g.url}/ready`)).status, 200)
+  return await becomes(async () => (await fetch(`${g.url}/ready`)).status, 200)
 }
 
 test.serial('a token is valid at once where it was issued, on the other instance after its tail; revocation reaches both', async (t) => {
@@ -62,7 +55,7 @@ test.serial('a token is valid at once where it was issued, on the other instance
   t.deepEqual(await (await fetch(`${a.url}/ready`)).json(), { status: 'ready', checks: { kafka: 'ok', token_store: 'ok' } })
   const token = await login(a, 'alice')
   t.is(await brokers(a, token), 200, 'valid on the issuing instance the moment login answered')
-  t.is(await eventually(async () => await brokers(b, token), 200), 200)
+  t.is(await becomes(async () => await brokers(b, token), 200), 200)
 
   const newer = await login(a, 'alice')
   t.is(await brokers(a, token), 401, 'one valid token per user: the previous one is replaced')
@@ -71,7 +64,7 @@ test.serial('a token is valid at once where it was issued, on the other instance
   const root = await login(a, 'root')
   t.is((await fetch(`${a.url}/admin/tokens/alice`, { method: 'DELETE', headers: { authorization: `Bearer ${root}` } })).status, 204)
   t.is(await brokers(a, newer), 401, 'revoked here at once')
-  t.is(await eventually(async () => await brokers(b, newer), 401), 401, 'and on the instance sharing the topic')
+  t.is(await becomes(async () => await brokers(b, newer), 401), 401, 'and on the instance sharing the topic')
 })
 
 test.serial('records use the original layout; a restarted instance accepts a stored token after its replay; JSON records are read', async (t) => {
@@ -96,7 +89,7 @@ test.serial('records use the original layout; a restarted instance accepts a sto
   }
   await writeJson(tokenHash.toString('hex'))
   await writeJson('00'.repeat(32))
-  t.is(await eventually(async () => await brokers(restarted, token), 401), 401, 'the JSON record replaced the entry')
+  t.is(await becomes(async () => await brokers(restarted, token), 401), 401, 'the JSON record replaced the entry')
 })
 
 test('until the first replay, token checks wait (bounded), then 503 token store not ready; anonymous requests do not wait', async (t) => {
