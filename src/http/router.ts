@@ -20,7 +20,7 @@ export interface RequestContext {
   readonly headers: RequestHeaders
   readonly representation: Representation
   readonly requestId: string
-  /** The socket peer's address (the client, or a proxy). */
+  /** The socket peer's address (the client, or a proxy); read it before the first await. */
   readonly peer: string
   /** The request body, limited to the route's size (413 when over); valid once per request. */
   readonly body: () => Promise<Buffer>

@@ -49,7 +49,6 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     const headers = new RequestHeaders()
     req.forEach((name, value) => headers.add(name, value))
     const queryString = req.getQuery() ?? ''
-    const peer = Buffer.from(res.getRemoteAddressAsText()).toString()
     let reader: BodyReader | undefined
     let template = 'unmatched'
     inFlight++
@@ -94,7 +93,8 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
         headers,
         representation,
         requestId: exchange.requestId,
-        peer,
+        // Read on demand (only login needs it), before the response ends.
+        get peer () { return Buffer.from(res.getRemoteAddressAsText()).toString() },
         body: async () => {
           if (body === undefined) return Buffer.alloc(0)
           const outcome = await body.outcome
