@@ -204,3 +204,20 @@ test('random access re-positions the partition: every answer starts at the offse
     t.deepEqual(messages.map((m) => m.value), messages.map((_, i) => `n${offset + i}`), `offset ${offset}`)
   }
 })
+
+test('a reader that reached the end and starts again at 0 gets records at once, not the old end', async (t) => {
+  const topic = await createTopic(t)
+  for (let i = 0; i < 20; i++) await produce(`/api/v2/messages/${topic}/0`, `n${i}`)
+  const read = async (offset: number): Promise<Array<{ value: string, offset: number }>> =>
+    await (await fetch(url(`/api/v2/messages/${topic}/0/${offset}?max_wait_time=0&max_bytes=100`))).json() as Array<{ value: string, offset: number }>
+  for (let round = 0; round < 5; round++) {
+    let offset = 0
+    for (;;) {
+      const messages = await read(offset)
+      if (messages.length === 0) break
+      offset = (messages.at(-1) as { offset: number }).offset + 1
+    }
+    t.is(offset, 20, `round ${round}: read to the end`)
+    t.deepEqual((await read(0)).slice(0, 1).map((m) => m.value), ['n0'], `round ${round}: offset 0 again`)
+  }
+})
