@@ -20,6 +20,7 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
+  pid: number
   /** Throws when the gateway process is gone. */
   assertAlive (during: string): void
   /** Peak resident set size (VmHWM) in MB, or null where /proc is unavailable. */
@@ -37,7 +38,9 @@ export async function startGateway ({ root, port, workers, kafka }: GatewayOptio
   if (!existsSync(main)) throw new Error(`${main} does not exist; build the gateway first (npm run build)`)
   if (await portAnswers(port)) throw new Error(`${HOST}:${port} is already in use; stop that process or set BENCH_PORT`)
 
-  const child = spawn(process.execPath, [main], {
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the gateway's main thread, written there when it stops
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const child = spawn(process.execPath, [...profile, main], {
     cwd: root,
     // the gateway's own output goes to our stderr so stdout carries only the report
     stdio: ['ignore', 2, 2],
@@ -57,6 +60,7 @@ export async function startGateway ({ root, port, workers, kafka }: GatewayOptio
   })
   const waitExit = (ms: number): Promise<unknown> => Promise.race([exited, sleep(ms, undefined, { ref: false })])
   const gateway: Gateway = {
+    pid: child.pid ?? -1,
     assertAlive (during) {
       if (exit !== undefined) throw new Error(`gateway (workers=${workers}) exited ${during} (${exit})`)
     },

@@ -1,7 +1,7 @@
 // HTTP ceiling of the comparison benchmark: a bare uWebSockets.js server that reads the whole request
-// body and answers 204, nothing else. Spawned by bench/compare.ts as its own process.
+// body and answers 204, nothing else. Spawned by bench/compare/contenders.ts as its own process.
 //
-//   node dist/bench/ceilings/bare-uws.js <port>      (listens on 127.0.0.1 only; prints "listening <port>")
+//   node dist/bench/compare/ceilings/bare-uws.js <port>      (listens on 127.0.0.1 only; prints "listening <port>")
 import uWS from '@trufflesuite/uws-js-unofficial'
 
 const HOST = '127.0.0.1'

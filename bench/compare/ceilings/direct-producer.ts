@@ -1,8 +1,8 @@
 // Kafka ceiling of the comparison benchmark: a direct librdkafka producer with the gateway's settings
 // (acks=all, linger.ms 1, idempotence, murmur2_random partitioner), the same 1 KB record, and a bounded
-// number of records in flight (the equivalent of the HTTP connection count). Spawned by bench/compare.ts.
+// number of records in flight (the equivalent of the HTTP connection count). Spawned by bench/compare/contenders.ts.
 //
-//   node dist/bench/ceilings/direct-producer.js <brokers> <topic> <inFlight> <warmupSec> <durationSec>
+//   node dist/bench/compare/ceilings/direct-producer.js <brokers> <topic> <inFlight> <warmupSec> <durationSec>
 //
 // Prints one line "result <json>" on stdout: records/s, produce→delivery latency percentiles, errors,
 // and the CPU seconds and peak RSS of this process over the measured window.
@@ -23,7 +23,7 @@ if (topic === '' || !(inFlight >= 1) || !(warmupSec >= 0) || !(durationSec > 0))
   process.exit(2)
 }
 
-const CLK_TCK = Number(process.env.BENCH_CLK_TCK) || 100 // `getconf CLK_TCK`, passed by bench/compare.ts
+const CLK_TCK = Number(process.env.BENCH_CLK_TCK) || 100 // `getconf CLK_TCK`, passed by bench/compare/contenders.ts
 function cpuTicks (): number {
   const stat = readFileSync('/proc/self/stat', 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')

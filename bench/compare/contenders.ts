@@ -1,0 +1,149 @@
+// The contenders of the comparison benchmark, in the order they run.
+import { join } from 'node:path'
+import { GATEWAY_LOG_LEVEL, startGateway } from '../gateway.js'
+import { HOST, request } from '../http.js'
+import { httpSession, rawProduce, type BenchContext, type Contender, type HttpTarget, type Sample, type Session } from './contender.js'
+import { startKafkaPixy } from './peers/kafka-pixy.js'
+import type { PeerOptions, StartedPeer } from './peers/peer.js'
+import { startStrimziBridge } from './peers/strimzi.js'
+import { CLK_TCK, log, runChild, startServer } from './processes.js'
+import type { ClientPlan, ReaderPlan } from './wrk.js'
+import { FETCH_MAX_BYTES, hasFetch, hasProduce, type Workload } from './workloads.js'
+
+const START_TIMEOUT_MS = 60_000
+const RUN_SLACK_MS = 30_000
+const PRODUCE_ONLY = 'produce workloads only'
+
+const onlyProduce = (reason: string) => (w: Workload): string | undefined => hasFetch(w) ? reason : undefined
+
+/** KastleX's own readers keep the offset: GET /api/v2/messages/<topic>/<partition>/<offset>. */
+function kastlexReaders (ctx: BenchContext, workload: Workload): ReaderPlan {
+  const binary = workload.format === 'binary'
+  return {
+    kind: 'offset',
+    format: binary ? 'binary' : 'json',
+    pathPrefixes: ctx.fetchPartitions.map((p) => `/api/v2/messages/${encodeURIComponent(ctx.fetchTopic)}/${p}/`),
+    // at the end of a partition answer at once (the reader wraps to 0) instead of long-polling
+    query: binary ? '?max_wait_time=0' : `?max_wait_time=0&max_bytes=${FETCH_MAX_BYTES}`,
+    headers: { Accept: binary ? 'application/binary' : 'application/json' }
+  }
+}
+
+function kastlex (workers: number): Contender {
+  const name = `KastleX (KASTLEX_WORKERS=${workers})`
+  return {
+    id: `kastlex-${workers}`,
+    name,
+    skip: () => undefined,
+    async open (ctx) {
+      log(`starting ${name}, log level ${GATEWAY_LOG_LEVEL}, on ${HOST}:${ctx.port}`)
+      const gateway = await startGateway({ root: ctx.root, port: ctx.port, workers, kafka: ctx.kafka })
+      const target: HttpTarget = {
+        server: { pid: gateway.pid, assertAlive: (d) => gateway.assertAlive(d), stop: async () => { log(`${name} stopped: ${await gateway.stop()}`) } },
+        baseUrl: `http://${HOST}:${ctx.port}`,
+        storesRecords: true,
+        plan: async (workload) => ({
+          produce: rawProduce(`/api/v2/messages/${encodeURIComponent(ctx.produceTopic)}`, ctx.body),
+          readers: hasFetch(workload) ? kastlexReaders(ctx, workload) : undefined
+        })
+      }
+      return httpSession(name, target, ctx)
+    }
+  }
+}
+
+const bareUws: Contender = {
+  id: 'bare-uws',
+  name: 'bare uWebSockets.js (HTTP ceiling)',
+  skip: onlyProduce(`${PRODUCE_ONLY}: it answers 204 to everything`),
+  async open (ctx) {
+    const script = join(ctx.root, 'dist/bench/compare/ceilings/bare-uws.js')
+    const server = await startServer(this.name, process.execPath, [script, String(ctx.port)], { cwd: ctx.root },
+      async () => (await request(ctx.port, { path: '/', timeoutMs: 1_000 })).status === 204, START_TIMEOUT_MS)
+    return httpSession(this.name, {
+      server,
+      baseUrl: `http://${HOST}:${ctx.port}`,
+      storesRecords: false,
+      plan: async () => ({ produce: rawProduce('/api/v2/messages/bench', ctx.body) })
+    }, ctx)
+  }
+}
+
+interface DirectResult {
+  durationSec: number
+  records: number
+  recordsPerSec: number
+  errors: number
+  firstError: string | null
+  latencyP50Ms: number | null
+  latencyP99Ms: number | null
+  latencyP999Ms: number | null
+  cpuSec: number
+  peakRssMb: number | null
+}
+
+const directProducer: Contender = {
+  id: 'direct',
+  name: 'direct librdkafka producer (Kafka ceiling)',
+  skip: onlyProduce(PRODUCE_ONLY),
+  async open (ctx) {
+    const script = join(ctx.root, 'dist/bench/compare/ceilings/direct-producer.js')
+    return {
+      async measure (workload): Promise<Sample> {
+        log(`${directProducer.name} ${workload.name}: ${workload.connections} records in flight, ${ctx.warmupSec} s warm-up, then ${ctx.durationSec} s measured`)
+        const args = [script, ctx.kafka, ctx.produceTopic, String(workload.connections), String(ctx.warmupSec), String(ctx.durationSec)]
+        const { stdout, code, signal } = await runChild(process.execPath, args, (ctx.warmupSec + ctx.durationSec) * 1000 + RUN_SLACK_MS,
+          { cwd: ctx.root, env: { ...process.env, BENCH_CLK_TCK: String(CLK_TCK) } })
+        const line = stdout.split('\n').find((l) => l.startsWith('result '))
+        if (line === undefined) throw new Error(`direct producer printed no result (${signal ?? `exit code ${code}`})`)
+        const r = JSON.parse(line.slice('result '.length)) as DirectResult
+        if (r.firstError !== null) log(`${directProducer.name} ${workload.name}: first error: ${r.firstError}`)
+        return {
+          durationSec: r.durationSec,
+          requestsPerSec: null,
+          producedPerSec: r.recordsPerSec,
+          fetchedPerSec: null,
+          latencyP50Ms: r.latencyP50Ms,
+          latencyP99Ms: r.latencyP99Ms,
+          latencyP999Ms: r.latencyP999Ms,
+          errors: { produce: r.errors },
+          wraps: null,
+          cpuSecPer10k: r.records > 0 ? Math.round(r.cpuSec / r.records * 10_000_000) / 1000 : null,
+          peakRssMb: r.peakRssMb,
+          peakRssScope: 'workload'
+        }
+      },
+      close: async () => {}
+    }
+  }
+}
+
+function peer (id: string, name: string, start: (options: PeerOptions) => Promise<StartedPeer>, skip: Contender['skip']): Contender {
+  return {
+    id,
+    name,
+    skip,
+    async open (ctx): Promise<Session> {
+      log(`starting ${name} on ${HOST}:${ctx.port} (installs it on first use)`)
+      const started = await start({ root: ctx.root, port: ctx.port, kafka: ctx.kafka })
+      log(`${started.version} is ready`)
+      const plan = async (workload: Workload): Promise<ClientPlan> => ({
+        produce: hasProduce(workload) ? started.produceRequest(ctx.produceTopic, ctx.body) : undefined,
+        readers: hasFetch(workload) && started.readers !== undefined
+          ? { kind: 'cursor', requests: await started.readers(ctx.fetchTopic, ctx.fetchPartitions, FETCH_MAX_BYTES) }
+          : undefined
+      })
+      return httpSession(name, { server: started, baseUrl: `http://${HOST}:${ctx.port}`, storesRecords: true, plan }, ctx, started.version)
+    }
+  }
+}
+
+export const CONTENDERS: readonly Contender[] = [
+  bareUws,
+  kastlex(2),
+  kastlex(0),
+  directProducer,
+  peer('strimzi', 'Strimzi Kafka Bridge', startStrimziBridge,
+    (w) => w.format === 'binary' ? 'no raw binary read path: its consumer API answers JSON (base64 values) only' : undefined),
+  peer('pixy', 'kafka-pixy', startKafkaPixy, onlyProduce('producer only in this comparison (issue 5): its consume API reads through a consumer group, one record per request'))
+]

@@ -1,0 +1,199 @@
+// KastleX comparison benchmark (issue 5): on one machine and one embedded Kafka, each contender in
+// turn under the same load generator (wrk), then a markdown + JSON report in
+// bench/results/compare-<timestamp>.{md,json}.
+//
+//   npm run bench:compare
+//   BENCH_DURATION=10 (seconds measured, after a 3 s warm-up)   BENCH_RUNS=3 (the report gives medians)
+//   BENCH_CONTENDERS=bare-uws,kastlex-2,kastlex-0,direct,strimzi,pixy   BENCH_WORKLOADS=produce-64,...
+//   BENCH_PORT=18092   BENCH_WRK_THREADS=2 (produce workloads)   BENCH_FETCH_RECORDS=25000 (per partition)
+//
+// Installs what is missing: wrk (apt-get), Strimzi Kafka Bridge (Maven Central) and kafka-pixy
+// (go install), the latter two cached under .cache/peers/. A contender that cannot be installed or
+// started is reported as failed with the reason; the others still run.
+import { randomBytes } from 'node:crypto'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { GATEWAY_LOG_LEVEL } from '../gateway.js'
+import { HOST } from '../http.js'
+import { createTopic, deleteTopic, ensureKafka } from '../kafka.js'
+import { machineInfo } from '../report.js'
+import type { BenchContext, Contender } from './contender.js'
+import { CONTENDERS } from './contenders.js'
+import { prefill } from './prefill.js'
+import { killAll, log, message, stopAll } from './processes.js'
+import { checkTargets, markdown, summarize, type CompareReport, type Row } from './report.js'
+import { ensureWrk, REQUEST_TIMEOUT_SEC, wrkVersion } from './wrk.js'
+import { PRODUCE_PARTITIONS, READERS, RECORD_BYTES, WORKLOADS, type Workload } from './workloads.js'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..') // dist/bench/compare/main.js -> repo root
+const RESULTS_DIR = join(ROOT, 'bench/results')
+const KAFKA = `${HOST}:${process.env.EMBEDDED_KAFKA_PORT ?? 9092}`
+const WARMUP_SEC = 3
+
+interface Config {
+  port: number
+  durationSec: number
+  runs: number
+  produceThreads: number
+  fetchRecords: number
+  contenders: readonly Contender[]
+  workloads: readonly Workload[]
+}
+
+function readConfig (): Config {
+  const env = process.env
+  const int = (name: string, fallback: string, min: number, max: number): number => {
+    const text = env[name] || fallback
+    const n = Number(text.trim())
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}: expected an integer in ${min}..${max}, got "${text}"`)
+    return n
+  }
+  const pick = <T extends { name: string }>(name: string, all: readonly T[], key: (t: T) => string): readonly T[] => {
+    const wanted = (env[name] || '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+    const unknown = wanted.filter((w) => !all.some((t) => key(t) === w))
+    if (unknown.length > 0) throw new Error(`${name}: unknown ${unknown.join(', ')}; choose from ${all.map(key).join(', ')}`)
+    return wanted.length === 0 ? all : all.filter((t) => wanted.includes(key(t)))
+  }
+  return {
+    port: int('BENCH_PORT', '18092', 1, 64535),
+    durationSec: int('BENCH_DURATION', '10', 1, 3600),
+    runs: int('BENCH_RUNS', '3', 1, 100),
+    produceThreads: int('BENCH_WRK_THREADS', '2', 1, 64),
+    fetchRecords: int('BENCH_FETCH_RECORDS', '25000', 100, 10_000_000),
+    contenders: pick('BENCH_CONTENDERS', CONTENDERS, (c) => c.id),
+    workloads: pick('BENCH_WORKLOADS', WORKLOADS, (w) => w.name)
+  }
+}
+
+/** Every run of every workload of one contender; a failure ends that contender's rows. */
+async function measureContender (contender: Contender, config: Config, ctx: BenchContext): Promise<Row[]> {
+  const rows: Row[] = config.workloads.map((w) => {
+    const skip = contender.skip(w)
+    return {
+      contenderId: contender.id,
+      contender: contender.name,
+      workload: w.name,
+      connections: w.connections,
+      status: skip === undefined ? 'ok' : 'skipped',
+      note: skip,
+      samples: []
+    }
+  })
+  const active = config.workloads.filter((w) => contender.skip(w) === undefined)
+  if (active.length === 0) return rows
+  const fail = (err: unknown): void => {
+    log(`${contender.name} failed: ${message(err)}`)
+    for (const row of rows) if (row.status === 'ok') Object.assign(row, { status: 'failed', note: message(err) })
+  }
+  let session
+  try {
+    session = await contender.open(ctx)
+  } catch (err) {
+    fail(err)
+    return rows
+  }
+  try {
+    for (const row of rows) row.version = session.version
+    for (let run = 1; run <= config.runs; run++) {
+      for (const workload of active) {
+        log(`run ${run}/${config.runs}`)
+        rows.find((r) => r.workload === workload.name)?.samples.push(await session.measure(workload))
+      }
+    }
+  } catch (err) {
+    fail(err)
+  } finally {
+    await session.close()
+  }
+  for (const row of rows) if (row.status === 'ok') row.median = summarize(row.samples)
+  return rows
+}
+
+async function main (): Promise<void> {
+  const config = readConfig()
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const wrkInstalled = ensureWrk()
+  const wrk = wrkVersion()
+  log(`load generator: ${wrk}`)
+  log(`ensuring Kafka on ${KAFKA}`)
+  await ensureKafka(ROOT)
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killAll()
+    log(`${signal}: stopped what this script started, exiting`)
+    process.exit(130)
+  }
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
+
+  const produceTopic = `bench-compare-produce-${Date.now()}`
+  const fetchTopic = `bench-compare-fetch-${Date.now()}`
+  const fetchPartitions = Array.from({ length: READERS }, (_, i) => i)
+  const body = randomBytes(RECORD_BYTES)
+  const scriptDir = await mkdtemp(join(os.tmpdir(), 'kastlex-compare-'))
+  const created: string[] = []
+  const rows: Row[] = []
+  try {
+    await createTopic(KAFKA, produceTopic, PRODUCE_PARTITIONS)
+    created.push(produceTopic)
+    if (config.workloads.some((w) => w.steps.includes('fetch'))) {
+      await createTopic(KAFKA, fetchTopic, READERS)
+      created.push(fetchTopic)
+      log(`pre-filling ${fetchTopic}: ${config.fetchRecords} records × ${READERS} partitions`)
+      await prefill(KAFKA, fetchTopic, fetchPartitions, config.fetchRecords, body)
+    }
+    const ctx: BenchContext = {
+      root: ROOT,
+      kafka: KAFKA,
+      warmupSec: WARMUP_SEC,
+      durationSec: config.durationSec,
+      produceThreads: config.produceThreads,
+      scriptDir,
+      port: config.port,
+      produceTopic,
+      fetchTopic,
+      fetchPartitions,
+      body
+    }
+    for (const contender of config.contenders) rows.push(...await measureContender(contender, config, ctx))
+  } finally {
+    await stopAll()
+    for (const topic of created) await deleteTopic(KAFKA, topic).catch((err: unknown) => log(`deleting ${topic}: ${message(err)}`))
+    await rm(scriptDir, { recursive: true, force: true })
+  }
+
+  const report: CompareReport = {
+    machine: machineInfo(),
+    config: {
+      durationSec: config.durationSec,
+      warmupSec: WARMUP_SEC,
+      runs: config.runs,
+      recordBytes: RECORD_BYTES,
+      produceTopicPartitions: PRODUCE_PARTITIONS,
+      readers: READERS,
+      fetchRecordsPerPartition: config.fetchRecords,
+      wrk,
+      wrkInstalledByScript: wrkInstalled,
+      wrkThreadsProduce: config.produceThreads,
+      requestTimeoutSec: REQUEST_TIMEOUT_SEC,
+      gatewayLogLevel: GATEWAY_LOG_LEVEL,
+      kafka: KAFKA
+    },
+    rows,
+    targets: checkTargets(rows)
+  }
+  await mkdir(RESULTS_DIR, { recursive: true })
+  const base = join(RESULTS_DIR, `compare-${stamp}`)
+  const md = markdown(report, config.workloads)
+  await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + '\n')
+  await writeFile(`${base}.md`, md)
+  process.stdout.write(`${md}\n(written to ${base}.md and ${base}.json)\n`)
+  const failed = rows.filter((r) => r.status === 'failed')
+  if (failed.length > 0) throw new Error(`${failed.length} measurement(s) failed; see the report`)
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  log(`failed: ${message(err)}`)
+  process.exit(1)
+})

@@ -1,0 +1,145 @@
+// The comparison report: the median of the runs of every contender and workload, the issue's targets
+// checked against them, as markdown and JSON.
+import type { MachineInfo } from '../report.js'
+import type { Sample } from './contender.js'
+import type { WrkErrors } from './wrk.js'
+
+export interface Row {
+  contenderId: string
+  contender: string
+  version?: string
+  workload: string
+  connections: number
+  status: 'ok' | 'failed' | 'skipped'
+  note?: string
+  samples: Sample[]
+  /** per metric, the median of the samples (errors and wraps: summed) */
+  median?: Sample
+}
+
+export interface TargetCheck {
+  kastlex: string
+  target: string
+  measured: number | null
+  limit: number
+  met: boolean | null
+}
+
+export interface CompareReport {
+  machine: MachineInfo
+  config: Record<string, string | number | boolean>
+  rows: Row[]
+  targets: TargetCheck[]
+}
+
+const median = (values: Array<number | null>): number | null => {
+  const xs = values.filter((v): v is number => v !== null).sort((a, b) => a - b)
+  if (xs.length === 0) return null
+  const mid = xs.length >> 1
+  return xs.length % 2 === 1 ? xs[mid] : Math.round((xs[mid - 1] + xs[mid]) / 2 * 1000) / 1000
+}
+
+const sum = (values: Array<number | null>): number | null =>
+  values.every((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0)
+
+function sumErrors (samples: Sample[]): Sample['errors'] {
+  const first = samples[0].errors
+  if ('produce' in first) return { produce: samples.reduce((a, s) => a + ('produce' in s.errors ? s.errors.produce : 0), 0) }
+  const total: WrkErrors = { connect: 0, read: 0, write: 0, timeout: 0, status: 0 }
+  for (const s of samples) for (const k of Object.keys(total) as Array<keyof WrkErrors>) total[k] += 'produce' in s.errors ? 0 : s.errors[k]
+  return total
+}
+
+export function summarize (samples: Sample[]): Sample {
+  const m = (pick: (s: Sample) => number | null): number | null => median(samples.map(pick))
+  return {
+    durationSec: m((s) => s.durationSec) ?? 0,
+    requestsPerSec: m((s) => s.requestsPerSec),
+    producedPerSec: m((s) => s.producedPerSec),
+    fetchedPerSec: m((s) => s.fetchedPerSec),
+    latencyP50Ms: m((s) => s.latencyP50Ms),
+    latencyP99Ms: m((s) => s.latencyP99Ms),
+    latencyP999Ms: m((s) => s.latencyP999Ms),
+    errors: sumErrors(samples),
+    wraps: sum(samples.map((s) => s.wraps)),
+    cpuSecPer10k: m((s) => s.cpuSecPer10k),
+    peakRssMb: m((s) => s.peakRssMb),
+    peakRssScope: samples.every((s) => s.peakRssScope === 'workload') ? 'workload' : 'process'
+  }
+}
+
+/** The targets of issue 5, for every KastleX setting measured. */
+export function checkTargets (rows: Row[]): TargetCheck[] {
+  const ok = (contenderId: string, workload: string): Sample | undefined =>
+    rows.find((r) => r.contenderId === contenderId && r.workload === workload && r.status === 'ok')?.median
+  const checks: TargetCheck[] = []
+  const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
+    a != null && b != null && b > 0 ? Math.round(a / b * 100) / 100 : null
+  for (const k of [...new Set(rows.filter((r) => r.contenderId.startsWith('kastlex') && r.status === 'ok').map((r) => r.contenderId))]) {
+    const name = rows.find((r) => r.contenderId === k)?.contender ?? k
+    const add = (target: string, measured: number | null, limit: number, atMost = false): void => {
+      checks.push({ kastlex: name, target, measured, limit, met: measured === null ? null : atMost ? measured <= limit : measured >= limit })
+    }
+    const p64 = ok(k, 'produce-64')
+    add('produce-64 req/s ÷ Strimzi Bridge', ratio(p64?.requestsPerSec, ok('strimzi', 'produce-64')?.requestsPerSec), 3)
+    add('produce-64 req/s ÷ kafka-pixy', ratio(p64?.requestsPerSec, ok('pixy', 'produce-64')?.requestsPerSec), 3)
+    add('produce-64 req/s ÷ bare uWS', ratio(p64?.requestsPerSec, ok('bare-uws', 'produce-64')?.requestsPerSec), 0.4)
+    add('produce-64 p99 ms', p64?.latencyP99Ms ?? null, 25, true)
+    add('fetch-json records/s ÷ Strimzi Bridge', ratio(ok(k, 'fetch-json')?.fetchedPerSec, ok('strimzi', 'fetch-json')?.fetchedPerSec), 3)
+    add('fetch-json p99 ms', ok(k, 'fetch-json')?.latencyP99Ms ?? null, 10, true)
+    add('fetch-binary p99 ms', ok(k, 'fetch-binary')?.latencyP99Ms ?? null, 10, true)
+    add('produce-256 peak RSS MB', ok(k, 'produce-256')?.peakRssMb ?? null, 250, true)
+  }
+  return checks
+}
+
+const cell = (v: number | string | null | undefined): string => (v === null || v === undefined ? '–' : String(v))
+
+function errorsCell (e: Sample['errors']): string {
+  if ('produce' in e) return `${e.produce} (produce)`
+  const total = e.connect + e.read + e.write + e.timeout + e.status
+  return total === 0 ? '0' : `${total} (c ${e.connect} / r ${e.read} / w ${e.write} / t ${e.timeout} / status ${e.status})`
+}
+
+function spread (samples: Sample[], pick: (s: Sample) => number | null): string {
+  const xs = samples.map(pick).filter((v): v is number => v !== null)
+  return xs.length < 2 ? '' : ` (${Math.min(...xs)}–${Math.max(...xs)})`
+}
+
+export function markdown (report: CompareReport, workloads: ReadonlyArray<{ name: string, description: string }>): string {
+  const { machine, config } = report
+  const lines = [
+    `# KastleX comparison benchmark, ${machine.date}`,
+    '',
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryMb} MB, ${machine.os}, node ${machine.node}; ` +
+      'the load generator, Kafka and the contender share these cores.',
+    `Load generator: ${config.wrk}. Kafka: embedded Apache Kafka broker at ${config.kafka} (one node, KRaft). ` +
+      `Records of ${config.recordBytes} B (random bytes); produce acks=all; fetch topic pre-filled with ${config.fetchRecordsPerPartition} records on each of its ${config.readers} partitions.`,
+    `Each workload: ${config.warmupSec} s warm-up, then ${config.durationSec} s measured; ${config.runs} run(s), every cell is the median ` +
+      '(requests/s with min–max in brackets; errors and wraps are summed). Compare ratios within one report: the machine is shared and noisy.',
+    'CPU = user + system seconds of the contender\'s process per 10 000 requests (records for the direct producer); peak RSS = VmHWM, reset before each measured run.',
+    '',
+    '| workload | what |',
+    '|---|---|',
+    ...workloads.map((w) => `| ${w.name} | ${w.description} |`),
+    '',
+    '| contender | workload | conns | req/s | produced rec/s | fetched rec/s | p50 ms | p99 ms | p99.9 ms | errors | wraps | CPU s / 10k | peak RSS MB | note |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|---|'
+  ]
+  for (const r of report.rows) {
+    const m = r.median
+    if (r.status !== 'ok' || m === undefined) {
+      lines.push(`| ${r.contender} | ${r.workload} | ${r.connections} | – | – | – | – | – | – | – | – | – | – | ${r.status}: ${r.note ?? ''} |`)
+      continue
+    }
+    lines.push(`| ${r.version ?? r.contender} | ${r.workload} | ${r.connections} | ${cell(m.requestsPerSec)}${spread(r.samples, (s) => s.requestsPerSec)} | ` +
+      `${cell(m.producedPerSec)} | ${cell(m.fetchedPerSec)} | ${cell(m.latencyP50Ms)} | ${cell(m.latencyP99Ms)} | ${cell(m.latencyP999Ms)} | ` +
+      `${errorsCell(m.errors)} | ${cell(m.wraps)} | ${cell(m.cpuSecPer10k)} | ${cell(m.peakRssMb)} | ` +
+      `${m.peakRssScope === 'process' ? 'RSS since start; ' : ''}${r.note ?? ''} |`)
+  }
+  lines.push('', '| KastleX | target | measured | limit | met |', '|---|---|--:|--:|---|')
+  for (const t of report.targets) {
+    lines.push(`| ${t.kastlex} | ${t.target} | ${cell(t.measured)} | ${t.target.includes('÷') ? '≥' : '≤'} ${t.limit} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'no'} |`)
+  }
+  return lines.join('\n') + '\n'
+}

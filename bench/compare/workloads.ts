@@ -1,0 +1,40 @@
+// The workloads of issue 5. Every request of a workload is one of two steps: produce one 1 KB record,
+// or fetch the next records of the connection's own partition (a sequential reader).
+
+export type Step = 'produce' | 'fetch'
+export type FetchFormat = 'json' | 'binary'
+
+export interface Workload {
+  name: string
+  connections: number
+  /** what each connection sends, in a loop */
+  steps: Step[]
+  /** fetch workloads: JSON (many records per answer) or binary (one record per answer) */
+  format?: FetchFormat
+  description: string
+}
+
+export const RECORD_BYTES = 1024
+/** Partitions of the produce topic */
+export const PRODUCE_PARTITIONS = 8
+/** Sequential readers: one connection per partition of the pre-filled fetch topic */
+export const READERS = 32
+/** max_bytes of a JSON fetch (KastleX's default) */
+export const FETCH_MAX_BYTES = 102_400
+
+export const WORKLOADS: readonly Workload[] = [
+  { name: 'produce-64', connections: 64, steps: ['produce'], description: 'produce 1 KB binary, one record per request, acks=all, 64 keep-alive connections' },
+  { name: 'produce-256', connections: 256, steps: ['produce'], description: 'the same over 256 connections' },
+  { name: 'fetch-json', connections: READERS, steps: ['fetch'], format: 'json', description: `${READERS} sequential readers, one per partition, JSON (max_bytes ${FETCH_MAX_BYTES})` },
+  { name: 'fetch-binary', connections: READERS, steps: ['fetch'], format: 'binary', description: `${READERS} sequential readers, one per partition, binary Accept (one record per answer)` },
+  {
+    name: 'mixed',
+    connections: READERS,
+    steps: ['produce', 'produce', 'produce', 'produce', 'fetch'],
+    format: 'json',
+    description: `${READERS} connections, each sending 4 produce requests then one JSON fetch of its partition (80/20)`
+  }
+]
+
+export const hasFetch = (w: Workload): boolean => w.steps.includes('fetch')
+export const hasProduce = (w: Workload): boolean => w.steps.includes('produce')
