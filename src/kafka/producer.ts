@@ -19,9 +19,15 @@ interface Pending {
  */
 const DEADLINE_GRACE_MS = 1000
 
-// Delivery reports only arrive through poll(). While anything is in flight we poll every 1 ms
-// (librdkafka's own HighLevelProducer does the same); idle, nothing runs.
-const POLL_INTERVAL_MS = 1
+// Delivery reports only arrive through poll(). Polling every 1 ms from JavaScript added up to a
+// millisecond to every produce (and spinning on setImmediate burns a core). Instead, while anything is
+// in flight a flush() waits on a libuv thread: librdkafka's flush polls with blocking waits, so each
+// report reaches JavaScript as soon as the broker acknowledged. flush() also sends at once what is
+// queued (librdkafka treats linger.ms as elapsed while flushing), so linger.ms is applied here: the
+// first record of an idle producer waits that long for company before the flushing starts.
+// Measured with bench:compare (produce-64, 1 KB, acks=all): 22,000 → 31,500–33,400 req/s inline.
+/** One flush() call; while records remain in flight another follows at once. */
+const FLUSH_SLICE_MS = 50
 /** Idle, a poll now and then still serves statistics and error events. */
 const IDLE_POLL_INTERVAL_MS = 1000
 /** librdkafka statistics for the metrics (client-stats.ts). */
@@ -31,7 +37,10 @@ export class Producer {
   private readonly producer: Kafka.Producer
   private readonly pending = new Map<number, Pending>()
   private nextId = 0
-  private poller: NodeJS.Timeout | undefined
+  /** A flush is waiting on a libuv thread, or about to start after linger.ms. */
+  private flushing = false
+  private closed = false
+  private readonly lingerMs: number
   private readonly connection: Connection
   /** acks ≠ 0: delivery reports carry the offset the broker assigned. */
   private readonly acknowledged: boolean
@@ -43,6 +52,7 @@ export class Producer {
   constructor (config: KafkaConfig) {
     this.acknowledged = config.producer.acks !== 0
     this.deadlineMs = config.produceTimeoutMs + DEADLINE_GRACE_MS
+    this.lingerMs = Number(config.producer['linger.ms'] ?? 0)
     this.producer = new Kafka.Producer({
       ...config.common,
       ...config.producer,
@@ -79,20 +89,33 @@ export class Producer {
         reject(OpError.fromKafka(err))
         return
       }
-      this.poller ??= setInterval(() => this.producer.poll(), POLL_INTERVAL_MS)
+      if (!this.flushing) {
+        this.flushing = true
+        setTimeout(() => this.flushWhilePending(), this.lingerMs)
+      }
     })
   }
 
-  /** Takes a produce out of the pending set (stopping its deadline, and the poller when none is left). */
+  /** Delivery reports arrive (through the binding's callback) while a flush runs; flushes until none is pending. */
+  private flushWhilePending (): void {
+    if (this.pending.size === 0 || this.closed) {
+      this.flushing = false
+      return
+    }
+    try {
+      this.producer.flush(FLUSH_SLICE_MS, () => this.flushWhilePending())
+    } catch {
+      // disconnected: the deadlines answer what is pending
+      this.flushing = false
+    }
+  }
+
+  /** Takes a produce out of the pending set (stopping its deadline). */
   private settle (id: number): Pending | undefined {
     const pending = this.pending.get(id)
     if (pending === undefined) return undefined
     this.pending.delete(id)
     clearTimeout(pending.deadline)
-    if (this.pending.size === 0 && this.poller !== undefined) {
-      clearInterval(this.poller)
-      this.poller = undefined
-    }
     return pending
   }
 
@@ -116,9 +139,9 @@ export class Producer {
   /** Waits for what is in flight (bounded), then disconnects. */
   async close (timeoutMs: number): Promise<void> {
     clearInterval(this.idlePoller)
+    this.closed = true
     if (!this.producer.isConnected()) return
     await new Promise<void>((resolve) => this.producer.flush(timeoutMs, () => resolve()))
     await new Promise<void>((resolve) => this.producer.disconnect(timeoutMs, () => resolve()))
-    if (this.poller !== undefined) clearInterval(this.poller)
   }
 }
