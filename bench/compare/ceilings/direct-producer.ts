@@ -11,7 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import Kafka from '@platformatic/rdkafka'
 
 const RECORD_BYTES = 1024
-const POLL_INTERVAL_MS = 1
+/** Delivery reports are served by back-to-back flush() calls on a libuv thread, as in the gateway's producer. */
+const FLUSH_SLICE_MS = 50
 const CONNECT_TIMEOUT_MS = 30_000
 
 const [brokers = '127.0.0.1:9092', topic = '', inFlightText = '64', warmupText = '3', durationText = '15'] = process.argv.slice(2)
@@ -99,7 +100,10 @@ async function main (): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     producer.connect({ timeout: CONNECT_TIMEOUT_MS }, (err) => { if (err) reject(new Error(`connect: ${err.message}`)); else resolve() })
   })
-  const poller = setInterval(() => producer.poll(), POLL_INTERVAL_MS)
+  const flushLoopDone = new Promise<void>((resolve) => {
+    const loop = (): void => { if (stopping) resolve(); else producer.flush(FLUSH_SLICE_MS, loop) }
+    loop()
+  })
   try {
     for (let i = 0; i < inFlight; i++) produceOne()
     await new Promise((resolve) => setTimeout(resolve, warmupSec * 1000))
@@ -132,7 +136,8 @@ async function main (): Promise<void> {
     process.stdout.write(`result ${JSON.stringify(result)}\n`)
     await new Promise<void>((resolve) => producer.flush(10_000, () => resolve()))
   } finally {
-    clearInterval(poller)
+    stopping = true
+    await flushLoopDone
     await new Promise<void>((resolve) => producer.disconnect(10_000, () => resolve()))
   }
 }
