@@ -9,7 +9,7 @@
 //
 // Installs what is missing: wrk (apt-get), Strimzi Kafka Bridge (Maven Central) and kafka-pixy
 // (go install), the latter two cached under .cache/peers/. A contender that cannot be installed or
-// started is reported as failed with the reason; the others still run.
+// started is reported as skipped with the reason; one that fails while measured, as failed (exit 1).
 import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -83,29 +83,31 @@ async function measureContender (contender: Contender, config: Config, ctx: Benc
   })
   const active = config.workloads.filter((w) => contender.skip(w) === undefined)
   if (active.length === 0) return rows
-  const fail = (err: unknown): void => {
-    log(`${contender.name} failed: ${message(err)}`)
-    for (const row of rows) if (row.status === 'ok') Object.assign(row, { status: 'failed', note: message(err) })
+  const give = (status: 'failed' | 'skipped', note: string): void => {
+    log(`${contender.name} ${status}: ${note}`)
+    for (const row of rows) if (row.status === 'ok') Object.assign(row, { status, note })
   }
-  let session
-  try {
-    session = await contender.open(ctx)
-  } catch (err) {
-    fail(err)
-    return rows
-  }
-  try {
-    for (const row of rows) row.version = session.version
-    for (let run = 1; run <= config.runs; run++) {
-      for (const workload of active) {
-        log(`run ${run}/${config.runs}`)
-        rows.find((r) => r.workload === workload.name)?.samples.push(await session.measure(workload))
-      }
+  const fail = (err: unknown): void => give('failed', message(err))
+  // A fresh process per run: the runs are independent, and peak RSS is not left over from the last run's fetches.
+  for (let run = 1; run <= config.runs; run++) {
+    log(`${contender.name}: run ${run}/${config.runs}`)
+    let session
+    try {
+      session = await contender.open(ctx)
+    } catch (err) {
+      // not installable or not startable here: skipped, the others still count (issue 5)
+      give(run === 1 ? 'skipped' : 'failed', `could not be installed or started: ${message(err)}`)
+      return rows
     }
-  } catch (err) {
-    fail(err)
-  } finally {
-    await session.close()
+    try {
+      for (const row of rows) row.version = session.version
+      for (const workload of active) rows.find((r) => r.workload === workload.name)?.samples.push(await session.measure(workload))
+    } catch (err) {
+      fail(err)
+      return rows
+    } finally {
+      await session.close()
+    }
   }
   for (const row of rows) if (row.status === 'ok') row.median = summarize(row.samples)
   return rows
