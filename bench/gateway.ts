@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { authEnvironment, writeDevelopmentAuth } from '../src/auth/dev-auth.js'
+import { peakRssMb } from './compare/processes.js'
 import { HOST, request } from './http.js'
 
 export const GATEWAY_LOG_LEVEL = 'warn'
@@ -64,14 +65,7 @@ export async function startGateway ({ root, port, workers, kafka }: GatewayOptio
     assertAlive (during) {
       if (exit !== undefined) throw new Error(`gateway (workers=${workers}) exited ${during} (${exit})`)
     },
-    peakRssMb () {
-      try {
-        const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]
-        return kb === undefined ? null : Math.round(Number(kb) / 102.4) / 10
-      } catch {
-        return null
-      }
-    },
+    peakRssMb: () => child.pid === undefined ? null : peakRssMb(child.pid),
     async stop () {
       if (exit === undefined) {
         child.kill('SIGTERM')

@@ -84,8 +84,11 @@ const KNOWN_HERE = new Set([
 ])
 const IGNORED = new Set(['KASTLEX_ZOOKEEPER_CLUSTER', 'KASTLEX_CG_CACHE_DIR'])
 
-/** Default worker count, chosen by `npm run bench` (see README, Performance). */
-export const DEFAULT_WORKERS = 2
+/**
+ * Default worker count, chosen by `npm run bench:compare` on 2 cores (README, Performance): inline beat a
+ * pool of 2 in produce (+42 % at 64 connections), binary fetch (+40 %) and memory, and tied mixed load.
+ */
+export const DEFAULT_WORKERS = 0
 
 export class ConfigError extends Error {
   constructor (readonly problems: readonly string[]) {
