@@ -150,6 +150,10 @@ export class Fetcher {
         // fetching it again: its default of 1000 ms stalled readers of many partitions for a second
         // (32 sequential readers: 166 → 1,478 requests/s with 10 ms).
         'fetch.queue.backoff.ms': 10,
+        // Small per-partition fetches interleave the partitions in the consumer's one queue, so a reader
+        // does not wait behind other partitions' megabytes (32 readers, medians of 3: binary p99 242 →
+        // 16 ms, JSON p99 4.9 → 2.9 s, at 4 % fewer JSON records/s; 16 KB cost more, 256 KB helped less).
+        'max.partition.fetch.bytes': 64 * 1024,
         'statistics.interval.ms': STATISTICS_INTERVAL_MS
       }
     })
