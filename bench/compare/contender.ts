@@ -4,7 +4,7 @@
 import type { RequestTemplate } from './peers/peer.js'
 import { cpuSeconds, log, peakRssMb, resetPeakRss, type ServerProcess } from './processes.js'
 import { runWrk, writeScript, type ClientPlan, type WrkErrors } from './wrk.js'
-import type { Workload } from './workloads.js'
+import { hasProduce, type Workload } from './workloads.js'
 
 export interface BenchContext {
   root: string
@@ -97,7 +97,7 @@ export function httpSession (name: string, target: HttpTarget, ctx: BenchContext
       return {
         durationSec: round(r.durationSec),
         requestsPerSec: Math.round(r.requests / r.durationSec),
-        producedPerSec: target.storesRecords && workload.steps.includes('produce') ? perSec(r.produced, r.durationSec) : null,
+        producedPerSec: target.storesRecords && hasProduce(workload) ? perSec(r.produced, r.durationSec) : null,
         fetchedPerSec: perSec(r.fetched, r.durationSec),
         latencyP50Ms: r.p50Ms,
         latencyP99Ms: r.p99Ms,

@@ -6,12 +6,11 @@ import { httpSession, rawProduce, type BenchContext, type Contender, type HttpTa
 import { startKafkaPixy } from './peers/kafka-pixy.js'
 import type { PeerOptions, StartedPeer } from './peers/peer.js'
 import { startStrimziBridge } from './peers/strimzi.js'
-import { CLK_TCK, log, runChild, startServer } from './processes.js'
+import { log, RUN_SLACK_MS, runChild, startServer } from './processes.js'
 import type { ClientPlan, ReaderPlan } from './wrk.js'
 import { FETCH_MAX_BYTES, hasFetch, hasProduce, type Workload } from './workloads.js'
 
 const START_TIMEOUT_MS = 60_000
-const RUN_SLACK_MS = 30_000
 const PRODUCE_ONLY = 'produce workloads only'
 
 const onlyProduce = (reason: string) => (w: Workload): string | undefined => hasFetch(w) ? reason : undefined
@@ -93,7 +92,7 @@ const directProducer: Contender = {
         log(`${directProducer.name} ${workload.name}: ${workload.connections} records in flight, ${ctx.warmupSec} s warm-up, then ${ctx.durationSec} s measured`)
         const args = [script, ctx.kafka, ctx.produceTopic, String(workload.connections), String(ctx.warmupSec), String(ctx.durationSec)]
         const { stdout, code, signal } = await runChild(process.execPath, args, (ctx.warmupSec + ctx.durationSec) * 1000 + RUN_SLACK_MS,
-          { cwd: ctx.root, env: { ...process.env, BENCH_CLK_TCK: String(CLK_TCK) } })
+          { cwd: ctx.root })
         const line = stdout.split('\n').find((l) => l.startsWith('result '))
         if (line === undefined) throw new Error(`direct producer printed no result (${signal ?? `exit code ${code}`})`)
         const r = JSON.parse(line.slice('result '.length)) as DirectResult

@@ -25,7 +25,7 @@ import { prefill } from './prefill.js'
 import { killAll, log, message, stopAll } from './processes.js'
 import { checkTargets, markdown, summarize, type CompareReport, type Row } from './report.js'
 import { ensureWrk, REQUEST_TIMEOUT_SEC, wrkVersion } from './wrk.js'
-import { PRODUCE_PARTITIONS, READERS, RECORD_BYTES, WORKLOADS, type Workload } from './workloads.js'
+import { hasFetch, PRODUCE_PARTITIONS, READERS, RECORD_BYTES, WORKLOADS, type Workload } from './workloads.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..') // dist/bench/compare/main.js -> repo root
 const RESULTS_DIR = join(ROOT, 'bench/results')
@@ -139,7 +139,7 @@ async function main (): Promise<void> {
   try {
     await createTopic(KAFKA, produceTopic, PRODUCE_PARTITIONS)
     created.push(produceTopic)
-    if (config.workloads.some((w) => w.steps.includes('fetch'))) {
+    if (config.workloads.some(hasFetch)) {
       await createTopic(KAFKA, fetchTopic, READERS)
       created.push(fetchTopic)
       log(`pre-filling ${fetchTopic}: ${config.fetchRecords} records × ${READERS} partitions`)

@@ -5,6 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 const STOP_GRACE_MS = 5_000
+/** Slack on top of a run's nominal length before its process is killed. */
+export const RUN_SLACK_MS = 30_000
 
 export const log = (msg: string): void => { process.stderr.write(`[compare] ${msg}\n`) }
 export const message = (err: unknown): string => err instanceof Error ? err.message : String(err)

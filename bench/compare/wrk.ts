@@ -7,13 +7,11 @@ import { spawnSync } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { RequestTemplate } from './peers/peer.js'
-import { log, runChild } from './processes.js'
-import type { Step, Workload } from './workloads.js'
+import { log, RUN_SLACK_MS, runChild } from './processes.js'
+import { hasFetch, type Step, type Workload } from './workloads.js'
 
 const WRK = '/usr/bin/wrk'
 export const REQUEST_TIMEOUT_SEC = 10
-/** Slack on top of a run's nominal length before wrk is killed. */
-const RUN_SLACK_MS = 30_000
 
 /** How a contender's sequential readers ask for their next records. */
 export type ReaderPlan =
@@ -196,7 +194,7 @@ export async function writeScript (dir: string, name: string, workload: Workload
     bodyFile = join(dir, `${name}.body`)
     await writeFile(bodyFile, plan.produce.body)
   }
-  const onlyProduce = workload.steps.every((s) => s === 'produce')
+  const onlyProduce = !hasFetch(workload)
   if (onlyProduce && (plan.produce === undefined || bodyFile === undefined)) throw new Error('a produce workload needs a produce request with a body')
   const source = onlyProduce ? staticScript(plan.produce as RequestTemplate, bodyFile as string) : readerScript(workload.steps, plan, bodyFile)
   const file = join(dir, `${name}.lua`)
@@ -205,7 +203,7 @@ export async function writeScript (dir: string, name: string, workload: Workload
 }
 
 export async function runWrk (baseUrl: string, workload: Workload, durationSec: number, produceThreads: number, script: string): Promise<WrkResult> {
-  const onlyProduce = workload.steps.every((s) => s === 'produce')
+  const onlyProduce = !hasFetch(workload)
   const threads = onlyProduce ? Math.min(produceThreads, workload.connections) : workload.connections
   const args = ['-t', String(threads), '-c', String(workload.connections), '-d', `${durationSec}s`,
     '--timeout', `${REQUEST_TIMEOUT_SEC}s`, '-s', script, baseUrl]

@@ -7,8 +7,8 @@
 // Prints one line "result <json>" on stdout: records/s, produce→delivery latency percentiles, errors,
 // and the CPU seconds and peak RSS of this process over the measured window.
 import { randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
 import Kafka from '@platformatic/rdkafka'
+import { cpuSeconds, peakRssMb, resetPeakRss } from '../processes.js'
 
 const RECORD_BYTES = 1024
 /** Delivery reports are served by back-to-back flush() calls on a libuv thread, as in the gateway's producer. */
@@ -22,17 +22,6 @@ const durationSec = Number(durationText)
 if (topic === '' || !(inFlight >= 1) || !(warmupSec >= 0) || !(durationSec > 0)) {
   process.stderr.write('usage: direct-producer <brokers> <topic> <inFlight> <warmupSec> <durationSec>\n')
   process.exit(2)
-}
-
-const CLK_TCK = Number(process.env.BENCH_CLK_TCK) || 100 // `getconf CLK_TCK`, passed by bench/compare/contenders.ts
-function cpuTicks (): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return Number(fields[11]) + Number(fields[12]) // utime + stime (fields 14 and 15)
-}
-function peakRssMb (): number | null {
-  const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]
-  return kb === undefined ? null : Math.round(Number(kb) / 102.4) / 10
 }
 
 const body = randomBytes(RECORD_BYTES)
@@ -109,15 +98,15 @@ async function main (): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, warmupSec * 1000))
     latenciesUs = []
     delivered = errors = 0
-    const ticks0 = cpuTicks()
-    try { writeFileSync('/proc/self/clear_refs', '5') } catch { /* peak RSS then covers the warm-up as well */ }
+    const cpu0 = cpuSeconds(process.pid)
+    resetPeakRss(process.pid) // where not allowed, the peak RSS covers the warm-up as well
     const t0 = process.hrtime.bigint()
     measuring = true
     await new Promise((resolve) => setTimeout(resolve, durationSec * 1000))
     measuring = false
     const elapsedSec = Number(process.hrtime.bigint() - t0) / 1e9
-    const cpuSec = (cpuTicks() - ticks0) / CLK_TCK
-    const rss = peakRssMb()
+    const cpuSec = cpuSeconds(process.pid) - cpu0
+    const rss = peakRssMb(process.pid)
     stopping = true
     latenciesUs.sort((a, b) => a - b)
     const result = {
