@@ -1,7 +1,10 @@
 // The load generator of the comparison benchmark: wrk (Debian package), driven by a generated Lua
 // script. Produce-only workloads send one static request (wrk's cheapest path, so the bare-uWS
 // ceiling is not lowered by Lua calls); workloads with fetches run one connection per wrk thread so
-// that the thread's Lua state is that connection's reader (partition and next offset).
+// that the thread's Lua state is that connection's reader (partition and next offset). Readers that
+// keep their own offset write it to a file when wrk ends, and the next run of the same script (the
+// measured run after the warm-up) continues from there: what is measured is sequential reading, not
+// 32 readers seeking back to offset 0 at the same moment.
 import { existsSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
@@ -77,7 +80,8 @@ const luaTable = (headers: Record<string, string>): string =>
 const luaRequest = (r: RequestTemplate, bodyFile?: string): string =>
   `{ method = ${lua(r.method)}, path = ${lua(r.path)}, headers = ${luaTable(r.headers)}, body_file = ${bodyFile === undefined ? 'nil' : lua(bodyFile)} }`
 
-const DONE = `
+/** wrk's done(): prints the totals as "kx <name> <value>" lines, then runs the Lua `epilogue`. */
+const done = (epilogue = ''): string => `
 function done(summary, latency, requests)
   local e = summary.errors
   local produced, fetched, wraps = 0, 0, 0
@@ -93,7 +97,7 @@ function done(summary, latency, requests)
     produced = produced, fetched = fetched, wraps = wraps
   }
   for k, v in pairs(out) do io.write(string.format("kx %s %.3f\\n", k, v)) end
-end
+${epilogue}end
 `
 
 /** Static request: wrk sends the same bytes on every connection, no Lua per request. */
@@ -108,11 +112,11 @@ f:close()
 for k, v in pairs(r.headers) do wrk.headers[k] = v end
 threads = {}
 function setup(thread) table.insert(threads, thread) end
-${DONE}`
+${done()}`
 }
 
 /** One connection per thread: the thread cycles through its steps, reading its own partition. */
-function readerScript (steps: Step[], plan: ClientPlan, bodyFile: string | undefined): string {
+function readerScript (steps: Step[], plan: ClientPlan, bodyFile: string | undefined, positionsFile: string): string {
   const readers = plan.readers
   if (readers === undefined) throw new Error('a workload with fetches needs a reader plan')
   const readerTable = readers.kind === 'offset'
@@ -126,15 +130,26 @@ local QUERY = ${lua(readers.kind === 'offset' ? readers.query : '')}
 local FETCH_HEADERS = ${luaTable(readers.kind === 'offset' ? readers.headers : {})}
 local READERS = { ${readerTable.join(',\n  ')} }
 
+local POSITIONS = ${lua(positionsFile)}
+
 threads = {}
-local count = 0
+local count, positions = 0, nil
 function setup(thread)
+  if positions == nil then
+    positions = {}
+    local f = io.open(POSITIONS, "r")
+    if f then
+      for line in f:lines() do table.insert(positions, tonumber(line)) end
+      f:close()
+    end
+  end
   count = count + 1
   thread:set("index", count)
+  thread:set("offset", positions[count] or 0)
   table.insert(threads, thread)
 end
 
-local produce_request, reader, cursor_request, offset, step, current
+local produce_request, reader, cursor_request, step, current
 produced, fetched, wraps = 0, 0, 0
 
 function init(args)
@@ -145,7 +160,7 @@ function init(args)
   end
   reader = READERS[(index - 1) % #READERS + 1]
   if reader.request then cursor_request = wrk.format(reader.request.method, reader.request.path, reader.request.headers) end
-  offset, step = 0, 0
+  step = 0
 end
 
 function request()
@@ -184,7 +199,10 @@ function response(status, headers, body)
     if n == 0 then offset, wraps = 0, wraps + 1 else offset = tonumber(string.match(body, "^%d+", last + 1)) + 1 end
   end
 end
-${DONE}`
+${done(`  local f = assert(io.open(POSITIONS, "w"))
+  for _, t in ipairs(threads) do f:write(string.format("%d\\n", t:get("offset"))) end
+  f:close()
+`)}`
 }
 
 /** Writes the Lua script (and the produce body) of one contender and workload into dir. */
@@ -196,7 +214,9 @@ export async function writeScript (dir: string, name: string, workload: Workload
   }
   const onlyProduce = !hasFetch(workload)
   if (onlyProduce && (plan.produce === undefined || bodyFile === undefined)) throw new Error('a produce workload needs a produce request with a body')
-  const source = onlyProduce ? staticScript(plan.produce as RequestTemplate, bodyFile as string) : readerScript(workload.steps, plan, bodyFile)
+  const source = onlyProduce
+    ? staticScript(plan.produce as RequestTemplate, bodyFile as string)
+    : readerScript(workload.steps, plan, bodyFile, join(dir, `${name}.positions`))
   const file = join(dir, `${name}.lua`)
   await writeFile(file, source)
   return file

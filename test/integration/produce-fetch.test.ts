@@ -193,6 +193,25 @@ test('a sequential reader walks a partition without gaps', async (t) => {
   t.deepEqual(read, Array.from({ length: 30 }, (_, i) => `n${i}`))
 })
 
+test('a reader whose answer was lost asks for the same offset again and gets the same records, then goes on', async (t) => {
+  const topic = await createTopic(t)
+  for (let i = 0; i < 6; i++) await produce(`/api/v2/messages/${topic}/0`, `n${i}`)
+  const binary = async (offset: number): Promise<[string | null, string]> => {
+    const res = await fetch(url(`/api/v2/messages/${topic}/0/${offset}`), { headers: { accept: 'application/binary' } })
+    return [res.headers.get('x-message-offset'), await res.text()]
+  }
+  const json = async (offset: number): Promise<string[]> =>
+    ((await (await fetch(url(`/api/v2/messages/${topic}/0/${offset}?max_bytes=2`))).json()) as Array<{ value: string }>).map((m) => m.value)
+  t.deepEqual(await binary(0), ['0', 'n0'])
+  t.deepEqual(await binary(1), ['1', 'n1'])
+  t.deepEqual(await binary(1), ['1', 'n1'], 'the same offset again')
+  t.deepEqual(await binary(2), ['2', 'n2'])
+  t.deepEqual(await json(3), ['n3'])
+  t.deepEqual(await json(3), ['n3'], 'the same JSON answer again')
+  t.deepEqual(await json(4), ['n4'])
+  t.deepEqual(await json(5), ['n5'])
+})
+
 test('random access re-positions the partition: every answer starts at the offset asked, without gaps', async (t) => {
   const topic = await createTopic(t)
   for (let i = 0; i < 40; i++) await produce(`/api/v2/messages/${topic}/0`, `n${i}`)
