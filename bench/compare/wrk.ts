@@ -7,7 +7,7 @@
 // 32 readers seeking back to offset 0 at the same moment.
 import { existsSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { RequestTemplate } from './peers/peer.js'
 import { log, RUN_SLACK_MS, runChild } from './processes.js'
@@ -214,9 +214,12 @@ export async function writeScript (dir: string, name: string, workload: Workload
   }
   const onlyProduce = !hasFetch(workload)
   if (onlyProduce && (plan.produce === undefined || bodyFile === undefined)) throw new Error('a produce workload needs a produce request with a body')
+  const positionsFile = join(dir, `${name}.positions`)
+  // the readers of a new script (a fresh contender process) start at offset 0
+  await rm(positionsFile, { force: true })
   const source = onlyProduce
     ? staticScript(plan.produce as RequestTemplate, bodyFile as string)
-    : readerScript(workload.steps, plan, bodyFile, join(dir, `${name}.positions`))
+    : readerScript(workload.steps, plan, bodyFile, positionsFile)
   const file = join(dir, `${name}.lua`)
   await writeFile(file, source)
   return file
