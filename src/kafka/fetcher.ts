@@ -178,16 +178,17 @@ export class Fetcher {
   }
 
   /**
-   * Kafka's long-poll. What the log already holds (below `latest`, up to `max_bytes`) is always
-   * waited for, up to the request timeout, so that a fetch returns what a broker would even with
-   * `max_wait_time=0`. Beyond that, answer once `min_bytes` are buffered or `max_wait_time` passed.
+   * Kafka's long-poll. What the log already holds (below `latest`, up to `max_bytes`, and up to the
+   * read-ahead, as a broker's answer is bounded per partition) is always waited for, up to the request
+   * timeout, so that a fetch returns what a broker would even with `max_wait_time=0`. Beyond that,
+   * answer once `min_bytes` are buffered or `max_wait_time` passed.
    */
   private async awaitRecords (stream: PartitionStream, op: FetchOp, latest: number): Promise<void> {
     const start = Date.now()
     const deadline = start + op.maxWaitMs
     const hardDeadline = start + Math.max(op.maxWaitMs, this.config.requestTimeoutMs)
     for (;;) {
-      const caughtUp = stream.atEnd || stream.nextOffset >= latest || stream.bytes >= op.maxBytes
+      const caughtUp = stream.complete(latest, op.maxBytes)
       const enough = stream.records.length > 0 ? stream.bytes >= op.minBytes : op.minBytes === 0
       if (caughtUp && enough) return
       const until = caughtUp ? deadline : hardDeadline

@@ -39,6 +39,14 @@ export class PartitionStream {
     return this.answeredFrom <= offset && offset <= this.nextOffset
   }
 
+  /**
+   * Whether waiting adds nothing to an answer of up to maxBytes: the partition's end (or `latest`) is
+   * reached, maxBytes are buffered, or the read-ahead is full and the partition paused until a take.
+   */
+  complete (latest: number, maxBytes: number): boolean {
+    return this.atEnd || this.nextOffset >= latest || this.bytes >= maxBytes || this.paused
+  }
+
   reset (offset: number): void {
     this.records = []
     this.bytes = 0

@@ -59,6 +59,19 @@ test('take stops at maxBytes but returns at least one record', (t) => {
   t.deepEqual(offsetsOf(stream.take(1_000, Infinity)), [1])
 })
 
+test('an answer is complete at the end of the partition, at max_bytes, or when the read-ahead is full', (t) => {
+  const stream = streamWith(0, [0, 1, 2])
+  const size = recordBytes(record(0))
+  t.false(stream.complete(10, 4 * size), 'records 3 to 9 are in the log and max_bytes allows more')
+  t.true(stream.complete(3, 4 * size), 'latest reached')
+  t.true(stream.complete(10, 3 * size), 'max_bytes buffered')
+  stream.paused = true
+  t.true(stream.complete(10, 4 * size), 'paused: nothing more arrives before a take')
+  stream.paused = false
+  stream.atEnd = true
+  t.true(stream.complete(10, 4 * size), 'the consumer reported the end')
+})
+
 test('a reset forgets the read-ahead and the last answer', (t) => {
   const stream = streamWith(0, [0, 1, 2])
   stream.take(Infinity, 2)
