@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { apiRoutes } from './api/routes.js'
 import { MetadataCache } from './api/metadata-cache.js'
 import { AccessControl } from './auth/access.js'
+import { closeWithin } from './close-within.js'
 import { createTokenIssuer, createTokenVerifier, extractBearer, loadSigningKey, SigningKeyError, type TokenIssuer } from './auth/jwt.js'
 import { LoginRateLimiter } from './auth/rate-limit.js'
 import { TokenStore } from './auth/token-store.js'
@@ -17,6 +18,8 @@ import { InlineKafkaClient, OFFSETS_TAIL_SHARD, PooledKafkaClient, type KafkaCli
 import type { WorkerData } from './pool/messages.js'
 
 const STOP_GRACE_MS = 10_000
+/** After the requests drained: how long the Kafka clients and the token store may take to close. */
+const CLOSE_TIMEOUT_MS = 20_000
 const WORKER_FILE = fileURLToPath(new URL('../workers/kafka-worker.js', import.meta.url))
 
 export async function start (env: Readonly<Record<string, string | undefined>>): Promise<void> {
@@ -76,7 +79,11 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
     metadata.stop()
     offsets.stop()
     await drain(() => server.inFlight === 0, STOP_GRACE_MS)
-    await Promise.all([kafka.close(), tokens?.close()])
+    const problems = await closeWithin(CLOSE_TIMEOUT_MS, {
+      kafka: async () => await kafka.close(),
+      token_store: tokens === undefined ? undefined : async () => await tokens.close()
+    })
+    if (Object.keys(problems).length > 0) log.error('not closed cleanly', problems)
     log.info('stopped')
     log.flush()
     process.exit(0)
