@@ -18,5 +18,5 @@ export async function closeWithin (timeoutMs: number, closes: Readonly<Record<st
   let timer: NodeJS.Timeout | undefined
   await Promise.race([Promise.all(running), new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs) })])
   clearTimeout(timer)
-  return { ...problems }
+  return { ...problems } // a snapshot: a close that ends after the deadline still edits `problems`
 }

@@ -214,12 +214,15 @@ export async function writeScript (dir: string, name: string, workload: Workload
   }
   const onlyProduce = !hasFetch(workload)
   if (onlyProduce && (plan.produce === undefined || bodyFile === undefined)) throw new Error('a produce workload needs a produce request with a body')
-  const positionsFile = join(dir, `${name}.positions`)
-  // the readers of a new script (a fresh contender process) start at offset 0
-  await rm(positionsFile, { force: true })
-  const source = onlyProduce
-    ? staticScript(plan.produce as RequestTemplate, bodyFile as string)
-    : readerScript(workload.steps, plan, bodyFile, positionsFile)
+  let source: string
+  if (onlyProduce) {
+    source = staticScript(plan.produce as RequestTemplate, bodyFile as string)
+  } else {
+    const positionsFile = join(dir, `${name}.positions`)
+    // the readers of a new script (a fresh contender process) start at offset 0
+    await rm(positionsFile, { force: true })
+    source = readerScript(workload.steps, plan, bodyFile, positionsFile)
+  }
   const file = join(dir, `${name}.lua`)
   await writeFile(file, source)
   return file
