@@ -60,8 +60,8 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       if (status === 499) reader?.abort()
       const seconds = (performance.now() - started) / 1000
       metrics.request(method, template, status, seconds)
-      const fields = { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000, user }
-      log.info('request', exchange.error === undefined ? fields : { ...fields, error: exchange.error })
+      // `error` is undefined on 2xx answers, and JSON leaves undefined members out.
+      log.info('request', { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000, user, error: exchange.error })
     })
     log.trace('request received', { request_id: exchange.requestId, method, path })
     // A body the route never read leaves the connection unusable for the next request.
