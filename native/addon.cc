@@ -15,6 +15,9 @@ namespace kastlex {
 namespace {
 
 constexpr int kMaxTimeoutMs = 3600 * 1000;  // librdkafka's limit for request_timeout
+// Kafka's limits on names (the gateway checks them first; a name that slips through is refused here).
+constexpr size_t kMaxTopicBytes = 249;
+constexpr size_t kMaxGroupIdBytes = 255;
 
 [[noreturn]] void ThrowInvalid(Napi::Env env, const std::string& message) {
   throw MakeError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, message);
@@ -33,19 +36,20 @@ int TimeoutArg(const Napi::CallbackInfo& info, size_t index) {
   return static_cast<int>(IntegerArg(info.Env(), info[index], "timeoutMs", 1, kMaxTimeoutMs));
 }
 
-std::string StringArg(Napi::Env env, const Napi::Value& value, const char* name) {
+std::string StringArg(Napi::Env env, const Napi::Value& value, const char* name, size_t max_bytes) {
   if (!value.IsString()) ThrowInvalid(env, std::string(name) + " must be a string");
   std::string text = value.As<Napi::String>().Utf8Value();
   if (text.empty() || text.find('\0') != std::string::npos) ThrowInvalid(env, std::string(name) + " is empty or has NUL");
+  if (text.size() > max_bytes) ThrowInvalid(env, std::string(name) + " is longer than " + std::to_string(max_bytes) + " bytes");
   return text;
 }
 
-std::vector<std::string> StringArrayArg(Napi::Env env, const Napi::Value& value, const char* name) {
+std::vector<std::string> StringArrayArg(Napi::Env env, const Napi::Value& value, const char* name, size_t max_bytes) {
   if (!value.IsArray()) ThrowInvalid(env, std::string(name) + " must be an array");
   Napi::Array array = value.As<Napi::Array>();
   std::vector<std::string> strings;
   strings.reserve(array.Length());
-  for (uint32_t i = 0; i < array.Length(); i++) strings.push_back(StringArg(env, array.Get(i), name));
+  for (uint32_t i = 0; i < array.Length(); i++) strings.push_back(StringArg(env, array.Get(i), name, max_bytes));
   return strings;
 }
 
@@ -118,7 +122,7 @@ class AdminHandle : public Napi::ObjectWrap<AdminHandle> {
 
   Napi::Value DescribeGroupsMethod(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    std::vector<std::string> groups = StringArrayArg(env, info[0], "groupIds");
+    std::vector<std::string> groups = StringArrayArg(env, info[0], "groupIds", kMaxGroupIdBytes);
     const int timeout_ms = TimeoutArg(info, 1);
     if (groups.empty()) ThrowInvalid(env, "groupIds is empty");
     Napi::Value rejected;
@@ -128,7 +132,7 @@ class AdminHandle : public Napi::ObjectWrap<AdminHandle> {
 
   Napi::Value ListGroupOffsetsMethod(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    std::string group = StringArg(env, info[0], "groupId");
+    std::string group = StringArg(env, info[0], "groupId", kMaxGroupIdBytes);
     const int timeout_ms = TimeoutArg(info, 1);
     Napi::Value rejected;
     if (!Open(env, &rejected)) return rejected;
@@ -137,7 +141,7 @@ class AdminHandle : public Napi::ObjectWrap<AdminHandle> {
 
   Napi::Value DescribeTopicConfigsMethod(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    std::vector<std::string> topics = StringArrayArg(env, info[0], "topics");
+    std::vector<std::string> topics = StringArrayArg(env, info[0], "topics", kMaxTopicBytes);
     const int timeout_ms = TimeoutArg(info, 1);
     if (topics.empty()) ThrowInvalid(env, "topics is empty");
     Napi::Value rejected;
@@ -158,7 +162,7 @@ class AdminHandle : public Napi::ObjectWrap<AdminHandle> {
       Napi::Value item = array.Get(i);
       if (!item.IsObject()) ThrowInvalid(env, "partitions must hold objects");
       Napi::Object query = item.As<Napi::Object>();
-      queries.push_back({StringArg(env, query.Get("topic"), "topic"),
+      queries.push_back({StringArg(env, query.Get("topic"), "topic", kMaxTopicBytes),
                          static_cast<int32_t>(IntegerArg(env, query.Get("partition"), "partition", 0, INT32_MAX)),
                          IntegerArg(env, query.Get("spec"), "spec", RD_KAFKA_OFFSET_SPEC_EARLIEST, 9007199254740991.0)});
     }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { parseInteger } from './http/params.js'
+import { isTopicName } from './kafka/names.js'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL'
@@ -32,11 +33,16 @@ export interface AuthConfig {
   readonly tokenTtlSeconds: number
   /** KASTLEX_METRICS_AUTH: /metrics requires the `metrics` permission. */
   readonly metricsAuth: boolean
-  /** KASTLEX_TRUST_PROXY: the client address is the left-most x-forwarded-for entry. */
-  readonly trustProxy: boolean
+  /**
+   * KASTLEX_TRUST_PROXY: how many proxies in front of the gateway append to x-forwarded-for; the client
+   * address is the entry that many from the right (0 = the socket peer).
+   */
+  readonly trustProxyHops: number
   readonly login: { readonly windowSeconds: number, readonly maxPerAddress: number, readonly maxFailuresPerUser: number }
   /** KASTLEX_ENABLE_TOKEN_STORAGE (SPEC §6.7): the compacted topic every instance tails, and how long token checks wait for its replay. */
   readonly tokenStorage: { readonly topic: string, readonly waitMs: number } | undefined
+  /** KASTLEX_TOKEN_STORAGE_TOPIC, also with storage off: no message or offsets route serves it (SPEC §10.6a). */
+  readonly tokenTopic: string
 }
 
 export interface Config {
@@ -62,7 +68,6 @@ const SASL_MECHANISMS: Readonly<Record<string, string>> = {
   plain: 'PLAIN', scram_sha_256: 'SCRAM-SHA-256', scram_sha_512: 'SCRAM-SHA-512'
 }
 const INT32_MAX = 2 ** 31 - 1
-const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/
 
 // Variables of the contract that later issues implement; accepted here so they do not warn.
 const KNOWN_ELSEWHERE = new Set([
@@ -120,6 +125,12 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     if (raw === 'false' || raw === '0') return false
     problems.push(`${name}: expected true, false, 1 or 0, got ${JSON.stringify(env[name])}`)
     return fallback
+  }
+  /** KASTLEX_TRUST_PROXY: a hop count; `false` = 0 and `true` = 1 (its meaning before it was a count). */
+  const proxyHops = (): number => {
+    const raw = value('KASTLEX_TRUST_PROXY')?.toLowerCase()
+    if (raw === 'true' || raw === 'false') return raw === 'true' ? 1 : 0
+    return integer('KASTLEX_TRUST_PROXY', 0, 0, 100)
   }
   /** The path in `name` (or `fallback`) if readable; a problem otherwise. Undefined when neither is set. */
   const readableFile = (name: string, fallback?: string): string | undefined => {
@@ -209,7 +220,7 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
 
   const https = boolean('KASTLEX_USE_HTTPS', false) ? httpsConfig() : undefined
   const tokenTopic = value('KASTLEX_TOKEN_STORAGE_TOPIC') ?? '_kastlex_tokens'
-  if (!LEGAL_TOPIC.test(tokenTopic) || tokenTopic === '.' || tokenTopic === '..') {
+  if (!isTopicName(tokenTopic)) {
     problems.push('KASTLEX_TOKEN_STORAGE_TOPIC: not a legal topic name ([a-zA-Z0-9._-], 1–249 characters)')
   }
   const tokenStoreWaitMs = integer('KASTLEX_TOKEN_STORE_WAIT_MS', 10_000, 0, INT32_MAX)
@@ -219,13 +230,14 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     passwdFile: readableFile('KASTLEX_PASSWD_FILE_PATH', './passwd.yml') as string,
     tokenTtlSeconds: integer('KASTLEX_TOKEN_TTL_SECONDS', 2_592_000, 1, INT32_MAX),
     metricsAuth: boolean('KASTLEX_METRICS_AUTH', false),
-    trustProxy: boolean('KASTLEX_TRUST_PROXY', false),
+    trustProxyHops: proxyHops(),
     login: {
       windowSeconds: integer('KASTLEX_LOGIN_WINDOW_S', 300, 1, INT32_MAX),
       maxPerAddress: integer('KASTLEX_LOGIN_MAX_PER_ADDRESS', 50, 1, INT32_MAX),
       maxFailuresPerUser: integer('KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 10, 1, INT32_MAX)
     },
-    tokenStorage: boolean('KASTLEX_ENABLE_TOKEN_STORAGE', false) ? { topic: tokenTopic, waitMs: tokenStoreWaitMs } : undefined
+    tokenStorage: boolean('KASTLEX_ENABLE_TOKEN_STORAGE', false) ? { topic: tokenTopic, waitMs: tokenStoreWaitMs } : undefined,
+    tokenTopic
   }
 
   const config: Config = {

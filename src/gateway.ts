@@ -56,8 +56,8 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   metadata.start()
   offsets.start()
   const routes = apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup, tokens, ...auth })
-  const authorize: Authorize = (route, headers, params) => {
-    const checked = auth.access.check(route, extractBearer(headers.all('authorization')), params)
+  const authorize: Authorize = (route, headers, params, identified) => {
+    const checked = auth.access.check(route, extractBearer(headers.all('authorization')), params, (user) => identified(user.name))
     return checked instanceof Promise ? checked.then(() => {}) : undefined
   }
   const server = createServer(new Router(routes), log, metrics, authorize, config.https)

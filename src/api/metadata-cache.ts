@@ -1,5 +1,8 @@
-// Cluster metadata as the front end serves it (SPEC §4.4): refreshed every 30 s, a live lookup of one
-// topic before anything answers "unknown topic", and 503 until metadata was ever obtained.
+// Cluster metadata as the front end serves it (SPEC §4.4): refreshed every 30 s, a live lookup before
+// anything answers "unknown topic", and 503 until metadata was ever obtained. A live lookup is a request
+// for every topic, shared by all lookups while it is in flight: asking librdkafka for one topic by name
+// makes it keep a handle per name and re-query every unknown one for good (SPEC §10.6a). A name (or a
+// partition) that was not found is answered from memory for a few seconds, so repeating it costs nothing.
 import { HttpError } from '../http/errors.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import type { ClusterMetadata, PartitionMetadata } from '../pool/messages.js'
@@ -7,11 +10,16 @@ import type { ClusterMetadata, PartitionMetadata } from '../pool/messages.js'
 export type TopicMetadata = ClusterMetadata['topics'][number]
 
 const REFRESH_INTERVAL_MS = 30_000
+/** How long "not found" is remembered: a topic created meanwhile is found after that. */
+export const MISS_TTL_MS = 3_000
+/** Misses remembered at most (the oldest are forgotten first): memory stays bounded whatever clients ask. */
+export const MAX_MISSES = 10_000
 
 export class MetadataCache {
   private snapshot: ClusterMetadata | undefined
   private topics = new Map<string, TopicMetadata>()
   private refreshing: Promise<void> | undefined
+  private readonly misses = new RecentMisses(MISS_TTL_MS, MAX_MISSES)
   private timer: NodeJS.Timeout | undefined
   /** When a cluster metadata request last succeeded (ms since the epoch; 0 = never). */
   private lastSuccess = 0
@@ -50,7 +58,8 @@ export class MetadataCache {
 
   /** A topic from the cache, else from one live lookup (which never creates it); undefined if none. */
   async topic (name: string): Promise<TopicMetadata | undefined> {
-    return this.topics.get(name) ?? await this.lookUp(name)
+    const find = (): TopicMetadata | undefined => this.topics.get(name)
+    return find() ?? await this.lookUp(name, find)
   }
 
   /**
@@ -59,17 +68,21 @@ export class MetadataCache {
    */
   async partition (topicName: string, partition: number): Promise<PartitionMetadata | undefined> {
     if (partition < 0) return undefined
-    const cached = this.topics.get(topicName)
-    const topic = cached !== undefined && partition < cached.partitions.length ? cached : await this.lookUp(topicName)
-    return topic?.partitions[partition]
+    const find = (): PartitionMetadata | undefined => this.topics.get(topicName)?.partitions[partition]
+    return find() ?? await this.lookUp(this.topics.has(topicName) ? `${topicName}/${partition}` : topicName, find)
   }
 
-  private async lookUp (name: string): Promise<TopicMetadata | undefined> {
-    const { topics } = await this.kafka.run({ op: 'metadata', topic: name })
-    this.lastSuccess = Date.now()
-    const found = topics.find((topic) => topic.name === name)
-    if (found !== undefined) this.topics.set(name, found)
-    else this.topics.delete(name)
+  /**
+   * What `find` finds after a live lookup, unless `missKey` (a topic, or topic/partition) was not found
+   * by one a moment ago. Only a lookup that succeeded records a miss; a failure rejects (→ 503).
+   */
+  private async lookUp<T> (missKey: string, find: () => T | undefined): Promise<T | undefined> {
+    if (this.misses.has(missKey)) return undefined
+    // A refresh already in flight may have been asked before the topic was created: wait for the next one.
+    if (this.refreshing !== undefined) await this.refreshing.catch(() => {})
+    await this.refresh()
+    const found = find()
+    if (found === undefined) this.misses.add(missKey)
     return found
   }
 
@@ -80,5 +93,31 @@ export class MetadataCache {
       this.topics = new Map(metadata.topics.map((topic) => [topic.name, topic]))
     }).finally(() => { this.refreshing = undefined })
     return this.refreshing
+  }
+}
+
+/** Keys not found recently: each for `ttlMs`, at most `max` of them (the oldest go first). */
+export class RecentMisses {
+  /** key → when it expires; insertion order = expiry order (one TTL for all). */
+  private readonly expiries = new Map<string, number>()
+
+  constructor (private readonly ttlMs: number, private readonly max: number) {}
+
+  has (key: string, now = Date.now()): boolean {
+    const expiry = this.expiries.get(key)
+    return expiry !== undefined && expiry > now
+  }
+
+  add (key: string, now = Date.now()): void {
+    this.expiries.delete(key)
+    for (const [oldest, expiry] of this.expiries) {
+      if (expiry > now && this.expiries.size < this.max) break
+      this.expiries.delete(oldest)
+    }
+    this.expiries.set(key, now + this.ttlMs)
+  }
+
+  get size (): number {
+    return this.expiries.size
   }
 }

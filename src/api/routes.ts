@@ -15,6 +15,7 @@ import { healthRoutes } from './health.js'
 import { loginRoute } from './login.js'
 import { messageRoutes } from './messages.js'
 import { metricsRoute } from './metrics.js'
+import { guardNames } from './name-guard.js'
 import type { MetadataCache } from './metadata-cache.js'
 import { offsetsRoute } from './offsets.js'
 import { topicRoutes } from './topics.js'
@@ -33,8 +34,8 @@ export interface Services {
 }
 
 export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, excludedGroup, access, issuer, limiter, tokens }: Services): Route[] {
-  return [
-    loginRoute({ access, issuer, limiter, trustProxy: config.auth.trustProxy, tokens }),
+  return guardNames([
+    loginRoute({ access, issuer, limiter, trustProxyHops: config.auth.trustProxyHops, tokens }),
     ...adminRoutes(access, tokens),
     ...healthRoutes(metadata, tokens),
     metricsRoute(metrics),
@@ -44,5 +45,5 @@ export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, 
     ...messageRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, fetchMaxBytesLimit: config.fetchMaxBytesLimit, metrics }),
     ...urpRoutes(metadata),
     ...consumerRoutes({ kafka, offsets, excluded: excludedGroup })
-  ]
+  ], config.auth.tokenTopic)
 }

@@ -4,6 +4,8 @@ import type { Route } from '../http/router.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import type { MetadataCache } from './metadata-cache.js'
 
+const unknownTopic = (): HttpError => new HttpError(404, 'Unknown topic')
+
 export function topicRoutes (metadata: MetadataCache, kafka: KafkaClient): Route[] {
   return [
     {
@@ -21,10 +23,11 @@ export function topicRoutes (metadata: MetadataCache, kafka: KafkaClient): Route
       template: '/api/v1/topics/:topic',
       negotiation: 'accept',
       action: 'show_topic',
+      unknownTopic,
       handle: async (ctx) => {
         await metadata.current()
         const topic = await metadata.topic(ctx.params.topic as string)
-        if (topic === undefined) throw new HttpError(404, 'Unknown topic')
+        if (topic === undefined) throw unknownTopic()
         const config = await kafka.run({ op: 'topicConfig', topic: topic.name })
         return { status: 200, body: JSON.stringify({ topic: topic.name, partitions: topic.partitions, config }) }
       }

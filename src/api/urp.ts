@@ -4,6 +4,7 @@ import type { Reply, Route } from '../http/router.js'
 import type { PartitionMetadata } from '../pool/messages.js'
 import type { MetadataCache, TopicMetadata } from './metadata-cache.js'
 
+const unknownTopic = (): HttpError => new HttpError(404, 'unknown topic')
 const NO_CONTENT: Reply = { status: 204 }
 
 export function underReplicated (partition: PartitionMetadata): boolean {
@@ -32,10 +33,11 @@ export function urpRoutes (metadata: MetadataCache): Route[] {
       template: '/api/v1/urp/:topic',
       negotiation: 'accept',
       action: 'show_urps',
+      unknownTopic,
       handle: async (ctx) => {
         await metadata.current()
         const topic = await metadata.topic(ctx.params.topic as string)
-        if (topic === undefined) throw new HttpError(404, 'unknown topic')
+        if (topic === undefined) throw unknownTopic()
         const { urp } = urpOf(topic)
         return urp.length === 0 ? NO_CONTENT : { status: 200, body: JSON.stringify({ topic: topic.name, urp }) }
       }

@@ -45,9 +45,10 @@ export class AccessControl {
    * The user a request acts as (undefined = anonymous), or 401 (a token was presented and is not
    * acceptable) / 403 (not allowed) / 503 (the token store has not replayed in time). Routes without
    * an action, and /metrics unless KASTLEX_METRICS_AUTH, are open. Asynchronous only while the token
-   * store's first replay is running.
+   * store's first replay is running. `identified` hears of an accepted token's user before the
+   * permission check (the access line names the user also when the answer is 403).
    */
-  check (route: Route, token: string | undefined, params: Readonly<Record<string, string>>): User | undefined | Promise<User | undefined> {
+  check (route: Route, token: string | undefined, params: Readonly<Record<string, string>>, identified?: (user: User) => void): User | undefined | Promise<User | undefined> {
     const action = route.action
     if (action === undefined || (action === 'metrics' && !this.config.metricsAuth)) return undefined
     const table = this.table
@@ -61,12 +62,12 @@ export class AccessControl {
         const waiting = user
         return store.whenReplayed(this.config.tokenStorage?.waitMs ?? 0).then((replayed) => {
           if (!replayed) throw new HttpError(503, 'token store not ready')
-          return this.permit(table, this.stored(waiting, token), action, params)
+          return this.permit(table, this.stored(waiting, token), action, params, identified)
         })
       }
       if (store !== undefined) this.stored(user, token)
     }
-    return this.permit(table, user, action, params)
+    return this.permit(table, user, action, params, identified)
   }
 
   private stored (user: User, token: string): User {
@@ -74,7 +75,8 @@ export class AccessControl {
     return user
   }
 
-  private permit (table: UsersTable, user: User | undefined, action: string, params: Readonly<Record<string, string>>): User | undefined {
+  private permit (table: UsersTable, user: User | undefined, action: string, params: Readonly<Record<string, string>>, identified?: (user: User) => void): User | undefined {
+    if (user !== undefined) identified?.(user)
     const scopeParam = SCOPE_PARAM[action]
     if (!allowed(table, user, action, scopeParam === undefined ? undefined : params[scopeParam])) throw forbidden()
     return user

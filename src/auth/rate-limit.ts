@@ -88,15 +88,16 @@ export class LoginRateLimiter {
 }
 
 /**
- * The client address of SPEC §6.6: the socket peer; with `trustProxy`, the left-most `x-forwarded-for`
- * entry, trimmed (the peer when that entry is empty). Only trust the header when every request passes
- * through a proxy that sets it: the left-most entry is whatever the first hop was sent.
+ * The client address of SPEC §6.6: the socket peer; behind `hops` trusted proxies (each appends the
+ * address it was called from to `x-forwarded-for`), the entry `hops` from the right (1 = right-most),
+ * trimmed; the left-most when the list is shorter; the peer when the header is absent or that entry
+ * empty. Entries left of it are whatever the client wrote and are never used.
  */
-export function clientAddress (peer: string, forwardedFor: string | undefined, trustProxy: boolean): string {
-  if (!trustProxy || forwardedFor === undefined) return peer
-  const comma = forwardedFor.indexOf(',')
-  const first = (comma < 0 ? forwardedFor : forwardedFor.slice(0, comma)).trim()
-  return first === '' ? peer : first
+export function clientAddress (peer: string, forwardedFor: string | undefined, hops: number): string {
+  if (hops === 0 || forwardedFor === undefined) return peer
+  const entries = forwardedFor.split(',')
+  const entry = (entries[Math.max(0, entries.length - hops)] as string).trim()
+  return entry === '' ? peer : entry
 }
 
 function positiveInteger (name: string, value: number): number {

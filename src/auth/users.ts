@@ -3,7 +3,7 @@
 // lookups are O(1) and a request sees one table or the other, never a mix. Messages name the file, the
 // user and the key but never quote the files' contents: passwd.yml holds password hashes.
 import { readFileSync } from 'node:fs'
-import { parseDocument } from 'yaml'
+import { isPair, isScalar, parseDocument, visit, type Document, type Pair } from 'yaml'
 
 /** Actions granted by `true` (SPEC §3 "bool"). */
 export const BOOLEAN_ACTIONS = Object.freeze([
@@ -175,6 +175,7 @@ function parseFile (text: string, file: string): Map<string, Map<string, unknown
     const at = error.linePos?.[0]
     throw new UsersFileError(`${file}: not valid YAML (${error.code}${at === undefined ? '' : ` at line ${at.line}, column ${at.col}`})`)
   }
+  refuseUnplainNumbers(doc, file)
   let root: unknown
   try {
     root = doc.toJS({ mapAsMap: true, maxAliasCount: 100 })
@@ -199,6 +200,22 @@ function parseFile (text: string, file: string): Map<string, Map<string, unknown
     users.set(name, settings)
   }
   return users
+}
+
+/**
+ * Numbers count as their decimal text (SPEC §6.3), so they must be written that way: `0x1F`, `007`,
+ * `1e3` would otherwise grant topics "31", "7", "1000" without that text appearing in the file.
+ */
+function refuseUnplainNumbers (doc: Document, file: string): void {
+  visit(doc, {
+    Scalar (_, node, path) {
+      const { value } = node
+      if (!(typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value))) || node.source === numberText(value)) return
+      const [user, setting] = path.filter((item): item is Pair => isPair(item)).map((pair) => isScalar(pair.key) ? String(pair.key.source ?? pair.key.value) : '?')
+      const where = setting === undefined ? '' : `${setting}: `
+      throw new UsersFileError(`${file}: user ${quote(user ?? '?')}: ${where}numbers must be written in plain decimal, got ${quote(String(node.source))}`)
+    }
+  })
 }
 
 function validateUser (name: string, settings: ReadonlyMap<string, Setting>): User {

@@ -20,6 +20,8 @@ export class Exchange {
   private aborted = false
   /** Set once a reply was written; the status goes to the access log. */
   status = 0
+  /** The `error` member of a 4xx/5xx reply, for the access log. */
+  error: string | undefined
 
   constructor (
     private readonly res: HttpResponse,
@@ -42,6 +44,7 @@ export class Exchange {
   send (reply: Reply, close = false): void {
     if (!this.open) return
     const body = reply.body
+    if (reply.status >= 400) this.error = errorMember(body)
     this.res.cork(() => {
       this.res.writeStatus(STATUS_LINES[reply.status] ?? String(reply.status))
       this.res.writeHeader('x-request-id', this.requestId)
@@ -82,5 +85,17 @@ export class Exchange {
     this.finished = true
     this.status = status
     this.onFinish(status)
+  }
+}
+
+/** The `error` member of a JSON error body (only 4xx/5xx bodies are read: 2xx answers pay nothing). */
+function errorMember (body: string | Buffer | undefined): string | undefined {
+  if (body === undefined || body.length > 4096) return undefined
+  try {
+    const parsed: unknown = JSON.parse(body.toString())
+    const error = (parsed as { error?: unknown } | null)?.error
+    return typeof error === 'string' ? error : undefined
+  } catch {
+    return undefined
   }
 }

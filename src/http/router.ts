@@ -1,4 +1,5 @@
 // Route table and matching (SPEC §3). Matching is on decoded path segments; `:name` captures one.
+import type { HttpError } from './errors.js'
 import type { Representation } from './negotiate.js'
 import type { Query, RequestHeaders } from './request.js'
 
@@ -33,6 +34,8 @@ export interface Route {
   readonly negotiation: Negotiation
   /** The permission checked before the handler runs (authentication issue). */
   readonly action?: string
+  /** A route with `:topic` whose answer for a topic that does not exist is its own (SPEC §4.4, §4.9). */
+  readonly unknownTopic?: () => HttpError
   /** Upper bound of the body; routes without one never read a body. */
   readonly bodyLimit?: number
   /** Throws HttpError for client mistakes; validates everything before awaiting the body. */

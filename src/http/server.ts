@@ -1,6 +1,7 @@
 // The front end: uWS hands every request here; the request runs SPEC §2.4 top to bottom.
 import uWS from '@trufflesuite/uws-js-unofficial'
 import type { HttpsConfig } from '../config.js'
+import { ANONYMOUS } from '../auth/users.js'
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { BodyReader } from './body.js'
@@ -30,9 +31,10 @@ export interface Server {
 
 /**
  * SPEC §2.4 steps 5–6: throws (or rejects with) 401/403/503 HttpErrors when the request may not use
- * the route; asynchronous only while it has to wait (the token store's first replay).
+ * the route; asynchronous only while it has to wait (the token store's first replay). `identified`
+ * gets the user of an accepted token (for the access line; without one the request is anonymous).
  */
-export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>) => void | Promise<void>
+export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>, identified: (user: string) => void) => void | Promise<void>
 
 /**
  * The HTTP listener, and with `https` a TLS listener beside it: both apps get the same handler, so every
@@ -51,13 +53,15 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     const queryString = req.getQuery() ?? ''
     let reader: BodyReader | undefined
     let template = 'unmatched'
+    let user = ANONYMOUS
     inFlight++
     const exchange = new Exchange(res, requestIdFor(headers.get('x-request-id')), method === 'HEAD', (status) => {
       inFlight--
       if (status === 499) reader?.abort()
       const seconds = (performance.now() - started) / 1000
       metrics.request(method, template, status, seconds)
-      log.info('request', { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000 })
+      // `error` is undefined on 2xx answers, and JSON leaves undefined members out.
+      log.info('request', { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000, user, error: exchange.error })
     })
     log.trace('request received', { request_id: exchange.requestId, method, path })
     // A body the route never read leaves the connection unusable for the next request.
@@ -84,7 +88,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
       // the route asks for it, after authentication and parameters (SPEC §2.4).
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit)
-      const authorized = authorize(route, headers, match.params)
+      const authorized = authorize(route, headers, match.params, (name) => { user = name })
       const body = reader
       const ctx: RequestContext = {
         method,

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { kafkaErrorName } from './errors.js'
+import { isGroupId, isTopicName, MAX_GROUP_ID_BYTES } from './names.js'
 
 const ADDON_FILE = 'kastlex_admin.node'
 const MAX_TIMEOUT_MS = 3_600_000 // librdkafka's limit for an admin request timeout
@@ -19,7 +20,6 @@ const ERR_DESTROY = -197 // RD_KAFKA_RESP_ERR__DESTROY
 const ERR_FAIL = -196 // RD_KAFKA_RESP_ERR__FAIL
 const ERR_NOENT = -156 // RD_KAFKA_RESP_ERR__NOENT
 const OFFSET_INVALID = -1001 // RD_KAFKA_OFFSET_INVALID
-const LEGAL_TOPIC = /^[A-Za-z0-9._-]{1,249}$/ // Kafka's rule for topic names
 
 /** A whole admin call failed: `code` is librdkafka's (positive = Kafka protocol), `error` its SPEC name. */
 export class AdminError extends Error {
@@ -148,21 +148,21 @@ function checkTimeout (timeoutMs: unknown): number {
   return timeoutMs as number
 }
 
-function checkName (value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.includes('\0')) throw invalid(`${what} must be a non-empty string without NUL`)
+function checkGroupId (value: unknown): string {
+  if (typeof value !== 'string' || !isGroupId(value)) throw invalid(`groupId must be a non-empty string without NUL of at most ${MAX_GROUP_ID_BYTES} bytes`)
   return value
-}
-
-function checkNames (values: unknown, what: string): string[] {
-  if (!Array.isArray(values)) throw invalid(`${what}s must be an array`)
-  const names = values.map((value) => checkName(value, what))
-  if (new Set(names).size !== names.length) throw invalid(`${what}s must not repeat`)
-  return names
 }
 
 function checkTopic (value: unknown): string {
-  if (typeof value !== 'string' || !LEGAL_TOPIC.test(value)) throw invalid('topic must be a legal Kafka topic name')
+  if (typeof value !== 'string' || !isTopicName(value)) throw invalid('topic must be a legal Kafka topic name')
   return value
+}
+
+function checkNames (values: unknown, check: (value: unknown) => string, what: string): string[] {
+  if (!Array.isArray(values)) throw invalid(`${what}s must be an array`)
+  const names = values.map(check)
+  if (new Set(names).size !== names.length) throw invalid(`${what}s must not repeat`)
+  return names
 }
 
 function checkPartition (value: unknown): number {
@@ -247,7 +247,7 @@ export class AdminClient {
 
   /** One description per group, in the order asked. An unknown group is described, not an error. */
   async describeGroups (groupIds: string[], timeoutMs: number): Promise<GroupDescription[]> {
-    const ids = checkNames(groupIds, 'groupId')
+    const ids = checkNames(groupIds, checkGroupId, 'groupId')
     const timeout = checkTimeout(timeoutMs)
     if (ids.length === 0) return []
     const groups = await this.#call((handle) => handle.describeGroups(ids, timeout))
@@ -256,7 +256,7 @@ export class AdminClient {
 
   /** The group's committed offsets, every topic. An unknown group has none ([]). */
   async listGroupOffsets (groupId: string, timeoutMs: number): Promise<CommittedOffset[]> {
-    const id = checkName(groupId, 'groupId')
+    const id = checkGroupId(groupId)
     const timeout = checkTimeout(timeoutMs)
     const offsets = await this.#call((handle) => handle.listGroupOffsets(id, timeout))
     return offsets.map((offset) => ({ ...offset, error: errorName(offset.error) }))
@@ -264,7 +264,7 @@ export class AdminClient {
 
   /** Every config entry of each topic, in the order asked; a missing topic has `error` set. */
   async describeTopicConfigs (topics: string[], timeoutMs: number): Promise<TopicConfig[]> {
-    const names = checkNames(topics, 'topic')
+    const names = checkNames(topics, checkTopic, 'topic')
     const timeout = checkTimeout(timeoutMs)
     if (names.length === 0) return []
     const configs = await this.#call((handle) => handle.describeTopicConfigs(names, timeout))

@@ -127,11 +127,14 @@ export class Producer {
     else pending.resolve({ partition: report.partition, offset: this.acknowledged && report.offset >= 0 ? report.offset : -1 })
   }
 
-  /** Cluster metadata: every topic, or one (a lookup that never creates it). */
-  async metadata (topic: string | undefined, timeoutMs: number): Promise<Kafka.Metadata> {
+  /**
+   * Cluster metadata of every topic. Never of one topic by name: librdkafka would keep a topic handle
+   * per name asked for, and re-query the unknown ones for good.
+   */
+  async metadata (timeoutMs: number): Promise<Kafka.Metadata> {
     await this.connection.ready()
     return await new Promise((resolve, reject) => {
-      this.producer.getMetadata(topic === undefined ? { allTopics: true, timeout: timeoutMs } : { topic, timeout: timeoutMs },
+      this.producer.getMetadata({ allTopics: true, timeout: timeoutMs },
         (err, metadata) => { if (err) reject(OpError.fromKafka(err)); else resolve(metadata) })
     })
   }

@@ -4,10 +4,11 @@
 import type { Config } from '../config.js'
 import { OffsetsTail } from '../groups/offsets-tail.js'
 import type { GroupSnapshot } from '../groups/views.js'
-import type { ClusterMetadata, HighWatermarksOp, KafkaOp, MetadataOp, Outcome, PartitionOffset, ResultOf, WorkerData } from '../pool/messages.js'
+import type { ClusterMetadata, HighWatermarksOp, KafkaOp, Outcome, PartitionOffset, ResultOf, WorkerData } from '../pool/messages.js'
 import { AdminClient, AdminError, type GroupDescription } from './admin-client.js'
 import { clientStats } from './client-stats.js'
 import { Fetcher } from './fetcher.js'
+import { isGroupId, isTopicName } from './names.js'
 import { OpError } from './op-error.js'
 import { Producer } from './producer.js'
 
@@ -36,6 +37,7 @@ export class KafkaService {
   /** Runs an op; every failure comes back as data, never as a throw. */
   async execute<O extends KafkaOp> (op: O): Promise<Outcome<ResultOf<O>>> {
     try {
+      refuseImpossibleNames(op)
       return { ok: true, value: await this.dispatch(op) as ResultOf<O> }
     } catch (err) {
       return { ok: false, failure: (err instanceof AdminError ? new OpError(err.error) : OpError.fromKafka(err)).toFailure() }
@@ -48,7 +50,7 @@ export class KafkaService {
       case 'produce': return await this.producer.produce(op)
       case 'fetch': return await this.fetcher.fetch(op)
       case 'offsets': return await this.fetcher.offsets(op)
-      case 'metadata': return await this.metadata(op)
+      case 'metadata': return await this.metadata()
       case 'listGroups': return await this.listGroups(Date.now() + timeout)
       case 'describeGroup': return await this.describeGroup(op.group)
       case 'topicConfig': return await this.topicConfig(op.topic)
@@ -106,11 +108,10 @@ export class KafkaService {
     return listed.filter((l) => l.error === null && l.offset >= 0).map(({ topic, partition, offset }) => ({ topic, partition, offset }))
   }
 
-  private async metadata (op: MetadataOp): Promise<ClusterMetadata> {
-    const raw = await this.producer.metadata(op.topic, this.config.kafka.requestTimeoutMs)
+  private async metadata (): Promise<ClusterMetadata> {
+    const raw = await this.producer.metadata(this.config.kafka.requestTimeoutMs)
     return {
       brokers: raw.brokers.map(({ id, host, port }) => ({ id, host, port })).sort((a, b) => a.id - b.id),
-      // A topic that does not exist comes back without partitions.
       topics: raw.topics.filter((topic) => topic.partitions.length > 0).map((topic) => ({
         name: topic.name,
         partitions: topic.partitions.map((p) => ({
@@ -130,6 +131,23 @@ export class KafkaService {
 }
 
 const ascending = (a: number, b: number): number => a - b
+
+/**
+ * The last line of defence behind the routes' own checks (api/name-guard.ts): a name that cannot exist
+ * is refused here instead of reaching librdkafka, which may crash on it.
+ */
+function refuseImpossibleNames (op: KafkaOp): void {
+  switch (op.op) {
+    case 'produce': case 'fetch': case 'offsets': case 'topicConfig':
+      if (!isTopicName(op.topic)) throw new OpError('unknown_topic_or_partition')
+      return
+    case 'highWatermarks':
+      if (!op.partitions.every(({ topic }) => isTopicName(topic))) throw new OpError('unknown_topic_or_partition')
+      return
+    case 'describeGroup':
+      if (!isGroupId(op.group)) throw new OpError('invalid_group_id')
+  }
+}
 
 /**
  * Runs a group call again while its coordinator moves or loads (a broker that just started answers

@@ -41,11 +41,11 @@ export interface OffsetsOp {
   readonly at: OffsetSpec
 }
 
-export interface MetadataOp {
-  readonly op: 'metadata'
-  /** One topic (a live lookup, never creating it), or every topic. */
-  readonly topic?: string
-}
+/**
+ * Every topic and broker. There is deliberately no single-topic form: librdkafka keeps a handle for each
+ * topic asked for by name and re-queries the unknown ones for good (SPEC §10.6a).
+ */
+export interface MetadataOp { readonly op: 'metadata' }
 
 export interface ListGroupsOp { readonly op: 'listGroups' }
 

@@ -1,4 +1,4 @@
-// A pool worker for the worker-failure tests: a metadata op for topic `crash` kills the thread the
+// A pool worker for the worker-failure tests: a topicConfig op for topic `crash` kills the thread the
 // way a native fault would; any other op succeeds. Speaks the real batch and shutdown protocol.
 import { BroadcastChannel } from 'node:worker_threads'
 import { SHUTDOWN_CHANNEL, type BatchTask } from '../../src/pool/messages.js'
@@ -8,7 +8,7 @@ shutdown.onmessage = () => shutdown.postMessage('closed')
 shutdown.unref()
 
 export default async function runBatch ({ ops, port }: BatchTask): Promise<void> {
-  if (ops.some((op) => op.op === 'metadata' && op.topic === 'crash')) {
+  if (ops.some((op) => op.op === 'topicConfig' && op.topic === 'crash')) {
     setImmediate(() => { throw new Error('simulated worker crash') })
     await new Promise(() => {})
   }

@@ -224,6 +224,9 @@ test('bad arguments reject with AdminError (invalid_arg) before reaching native 
     async () => await loose.describeGroups?.('group', 1000),
     async () => await loose.describeGroups?.([42], 1000),
     async () => await admin.listGroupOffsets('a\u0000b', 1000),
+    async () => await admin.listGroupOffsets('g'.repeat(256), 1000),
+    async () => await admin.describeGroups(['é'.repeat(128)], 1000),
+    async () => await admin.describeTopicConfigs(['x'.repeat(1000)], 1000),
     async () => await admin.describeTopicConfigs(['t', 't'], 1000),
     async () => await admin.listOffsets([{ topic: 't', partition: -1, spec: 'latest' }], 'read_uncommitted', 1000),
     async () => await admin.listOffsets([{ topic: 'not a topic!', partition: 0, spec: 'latest' }], 'read_uncommitted', 1000),
@@ -237,6 +240,21 @@ test('bad arguments reject with AdminError (invalid_arg) before reaching native 
 
   t.throws(() => new AdminClient({ 'no.such.property': 'x' }), { instanceOf: AdminError, code: -186, message: /no\.such\.property/ })
   t.throws(() => new AdminClient({ 'bootstrap.servers': {} as unknown as string }), { instanceOf: AdminError, code: -186 })
+})
+
+test('the addon itself refuses names Kafka cannot hold (over 249 / 255 bytes), should one get past the checks above', async (t) => {
+  const { createRequire } = await import('node:module')
+  const addon = createRequire(import.meta.url)(new URL('../../../build/Release/kastlex_admin.node', import.meta.url).pathname) as {
+    AdminHandle: new (properties: Record<string, string>) => Record<string, (...args: unknown[]) => Promise<unknown>> & { close: () => void }
+  }
+  const handle = new addon.AdminHandle({ 'bootstrap.servers': KAFKA, log_level: '0' })
+  t.teardown(() => handle.close())
+  const refused = { message: /longer than/ }
+  t.throws(() => handle.describeTopicConfigs?.(['x'.repeat(250)], 1000), refused)
+  t.throws(() => handle.listOffsets?.([{ topic: 'x'.repeat(1000), partition: 0, spec: -1 }], false, 1000), refused)
+  t.throws(() => handle.listGroupOffsets?.('g'.repeat(256), 1000), refused)
+  t.throws(() => handle.describeGroups?.(['é'.repeat(128)], 1000), refused, 'bytes of UTF-8, not characters')
+  t.is((await handle.describeGroups?.(['g'.repeat(255)], TIMEOUT_MS) as unknown[]).length, 1, '255 bytes still pass')
 })
 
 test('close is idempotent; later calls reject; a call in flight still settles', async (t) => {

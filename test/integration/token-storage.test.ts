@@ -26,6 +26,20 @@ async function gateway (): Promise<Gateway> {
   return started
 }
 
+/**
+ * A gateway that does not know `topic` as its token topic (storage off, another name configured): the
+ * token gateways refuse their topic on the message routes (SPEC §10.6a), this one reads and writes it.
+ */
+async function outsider (): Promise<Gateway> {
+  const started = await startGateway({
+    KASTLEX_TOKEN_STORAGE_TOPIC: `${topic}-not-this`,
+    KASTLEX_PERMISSIONS_FILE_PATH: join(dir, 'permissions.yml'),
+    KASTLEX_PASSWD_FILE_PATH: join(dir, 'passwd.yml')
+  })
+  gateways.push(started)
+  return started
+}
+
 test.before(async () => {
   writeFileSync(join(dir, 'permissions.yml'), `anonymous:\n  list_topics: true\n  produce: all\n  fetch: all\nalice:\n  list_brokers: true\nroot:\n  revoke: true\n`)
   writeFileSync(join(dir, 'passwd.yml'), `alice:\n  password_hash: "${await hash('pw', 4)}"\nroot:\n  password_hash: "${await hash('pw', 4)}"\n`)
@@ -71,7 +85,9 @@ test.serial('records use the original layout; a restarted instance accepts a sto
   const a = gateways[0] ?? await gateway()
   const token = await login(a, 'alice')
   const tokenHash = createHash('sha256').update(token).digest()
-  const latest = await fetch(`${a.url}/api/v2/messages/${topic}/0/last`, { headers: { accept: 'application/binary' } })
+  const reader = await outsider()
+  t.is((await fetch(`${a.url}/api/v2/messages/${topic}/0/last`)).status, 403, 'not through a token gateway')
+  const latest = await fetch(`${reader.url}/api/v2/messages/${topic}/0/last`, { headers: { accept: 'application/binary' } })
   const value = Buffer.from(await latest.arrayBuffer())
   t.is(latest.headers.get('x-message-key'), 'user%3Aalice')
   t.is(value.length, 67)
@@ -84,7 +100,7 @@ test.serial('records use the original layout; a restarted instance accepts a sto
 
   // Another writer's JSON form of the same entry keeps the token valid; a different hash revokes it.
   const writeJson = async (hex: string): Promise<void> => {
-    const res = await fetch(`${a.url}/api/v2/messages/${topic}/0?key=user%3Aalice`, { method: 'POST', body: JSON.stringify({ exp: 1, token_hash: hex }) })
+    const res = await fetch(`${reader.url}/api/v2/messages/${topic}/0?key=user%3Aalice`, { method: 'POST', body: JSON.stringify({ exp: 1, token_hash: hex }) })
     t.is(res.status, 204)
   }
   await writeJson(tokenHash.toString('hex'))

@@ -256,5 +256,15 @@ test('the auth files are required and must be readable; token storage variables'
   t.regex(refused(t, { ...AUTH, KASTLEX_ENABLE_TOKEN_STORAGE: 'true', KASTLEX_TOKEN_STORAGE_TOPIC: 'bad topic' }), /KASTLEX_TOKEN_STORAGE_TOPIC/)
   t.deepEqual(load({ KASTLEX_ENABLE_TOKEN_STORAGE: 'true' }).auth.tokenStorage, { topic: '_kastlex_tokens', waitMs: 10_000 })
   t.is(load({ KASTLEX_TOKEN_STORAGE_TOPIC: 'tokens' }).auth.tokenStorage, undefined)
+  t.is(load({ KASTLEX_TOKEN_STORAGE_TOPIC: 'tokens' }).auth.tokenTopic, 'tokens', 'the name is kept (and refused to clients) with storage off')
+  t.is(load({}).auth.tokenTopic, '_kastlex_tokens')
   t.like(load({ KASTLEX_TOKEN_TTL_SECONDS: '60', KASTLEX_LOGIN_MAX_PER_ADDRESS: '5' }).auth, { tokenTtlSeconds: 60, login: { windowSeconds: 300, maxPerAddress: 5, maxFailuresPerUser: 10 } })
+})
+
+test('KASTLEX_TRUST_PROXY: a number of proxy hops; false = 0, true = 1', (t) => {
+  t.is(load({}).auth.trustProxyHops, 0)
+  for (const [raw, hops] of [['false', 0], ['0', 0], ['true', 1], ['TRUE', 1], ['1', 1], ['2', 2], ['100', 100]] as const) {
+    t.is(load({ KASTLEX_TRUST_PROXY: raw }).auth.trustProxyHops, hops, raw)
+  }
+  for (const raw of ['-1', 'yes', '1.5', '101', '0x2']) t.regex(refused(t, { KASTLEX_TRUST_PROXY: raw }), /KASTLEX_TRUST_PROXY/, raw)
 })

@@ -154,12 +154,13 @@ test('options must be positive integers', (t) => {
   }
 })
 
-test('clientAddress: the peer, or with trustProxy the left-most x-forwarded-for entry', (t) => {
-  t.is(clientAddress('10.0.0.9', '203.0.113.7, 10.0.0.1', false), '10.0.0.9')
-  t.is(clientAddress('10.0.0.9', undefined, true), '10.0.0.9')
-  t.is(clientAddress('10.0.0.9', '203.0.113.7, 10.0.0.1', true), '203.0.113.7')
-  t.is(clientAddress('10.0.0.9', '  2001:db8::1  ', true), '2001:db8::1')
-  t.is(clientAddress('10.0.0.9', '198.51.100.2,203.0.113.7', true), '198.51.100.2')
-  t.is(clientAddress('10.0.0.9', '', true), '10.0.0.9')
-  t.is(clientAddress('10.0.0.9', ' , 203.0.113.7', true), '10.0.0.9', 'an empty left-most entry falls back to the peer')
+test('clientAddress: the peer, or behind N trusted proxies the N-th x-forwarded-for entry from the right', (t) => {
+  t.is(clientAddress('10.0.0.9', '203.0.113.7, 10.0.0.1', 0), '10.0.0.9', '0 hops: the socket peer')
+  t.is(clientAddress('10.0.0.9', undefined, 1), '10.0.0.9', 'no header: the peer')
+  t.is(clientAddress('10.0.0.9', '10.0.0.77, 203.0.113.7', 1), '203.0.113.7', '1 hop: the right-most entry, not what the client wrote')
+  t.is(clientAddress('10.0.0.9', '10.0.0.77, 203.0.113.7, 10.0.0.1', 2), '203.0.113.7', '2 hops: second from the right')
+  t.is(clientAddress('10.0.0.9', '203.0.113.7', 3), '203.0.113.7', 'fewer entries than hops: the left-most')
+  t.is(clientAddress('10.0.0.9', '  2001:db8::1  ', 1), '2001:db8::1')
+  t.is(clientAddress('10.0.0.9', '', 1), '10.0.0.9')
+  t.is(clientAddress('10.0.0.9', '203.0.113.7, ', 1), '10.0.0.9', 'an empty entry falls back to the peer')
 })

@@ -95,13 +95,29 @@ test('an empty map entry is a user without permissions', (t) => {
 
 test('numeric usernames and numeric list items are decimal text', (t) => {
   const table = parseUsers(`
-123: { show_topic: [1, -2, 0x1F, 1e3, 2.5, 12345678901234567890123, -0] }
+123: { show_topic: [1, -2, 0, 12, 2.5, 12345678901234567890123, "0x1F"] }
 4.5: { list_topics: true }
 "007": { list_topics: true }
 `, '', NAMES)
   t.deepEqual([...table.names()].sort(), ['007', '123', '4.5'])
   t.deepEqual(setOf(table.get('123')?.scoped.get('show_topic')),
-    ['-2', '0', '1', '1000', '12345678901234567890123', '2.5', '31'])
+    ['-2', '0', '0x1F', '1', '12', '12345678901234567890123', '2.5'])
+})
+
+test('numbers not written in plain decimal are refused at load, naming file, user and key', (t) => {
+  const cases: ReadonlyArray<readonly [string, string, string]> = [
+    ['permissions.yml', 'alice: { fetch: [0x1F, 007, 1e3] }', 'permissions.yml: user "alice": fetch: numbers must be written in plain decimal, got "0x1F"'],
+    ['permissions.yml', 'bob: { show_broker: [0, 007] }', 'permissions.yml: user "bob": show_broker: numbers must be written in plain decimal, got "007"'],
+    ['permissions.yml', 'carol: { produce: [1e3] }', 'permissions.yml: user "carol": produce: numbers must be written in plain decimal, got "1e3"'],
+    ['permissions.yml', 'dave: { fetch: [0o17, +5, -0, 1.50, 1_000] }', 'permissions.yml: user "dave": fetch: numbers must be written in plain decimal, got "0o17"'],
+    ['passwd.yml', 'erin: { fetch: [+5] }', 'passwd.yml: user "erin": fetch: numbers must be written in plain decimal, got "+5"'],
+    ['permissions.yml', '0x10: { list_topics: true }', 'permissions.yml: user "0x10": numbers must be written in plain decimal, got "0x10"']
+  ]
+  for (const [file, text, message] of cases) {
+    const [permissions, passwd] = file === 'passwd.yml' ? ['', text] : [text, '']
+    t.throws(() => parseUsers(permissions, passwd, NAMES), { instanceOf: UsersFileError, message }, text)
+  }
+  t.deepEqual(setOf(parseUsers('alice: { fetch: [0, 12, -3, 2.5] }', '', NAMES).get('alice')?.scoped.get('fetch')), ['-3', '0', '12', '2.5'])
 })
 
 test('usernames are unicode-clean and exact', (t) => {
