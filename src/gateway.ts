@@ -9,6 +9,7 @@ import { LoginRateLimiter } from './auth/rate-limit.js'
 import { TokenStore } from './auth/token-store.js'
 import { UsersFileError } from './auth/users.js'
 import { ConfigError, loadConfig, type AuthConfig, type Config } from './config.js'
+import { BodyBudget } from './http/body-budget.js'
 import { Router } from './http/router.js'
 import { createServer, type Authorize } from './http/server.js'
 import { createLogger } from './log.js'
@@ -60,7 +61,9 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
     const checked = auth.access.check(route, extractBearer(headers.all('authorization')), params)
     return checked instanceof Promise ? checked.then(() => {}) : undefined
   }
-  const server = createServer(new Router(routes), log, metrics, authorize, config.https)
+  const bodies = new BodyBudget(config.maxBodyBytesInFlight)
+  metrics.bodyBytesInFlight(() => bodies.inFlight)
+  const server = createServer(new Router(routes), log, metrics, authorize, bodies, config.https)
   try {
     await server.listen(config.httpPort)
   } catch (err) {

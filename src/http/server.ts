@@ -4,6 +4,7 @@ import type { HttpsConfig } from '../config.js'
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { BodyReader } from './body.js'
+import type { BodyBudget } from './body-budget.js'
 import { headersTooLarge, invalid, notAcceptable, notFound } from './errors.js'
 import { Exchange } from './exchange.js'
 import { negotiate, type Representation } from './negotiate.js'
@@ -38,7 +39,7 @@ export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly
  * The HTTP listener, and with `https` a TLS listener beside it: both apps get the same handler, so every
  * request runs the same code whichever port it came in on.
  */
-export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, https?: HttpsConfig): Server {
+export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, bodies: BodyBudget, https?: HttpsConfig): Server {
   let listenSockets: uWS.us_listen_socket[] = []
   let inFlight = 0
 
@@ -54,7 +55,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     inFlight++
     const exchange = new Exchange(res, requestIdFor(headers.get('x-request-id')), method === 'HEAD', (status) => {
       inFlight--
-      if (status === 499) reader?.abort()
+      reader?.end()
       const seconds = (performance.now() - started) / 1000
       metrics.request(method, template, status, seconds)
       log.info('request', { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000 })
@@ -83,7 +84,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       if (representation === undefined) throw notAcceptable()
       // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
       // the route asks for it, after authentication and parameters (SPEC §2.4).
-      if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit)
+      if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit, bodies)
       const authorized = authorize(route, headers, match.params)
       const body = reader
       const ctx: RequestContext = {
