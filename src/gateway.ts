@@ -5,6 +5,7 @@ import { MetadataCache } from './api/metadata-cache.js'
 import { AccessControl } from './auth/access.js'
 import { closeWithin } from './close-within.js'
 import { exitNow } from './exit-now.js'
+import { LISTENING_MESSAGE } from './restart-policy.js'
 import { createTokenIssuer, createTokenVerifier, extractBearer, loadSigningKey, SigningKeyError, type TokenIssuer } from './auth/jwt.js'
 import { LoginRateLimiter } from './auth/rate-limit.js'
 import { TokenStore } from './auth/token-store.js'
@@ -78,6 +79,8 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
     process.exit(1)
   }
   log.info('listening', { port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
+  // Under the supervisor (src/supervisor.ts): from now on a death is a crash to restart from.
+  process.send?.(LISTENING_MESSAGE)
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
@@ -96,8 +99,12 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
     log.flush()
     exitNow(0)
   }
-  process.once('SIGTERM', (signal) => { void stop(signal) })
-  process.once('SIGINT', (signal) => { void stop(signal) })
+  // `on`, not `once`: a repeated signal (Ctrl-C reaches the supervisor and this process, and the
+  // supervisor passes it on) must not fall back to the default action, which kills mid-stop.
+  process.on('SIGTERM', (signal) => { void stop(signal) })
+  process.on('SIGINT', (signal) => { void stop(signal) })
+  // The supervisor is gone (killed): stop rather than serve on unsupervised beside its successor.
+  process.once('disconnect', () => { void stop('supervisor gone') })
 }
 
 /** The users table, the token key and the login rate limiter; a bad file stops the start naming it. */
