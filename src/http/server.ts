@@ -65,7 +65,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     const queryString = req.getQuery() ?? ''
     let reader: BodyReader | undefined
     let template = 'unmatched'
-    lastArrival = performance.now()
+    lastArrival = started
     const exchange = new Exchange(res, requestIdFor(headers.get('x-request-id')), method === 'HEAD', (status) => {
       open.delete(exchange)
       reader?.end()
