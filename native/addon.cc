@@ -4,9 +4,11 @@
 // argument throws (with code ERR__INVALID_ARG) rather than crash.
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -191,11 +193,25 @@ Napi::Value ExitNow(const Napi::CallbackInfo& info) {
   _exit(code);
 }
 
+// The same, `ms` from now, from a thread of its own: it ends the process even while the JavaScript
+// thread is stuck in a native call. Armed when a stop begins, as the stop's last word on its deadline.
+Napi::Value ExitAfter(const Napi::CallbackInfo& info) {
+  const int64_t ms = IntegerArg(info.Env(), info[0], "ms", 0, kMaxTimeoutMs);
+  const int code = static_cast<int>(IntegerArg(info.Env(), info[1], "code", 0, 255));
+  std::thread([ms, code] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    std::fflush(nullptr);
+    _exit(code);
+  }).detach();
+  return info.Env().Undefined();
+}
+
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) {
     DefineAddon(exports, {
                              InstanceValue("exitNow", Napi::Function::New<ExitNow>(env, "exitNow"), napi_enumerable),
+                             InstanceValue("exitAfter", Napi::Function::New<ExitAfter>(env, "exitAfter"), napi_enumerable),
                              InstanceValue("AdminHandle", AdminHandle::Define(env), napi_enumerable),
                              InstanceValue("librdkafkaVersion", Napi::String::New(env, rd_kafka_version_str()),
                                            napi_enumerable),

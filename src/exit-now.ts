@@ -7,3 +7,11 @@ import { loadAddon } from './kafka/admin-client.js'
 export function exitNow (code: number): never {
   return loadAddon().exitNow(code)
 }
+
+/**
+ * Ends the process with `code` after `ms` unless it ended before, from a native thread: it works even
+ * while the JavaScript thread is stuck in a native call, where no timer would fire.
+ */
+export function exitAfter (ms: number, code: number): void {
+  loadAddon().exitAfter(ms, code)
+}

@@ -4,7 +4,7 @@ import { apiRoutes } from './api/routes.js'
 import { MetadataCache } from './api/metadata-cache.js'
 import { AccessControl } from './auth/access.js'
 import { closeWithin } from './close-within.js'
-import { exitNow } from './exit-now.js'
+import { exitAfter, exitNow } from './exit-now.js'
 import { LISTENING_MESSAGE } from './restart-policy.js'
 import { createTokenIssuer, createTokenVerifier, extractBearer, loadSigningKey, SigningKeyError, type TokenIssuer } from './auth/jwt.js'
 import { LoginRateLimiter } from './auth/rate-limit.js'
@@ -28,6 +28,8 @@ const STOP_GRACE_MS = 10_000
  * orchestrator usually waits before SIGKILL.
  */
 const CLOSE_TIMEOUT_MS = 5_000
+/** The stop's last word: the process ends this long after the signal whatever still runs. */
+const STOP_DEADLINE_MS = STOP_GRACE_MS + CLOSE_TIMEOUT_MS + 1_000
 const WORKER_FILE = fileURLToPath(new URL('../workers/kafka-worker.js', import.meta.url))
 
 export async function start (env: Readonly<Record<string, string | undefined>>): Promise<void> {
@@ -86,6 +88,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return
     stopping = true
+    exitAfter(STOP_DEADLINE_MS, 0)
     log.info('stopping', { signal, in_flight: server.inFlight })
     metadata.stop()
     offsets.stop()

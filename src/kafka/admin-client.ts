@@ -115,6 +115,8 @@ interface NativeAddon {
   librdkafkaVersion: string
   /** _exit(code) after flushing stdio: no exit handlers, no native cleanup (see src/exit-now.ts). */
   exitNow: (code: number) => never
+  /** The same `ms` from now, from a thread of its own. */
+  exitAfter: (ms: number, code: number) => void
 }
 
 let addon: NativeAddon | undefined

@@ -9,8 +9,8 @@ import { freePort, startGateway } from '../helpers/gateway.js'
 import { createTopic, KAFKA } from '../helpers/kafka.js'
 import { eventually } from '../helpers/poll.js'
 
-/** SPEC §1's 10 s for in-flight requests + 5 s for the Kafka clients (src/gateway.ts), + start-up slack. */
-const EXIT_DEADLINE_MS = 16_000
+/** The gateway's stop deadline (src/gateway.ts: 10 s for requests + 5 s for the Kafka clients + 1 s), + slack. */
+const EXIT_DEADLINE_MS = 17_000
 
 interface Answer { readonly status: number, readonly headers: Readonly<Record<string, string>>, readonly body: string }
 
