@@ -78,7 +78,9 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   } catch (err) {
     log.fatal((err as Error).message)
     log.flush()
-    process.exit(1)
+    // Not process.exit: the Kafka clients exist by now, and exiting through their cleanup was seen to
+    // abort ("uv_loop_close() while having open handles") instead of exiting 1.
+    exitNow(1)
   }
   log.info('listening', { port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
   // Under the supervisor (src/supervisor.ts): from now on a death is a crash to restart from.

@@ -63,9 +63,13 @@ class KeepAliveClient {
   }
 }
 
+// The binding aborts the process when a disconnected client is garbage collected: keep every one reachable.
+const consumers: Kafka.KafkaConsumer[] = []
+
 /** Every record of partition 0 as value → offset. */
 async function readPartition (topic: string): Promise<Map<string, number>> {
   const consumer = new Kafka.KafkaConsumer({ 'bootstrap.servers': KAFKA, 'group.id': `graceful-stop-${topic}`, 'enable.auto.commit': false, log_level: 0 } as Kafka.ConsumerGlobalConfig, {})
+  consumers.push(consumer)
   await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 10_000 }, (err) => { if (err) reject(err); else resolve() }))
   try {
     const { highOffset } = await new Promise<Kafka.WatermarkOffsets>((resolve, reject) =>
