@@ -27,4 +27,8 @@ COPY --from=build /app/build ./build
 USER node
 EXPOSE 8092 8093
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.KASTLEX_HTTP_PORT||8092)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# The gateway itself, not `npm start`'s supervisor: the container runtime restarts it when it dies
+# (docker-compose.yml: restart: unless-stopped; Kubernetes: the pod's restartPolicy). Its graceful stop
+# takes up to 16 s: give `docker stop` / terminationGracePeriodSeconds more than that.
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/main.js"]

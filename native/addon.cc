@@ -2,8 +2,13 @@
 // Context-aware (Napi::Addon: one instance per thread that loads it); the TS wrapper
 // src/kafka/admin-client.ts validates arguments, and this file checks them again so that a bad
 // argument throws (with code ERR__INVALID_ARG) rather than crash.
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -183,10 +188,34 @@ class AdminHandle : public Napi::ObjectWrap<AdminHandle> {
   ClientRef client_;
 };
 
+// Ends the process at once: no exit handlers, no native cleanup. exit() runs the cleanup of every
+// librdkafka client, and a client whose close hangs keeps it from returning (measured: the process
+// stayed alive for minutes after process.exit). The caller has written its last log lines.
+Napi::Value ExitNow(const Napi::CallbackInfo& info) {
+  const int code = static_cast<int>(IntegerArg(info.Env(), info[0], "code", 0, 255));
+  std::fflush(nullptr);
+  _exit(code);
+}
+
+// The same, `ms` from now, from a thread of its own: it ends the process even while the JavaScript
+// thread is stuck in a native call. Armed when a stop begins, as the stop's last word on its deadline.
+Napi::Value ExitAfter(const Napi::CallbackInfo& info) {
+  const int64_t ms = IntegerArg(info.Env(), info[0], "ms", 0, kMaxTimeoutMs);
+  const int code = static_cast<int>(IntegerArg(info.Env(), info[1], "code", 0, 255));
+  std::thread([ms, code] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    std::fflush(nullptr);
+    _exit(code);
+  }).detach();
+  return info.Env().Undefined();
+}
+
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) {
     DefineAddon(exports, {
+                             InstanceValue("exitNow", Napi::Function::New<ExitNow>(env, "exitNow"), napi_enumerable),
+                             InstanceValue("exitAfter", Napi::Function::New<ExitAfter>(env, "exitAfter"), napi_enumerable),
                              InstanceValue("AdminHandle", AdminHandle::Define(env), napi_enumerable),
                              InstanceValue("librdkafkaVersion", Napi::String::New(env, rd_kafka_version_str()),
                                            napi_enumerable),

@@ -52,6 +52,8 @@ export interface Config {
   readonly https: HttpsConfig | undefined
   readonly kafka: KafkaConfig
   readonly maxBodyBytes: number
+  /** KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: request body bytes held across all connections (SPEC §10.6a). */
+  readonly maxBodyBytesInFlight: number
   readonly fetchMaxBytesLimit: number
   readonly workers: number
   readonly logLevel: LogLevel
@@ -80,7 +82,7 @@ const KNOWN_HERE = new Set([
   'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_STORE_WAIT_MS',
   'KASTLEX_HTTP_PORT', 'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
   'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE', 'KASTLEX_KAFKA_SASL_FILE', 'KASTLEX_KAFKA_REQUEST_TIMEOUT_MS',
-  'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_WORKERS',
+  'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_MAX_BODY_BYTES_IN_FLIGHT', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_WORKERS',
   'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
   'KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 'KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT',
   'KASTLEX_PRODUCER_MAX_BATCH_SIZE', 'KASTLEX_PRODUCER_MAX_RETRIES', 'KASTLEX_PRODUCER_RETRY_BACKOFF_MS',
@@ -185,6 +187,9 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
   const requestTimeoutMs = integer('KASTLEX_KAFKA_REQUEST_TIMEOUT_MS', 30000, 1, INT32_MAX)
   const produceTimeoutMs = integer('KASTLEX_PRODUCE_TIMEOUT_MS', 30000, 1, INT32_MAX)
   const maxBodyBytes = integer('KASTLEX_MAX_BODY_BYTES', 8_000_000, 1, 1_000_000_000)
+  const maxBodyBytesInFlight = integer('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT', 268_435_456, 1, 2 ** 40)
+  // Otherwise a body the gateway accepts could never be read: 503 overloaded for ever.
+  if (maxBodyBytesInFlight < maxBodyBytes) problems.push('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: must be at least KASTLEX_MAX_BODY_BYTES')
   const acks = integer('KASTLEX_PRODUCER_REQUIRED_ACKS', -1, -1, 1)
   const inFlight = integer('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT', 5, 1, 1_000_000)
   const retries = integer('KASTLEX_PRODUCER_MAX_RETRIES', 3, 0, INT32_MAX)
@@ -246,6 +251,7 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     https,
     kafka: { common, producer, securityProtocol, requestTimeoutMs, produceTimeoutMs },
     maxBodyBytes,
+    maxBodyBytesInFlight,
     fetchMaxBytesLimit: integer('KASTLEX_FETCH_MAX_BYTES_LIMIT', 10_485_760, 1, INT32_MAX),
     workers: integer('KASTLEX_WORKERS', DEFAULT_WORKERS, 0, 64),
     logLevel,

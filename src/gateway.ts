@@ -4,11 +4,14 @@ import { apiRoutes } from './api/routes.js'
 import { MetadataCache } from './api/metadata-cache.js'
 import { AccessControl } from './auth/access.js'
 import { closeWithin } from './close-within.js'
+import { exitAfter, exitNow } from './exit-now.js'
+import { LISTENING_MESSAGE } from './restart-policy.js'
 import { createTokenIssuer, createTokenVerifier, extractBearer, loadSigningKey, SigningKeyError, type TokenIssuer } from './auth/jwt.js'
 import { LoginRateLimiter } from './auth/rate-limit.js'
 import { TokenStore } from './auth/token-store.js'
 import { UsersFileError } from './auth/users.js'
 import { ConfigError, loadConfig, type AuthConfig, type Config } from './config.js'
+import { BodyBudget } from './http/body-budget.js'
 import { Router } from './http/router.js'
 import { createServer, type Authorize } from './http/server.js'
 import { createLogger } from './log.js'
@@ -17,9 +20,16 @@ import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import { InlineKafkaClient, OFFSETS_TAIL_SHARD, PooledKafkaClient, type KafkaClient } from './pool/kafka-client.js'
 import type { WorkerData } from './pool/messages.js'
 
+/** SPEC §1: in-flight requests are finished within this. */
 const STOP_GRACE_MS = 10_000
-/** After the requests drained: how long the Kafka clients and the token store may take to close. */
-const CLOSE_TIMEOUT_MS = 20_000
+/**
+ * After the requests drained: how long the Kafka clients and the token store may take to close (with
+ * nothing in flight a healthy close takes well under a second). Grace + this stays under the 30 s an
+ * orchestrator usually waits before SIGKILL.
+ */
+const CLOSE_TIMEOUT_MS = 5_000
+/** The stop's last word: the process ends this long after the signal whatever still runs. */
+const STOP_DEADLINE_MS = STOP_GRACE_MS + CLOSE_TIMEOUT_MS + 1_000
 const WORKER_FILE = fileURLToPath(new URL('../workers/kafka-worker.js', import.meta.url))
 
 export async function start (env: Readonly<Record<string, string | undefined>>): Promise<void> {
@@ -60,25 +70,31 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
     const checked = auth.access.check(route, extractBearer(headers.all('authorization')), params, (user) => identified(user.name))
     return checked instanceof Promise ? checked.then(() => {}) : undefined
   }
-  const server = createServer(new Router(routes), log, metrics, authorize, config.https)
+  const bodies = new BodyBudget(config.maxBodyBytesInFlight)
+  metrics.bodyBytesInFlight(() => bodies.inFlight)
+  const server = createServer(new Router(routes), log, metrics, authorize, bodies, config.https)
   try {
     await server.listen(config.httpPort)
   } catch (err) {
     log.fatal((err as Error).message)
     log.flush()
-    process.exit(1)
+    // Not process.exit: the Kafka clients exist by now, and exiting through their cleanup was seen to
+    // abort ("uv_loop_close() while having open handles") instead of exiting 1.
+    exitNow(1)
   }
   log.info('listening', { port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
+  // Under the supervisor (src/supervisor.ts): from now on a death is a crash to restart from.
+  process.send?.(LISTENING_MESSAGE)
 
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return
     stopping = true
+    exitAfter(STOP_DEADLINE_MS, 0)
     log.info('stopping', { signal, in_flight: server.inFlight })
-    server.stopListening()
     metadata.stop()
     offsets.stop()
-    await drain(() => server.inFlight === 0, STOP_GRACE_MS)
+    await server.close(STOP_GRACE_MS)
     const problems = await closeWithin(CLOSE_TIMEOUT_MS, {
       kafka: async () => await kafka.close(),
       token_store: tokens === undefined ? undefined : async () => await tokens.close()
@@ -86,10 +102,14 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
     if (Object.keys(problems).length > 0) log.error('not closed cleanly', problems)
     log.info('stopped')
     log.flush()
-    process.exit(0)
+    exitNow(0)
   }
-  process.once('SIGTERM', (signal) => { void stop(signal) })
-  process.once('SIGINT', (signal) => { void stop(signal) })
+  // `on`, not `once`: a repeated signal (Ctrl-C reaches the supervisor and this process, and the
+  // supervisor passes it on) must not fall back to the default action, which kills mid-stop.
+  process.on('SIGTERM', (signal) => { void stop(signal) })
+  process.on('SIGINT', (signal) => { void stop(signal) })
+  // The supervisor is gone (killed): stop rather than serve on unsupervised beside its successor.
+  process.once('disconnect', () => { void stop('supervisor gone') })
 }
 
 /** The users table, the token key and the login rate limiter; a bad file stops the start naming it. */
@@ -106,10 +126,4 @@ function loadAuth (config: AuthConfig, tokens: TokenStore | undefined): { access
     process.stderr.write(`kastlex: ${err.message}\n`)
     process.exit(1)
   }
-}
-
-/** Resolves when `done()` holds, checked as requests finish, or after `timeoutMs`. */
-async function drain (done: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
 }

@@ -29,6 +29,10 @@ export const forbidden = (): HttpError => new HttpError(403, 'Unauthorized')
 export const notFound = (): HttpError => new HttpError(404, 'not found')
 export const notAcceptable = (): HttpError => new HttpError(406, 'not acceptable')
 export const bodyTooLarge = (): HttpError => new HttpError(413, 'request body too large')
+/** SPEC §10.6a: the bytes of request bodies in flight would pass their bound. */
+export const overloaded = (): HttpError => new HttpError(503, 'overloaded', {}, [['retry-after', '1']])
+/** A request that arrived after the graceful stop began: not processed (SPEC §1). */
+export const serverStopping = (): HttpError => new HttpError(503, 'stopping')
 export const headersTooLarge = (): HttpError => new HttpError(431, 'request header fields too large')
 export const internalError = (): HttpError => new HttpError(500, 'internal server error')
 

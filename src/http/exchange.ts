@@ -56,8 +56,11 @@ export class Exchange {
       }
       this.res.writeHeader('content-type', reply.contentType ?? JSON_TYPE)
       if (this.head) this.res.endWithoutBody(Buffer.byteLength(body), close)
-      else if (body.length > STREAM_ABOVE_BYTES && typeof body !== 'string') this.stream(body)
-      else this.res.end(body, close)
+      else if (body.length > STREAM_ABOVE_BYTES && typeof body !== 'string') {
+        // tryEnd cannot close the connection: the header tells the client not to reuse it.
+        if (close) this.res.writeHeader('connection', 'close')
+        this.stream(body)
+      } else this.res.end(body, close)
     })
     this.end(reply.status)
   }

@@ -5,7 +5,8 @@ import { ANONYMOUS } from '../auth/users.js'
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { BodyReader } from './body.js'
-import { headersTooLarge, invalid, notAcceptable, notFound } from './errors.js'
+import type { BodyBudget } from './body-budget.js'
+import { headersTooLarge, HttpError, invalid, notAcceptable, notFound, serverStopping } from './errors.js'
 import { Exchange } from './exchange.js'
 import { negotiate, type Representation } from './negotiate.js'
 import { pathSegments, Query, RequestHeaders } from './request.js'
@@ -16,6 +17,11 @@ import type { RequestContext, Route, Router } from './router.js'
 const JSON_REPRESENTATION: Representation = { kind: 'json' }
 /** Request headers accepted in total (SPEC §4.7); uWS is told the same through UWS_HTTP_MAX_HEADERS_SIZE. */
 export const MAX_HEADER_BYTES = 64 * 1024
+/**
+ * On stop, connections are closed once no request is in flight and none arrived for this long: a client
+ * that just got an answer (sent before the stop) and is writing its next request gets it answered.
+ */
+const STOP_QUIET_MS = 250
 
 export interface Server {
   /**
@@ -23,8 +29,13 @@ export interface Server {
    * neither open when a port cannot be bound or the TLS files are unusable (the message names the variable).
    */
   listen: (port: number) => Promise<void>
-  /** Stops accepting connections on every port; in-flight requests go on. */
-  stopListening: () => void
+  /**
+   * The graceful stop (SPEC §1): stops accepting connections; requests already started are finished and
+   * their answers close their connections (`connection: close`); a request arriving from now on is
+   * answered 503 `stopping` and its connection closed. Once none is in flight (or after `graceMs`, when
+   * those left are answered 503 `timeout`), every connection left, i.e. idle keep-alive ones, is closed.
+   */
+  close: (graceMs: number) => Promise<void>
   /** Requests that have not finished yet. */
   readonly inFlight: number
 }
@@ -40,9 +51,12 @@ export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly
  * The HTTP listener, and with `https` a TLS listener beside it: both apps get the same handler, so every
  * request runs the same code whichever port it came in on.
  */
-export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, https?: HttpsConfig): Server {
+export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, bodies: BodyBudget, https?: HttpsConfig): Server {
   let listenSockets: uWS.us_listen_socket[] = []
-  let inFlight = 0
+  /** Requests not answered yet. */
+  const open = new Set<Exchange>()
+  let stopping = false
+  let lastArrival = 0
 
   const handle = (res: uWS.HttpResponse, req: uWS.HttpRequest): void => {
     const started = performance.now()
@@ -54,25 +68,27 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     let reader: BodyReader | undefined
     let template = 'unmatched'
     let user = ANONYMOUS
-    inFlight++
+    lastArrival = started
     const exchange = new Exchange(res, requestIdFor(headers.get('x-request-id')), method === 'HEAD', (status) => {
-      inFlight--
-      if (status === 499) reader?.abort()
+      open.delete(exchange)
+      reader?.end()
       const seconds = (performance.now() - started) / 1000
       metrics.request(method, template, status, seconds)
       // `error` is undefined on 2xx answers, and JSON leaves undefined members out.
       log.info('request', { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000, user, error: exchange.error })
     })
+    open.add(exchange)
     log.trace('request received', { request_id: exchange.requestId, method, path })
     // A body the route never read leaves the connection unusable for the next request.
     const sendsBody = headers.get('transfer-encoding') !== undefined || (headers.get('content-length') ?? '0') !== '0'
     const fail = (err: unknown): void => {
-      const error = exchange.fail(err, sendsBody && reader?.complete !== true)
+      const error = exchange.fail(err, stopping || (sendsBody && reader?.complete !== true))
       if (error.status === 500) {
         log.error('request failed', { request_id: exchange.requestId, error: String((err as Error)?.stack ?? err) })
       }
     }
     try {
+      if (stopping) throw serverStopping()
       if (headers.size > MAX_HEADER_BYTES) throw headersTooLarge()
       const segments = pathSegments(path)
       if (segments === undefined) throw invalid('path')
@@ -87,7 +103,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       if (representation === undefined) throw notAcceptable()
       // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
       // the route asks for it, after authentication and parameters (SPEC §2.4).
-      if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit)
+      if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit, bodies)
       const authorized = authorize(route, headers, match.params, (name) => { user = name })
       const body = reader
       const ctx: RequestContext = {
@@ -108,8 +124,8 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       }
       const run = (): void => {
         const reply = route.handle(ctx)
-        if (reply instanceof Promise) reply.then((r) => exchange.send(r), fail)
-        else exchange.send(reply)
+        if (reply instanceof Promise) reply.then((r) => exchange.send(r, stopping), fail)
+        else exchange.send(reply, stopping)
       }
       if (authorized instanceof Promise) authorized.then(run).catch(fail)
       else run()
@@ -128,6 +144,17 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     listenSockets = []
   }
 
+  const close = async (graceMs: number): Promise<void> => {
+    stopping = true
+    stopListening()
+    const deadline = performance.now() + graceMs
+    const settled = (): boolean => open.size === 0 && performance.now() - lastArrival >= STOP_QUIET_MS
+    while (!settled() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    for (const exchange of open) exchange.fail(new HttpError(503, 'timeout'), true)
+    closeEveryConnection(app)
+    if (tlsApp !== undefined) closeEveryConnection(tlsApp)
+  }
+
   return {
     listen: async (port) => {
       if (listenSockets.length > 0) throw new Error('already listening')
@@ -144,9 +171,14 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
         throw failed.reason
       }
     },
-    stopListening,
-    get inFlight () { return inFlight }
+    close,
+    get inFlight () { return open.size }
   }
+}
+
+/** uWS's TemplatedApp::close (present in 20.30, missing from its typings): closes every socket of the app. */
+function closeEveryConnection (app: uWS.TemplatedApp): void {
+  (app as unknown as { close: () => void }).close()
 }
 
 function bind (app: uWS.TemplatedApp, port: number, what: string): Promise<uWS.us_listen_socket> {

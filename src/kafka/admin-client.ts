@@ -113,6 +113,10 @@ interface NativeAdminHandle {
 interface NativeAddon {
   AdminHandle: new (properties: Record<string, string>) => NativeAdminHandle
   librdkafkaVersion: string
+  /** _exit(code) after flushing stdio: no exit handlers, no native cleanup (see src/exit-now.ts). */
+  exitNow: (code: number) => never
+  /** The same `ms` from now, from a thread of its own. */
+  exitAfter: (ms: number, code: number) => void
 }
 
 let addon: NativeAddon | undefined
@@ -122,7 +126,7 @@ let addon: NativeAddon | undefined
  * that holds it (three levels up from dist/src/kafka/, two from src/kafka/). Keyed on the addon
  * itself, not binding.gyp, because a runtime image ships build/ and dist/ without the sources.
  */
-function loadAddon (): NativeAddon {
+export function loadAddon (): NativeAddon {
   if (addon !== undefined) return addon
   const here = dirname(fileURLToPath(import.meta.url))
   for (let dir = here; ; dir = dirname(dir)) {

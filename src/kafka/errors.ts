@@ -1,5 +1,7 @@
 // librdkafka error codes → the error names of SPEC §2.6. Positive codes are Kafka protocol errors
 // (generated table); negative ones are librdkafka's own, a few of which have gateway-side names.
+import { createRequire } from 'node:module'
+import Kafka from '@platformatic/rdkafka'
 import { KAFKA_ERROR_NAMES } from './error-names.js'
 
 const LIBRDKAFKA_NAMES: ReadonlyMap<number, string> = new Map([
@@ -21,4 +23,24 @@ const LIBRDKAFKA_NAMES: ReadonlyMap<number, string> = new Map([
 export function kafkaErrorName (code: number | undefined): string {
   if (code === undefined) return 'unknown_server_error'
   return KAFKA_ERROR_NAMES.get(code) ?? LIBRDKAFKA_NAMES.get(code) ?? (code < 0 ? `librdkafka_error_${-code}` : 'unknown_server_error')
+}
+
+/** The binding's native module: librdkafka's own error texts. */
+const binding = createRequire(import.meta.url)('@platformatic/rdkafka/librdkafka.js') as { err2str: (code: number) => string }
+
+/**
+ * The binding hands delivery reports' errors over as bare text (code −1, "unknown"): librdkafka's
+ * err2str of the real code, which LibrdKafkaError splits into origin ("broker") and lower-cased message
+ * ("message size too large"). err2str is one-to-one over the codes, so the text gives the code back.
+ */
+const CODES_BY_TEXT: ReadonlyMap<string, number> = new Map(Object.values(Kafka.CODES.ERRORS as Record<string, number>)
+  .map((code) => [binding.err2str(code).toLowerCase(), code]))
+
+/** The librdkafka error code of whatever the binding threw or reported, when it has one. */
+export function kafkaErrorCode (err: unknown): number | undefined {
+  const { code, origin, message } = (err ?? {}) as { code?: unknown, origin?: unknown, message?: unknown }
+  if (code === -1 && typeof origin === 'string' && typeof message === 'string') {
+    return CODES_BY_TEXT.get(`${origin}: ${message}`) ?? code
+  }
+  return typeof code === 'number' ? code : undefined
 }

@@ -1,17 +1,16 @@
 // A failed Kafka operation, named per SPEC §2.6. Crosses threads as plain OpFailure data.
 import type { OpFailure } from '../pool/messages.js'
-import { kafkaErrorName } from './errors.js'
+import { kafkaErrorCode, kafkaErrorName } from './errors.js'
 
 export class OpError extends Error {
   constructor (readonly error: string, readonly extras?: OpFailure['extras']) {
     super(error)
   }
 
-  /** From whatever librdkafka threw or reported (LibrdKafkaError has a numeric `code`). */
+  /** From whatever librdkafka threw or reported (a LibrdKafkaError). */
   static fromKafka (err: unknown): OpError {
     if (err instanceof OpError) return err
-    const code = (err as { code?: unknown } | null)?.code
-    return new OpError(kafkaErrorName(typeof code === 'number' ? code : undefined))
+    return new OpError(kafkaErrorName(kafkaErrorCode(err)))
   }
 
   toFailure (): OpFailure {

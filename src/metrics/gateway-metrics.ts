@@ -73,6 +73,11 @@ export class GatewayMetrics {
     })
   }
 
+  /** Request body bytes held now (SPEC §10.6a), read at scrape time. */
+  bodyBytesInFlight (read: () => number): void {
+    new Gauge({ name: 'kastlex_http_request_body_bytes_in_flight', help: 'Request body bytes reserved by requests not yet ended', registers: [this.registry], collect () { this.set(read()) } })
+  }
+
   request (method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${route} ${status}`
     let series = this.requestSeries.get(key)

@@ -40,11 +40,14 @@ export function testAuthFiles (): Promise<AuthFiles> {
   return authFiles
 }
 
-/** Starts a gateway and resolves once it listens; `env` overrides the test defaults. */
-export async function startGateway (env: Record<string, string> = {}): Promise<Gateway> {
+/** The supervisor `npm start` runs (src/supervisor.ts), for startGateway's `script`. */
+export const SUPERVISOR = fileURLToPath(new URL('../../src/supervisor.js', import.meta.url))
+
+/** Starts a gateway (or `script`, e.g. SUPERVISOR) and resolves once it listens; `env` overrides the test defaults. */
+export async function startGateway (env: Record<string, string> = {}, script = MAIN): Promise<Gateway> {
   const port = await freePort()
   const auth = authEnvironment(await testAuthFiles())
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [script], {
     env: {
       PATH: process.env.PATH,
       KASTLEX_HTTP_PORT: String(port),

@@ -236,6 +236,15 @@ test('producer constraints when acks is -1', (t) => {
   t.is(load({ KASTLEX_PRODUCER_REQUIRED_ACKS: '-1', KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '5' }).kafka.producer['max.in.flight.requests.per.connection'], 5)
 })
 
+test('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: 256 MiB by default; never below KASTLEX_MAX_BODY_BYTES', (t) => {
+  t.is(load({}).maxBodyBytesInFlight, 268_435_456)
+  t.is(load({ KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: '8000000' }).maxBodyBytesInFlight, 8_000_000)
+  t.true(refused(t, { KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: '0' }).includes('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT'))
+  t.true(refused(t, { KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: '1e9' }).includes('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT'))
+  t.true(refused(t, { KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: '7999999' }).includes('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT'))
+  t.true(refused(t, { KASTLEX_MAX_BODY_BYTES: '1000001', KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: '1000000' }).includes('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT'))
+})
+
 test('message.max.bytes admits any accepted body', (t) => {
   const config = load({ KASTLEX_MAX_BODY_BYTES: '50000000' })
   t.true((config.kafka.producer['message.max.bytes'] as number) > 50_000_000)

@@ -1,6 +1,6 @@
 // SPEC §2.6: librdkafka error codes → Kafka error names (snake_case), plus the gateway-side names.
 import test from 'ava'
-import { kafkaErrorName } from '../../../src/kafka/errors.js'
+import { kafkaErrorCode, kafkaErrorName } from '../../../src/kafka/errors.js'
 
 test('kafkaErrorName maps protocol and librdkafka codes to SPEC §2.6 names', (t) => {
   const table: ReadonlyArray<readonly [number | undefined, string]> = [
@@ -38,4 +38,15 @@ test('kafkaErrorName: unknown codes still get a snake_case name', (t) => {
   for (const code of [9999, -1000, -100]) {
     t.regex(kafkaErrorName(code), /^[a-z][a-z0-9_]*$/, `code ${code}`)
   }
+})
+
+test('kafkaErrorCode: delivery reports carry only librdkafka\'s text (code −1); the text gives the code back', (t) => {
+  // As the binding's LibrdKafkaError builds them from a delivery report's Error("Broker: Message size too large").
+  t.is(kafkaErrorCode({ code: -1, origin: 'broker', message: 'message size too large' }), 10)
+  t.is(kafkaErrorCode({ code: -1, origin: 'broker', message: 'message batch larger than configured server segment size' }), 18)
+  t.is(kafkaErrorCode({ code: -1, origin: 'local', message: 'message timed out' }), -192)
+  t.is(kafkaErrorCode({ code: -1, origin: 'broker', message: 'no such text' }), -1)
+  t.is(kafkaErrorCode({ code: 3 }), 3)
+  t.is(kafkaErrorCode(new Error('no code')), undefined)
+  t.is(kafkaErrorCode(null), undefined)
 })

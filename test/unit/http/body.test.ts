@@ -1,0 +1,94 @@
+// Request bodies under their limit and under the shared in-flight budget (SPEC §10.6a), against a
+// stand-in for uWS's response (only onData is used).
+import test from 'ava'
+import type { HttpResponse } from '@trufflesuite/uws-js-unofficial'
+import { BodyReader, type BodyOutcome } from '../../../src/http/body.js'
+import { BodyBudget } from '../../../src/http/body-budget.js'
+
+type DataHandler = (chunk: ArrayBuffer, isLast: boolean) => void
+
+function response (): { res: HttpResponse, send: (text: string, isLast: boolean) => void } {
+  let handler: DataHandler = () => {}
+  const res = { onData: (h: DataHandler) => { handler = h; return res } } as unknown as HttpResponse
+  return { res, send: (text, isLast) => handler(new TextEncoder().encode(text).buffer, isLast) }
+}
+
+const failure = (outcome: BodyOutcome): { status: number, error: string, headers: ReadonlyArray<readonly [string, string]> } | undefined =>
+  outcome.ok ? undefined : { status: outcome.error.status, error: outcome.error.error, headers: outcome.error.headers }
+
+test('a declared length is reserved before the bytes come and given back when the request ends', async (t) => {
+  const budget = new BodyBudget(100)
+  const { res, send } = response()
+  const reader = new BodyReader(res, '10', 50, budget)
+  t.is(budget.inFlight, 10)
+  send('01234', false)
+  send('56789', true)
+  const outcome = await reader.outcome
+  t.true(outcome.ok && outcome.body.toString() === '0123456789')
+  t.true(reader.complete)
+  t.is(budget.inFlight, 10, 'held while the request runs')
+  reader.end()
+  t.is(budget.inFlight, 0)
+  reader.end()
+  t.is(budget.inFlight, 0, 'ending twice gives nothing back twice')
+})
+
+test('a declared length beyond the budget → 503 overloaded with retry-after: 1, nothing reserved', async (t) => {
+  const budget = new BodyBudget(100)
+  const first = new BodyReader(response().res, '60', 100, budget)
+  const { res, send } = response()
+  const second = new BodyReader(res, '41', 100, budget)
+  send('x'.repeat(41), true)
+  t.deepEqual(failure(await second.outcome), { status: 503, error: 'overloaded', headers: [['retry-after', '1']] })
+  t.false(second.complete)
+  t.is(budget.inFlight, 60)
+  second.end()
+  first.end()
+  t.is(budget.inFlight, 0)
+})
+
+test('chunked: bytes are reserved as they come; past the budget → overloaded; the end gives all back', async (t) => {
+  const budget = new BodyBudget(10)
+  const { res, send } = response()
+  const reader = new BodyReader(res, undefined, 100, budget)
+  t.is(budget.inFlight, 0)
+  send('123456', false)
+  t.is(budget.inFlight, 6)
+  send('12345', false)
+  t.deepEqual(failure(await reader.outcome)?.error, 'overloaded')
+  t.is(budget.inFlight, 6)
+  reader.end()
+  t.is(budget.inFlight, 0)
+})
+
+test('chunked: a whole body in pieces is joined', async (t) => {
+  const budget = new BodyBudget(100)
+  const { res, send } = response()
+  const reader = new BodyReader(res, undefined, 100, budget)
+  send('ab', false)
+  send('', false)
+  send('cd', true)
+  const outcome = await reader.outcome
+  t.true(outcome.ok && outcome.body.toString() === 'abcd')
+  reader.end()
+  t.is(budget.inFlight, 0)
+})
+
+test('an upload abandoned half-way gives its reservation back', async (t) => {
+  const budget = new BodyBudget(100)
+  const { res, send } = response()
+  const reader = new BodyReader(res, '50', 100, budget)
+  send('x'.repeat(20), false)
+  reader.end() // what the server does when uWS reports the abort
+  t.is(failure(await reader.outcome)?.status, 400)
+  t.is(budget.inFlight, 0)
+  send('x'.repeat(30), true) // late chunks change nothing
+  t.is(budget.inFlight, 0)
+})
+
+test('refused before reading (413, bad content-length) reserves nothing', async (t) => {
+  const budget = new BodyBudget(100)
+  t.is(failure(await new BodyReader(response().res, '101', 100, budget).outcome)?.status, 413)
+  t.is(failure(await new BodyReader(response().res, '1e3', 100, budget).outcome)?.status, 400)
+  t.is(budget.inFlight, 0)
+})
