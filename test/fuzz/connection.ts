@@ -79,6 +79,8 @@ export class Connection {
   private waiting: ((outcome: Outcome) => void) | undefined
   private head = false
   private started = 0
+  /** The last request went out on a new socket. */
+  fresh = true
 
   constructor (private readonly port: number) {}
 
@@ -104,7 +106,8 @@ export class Connection {
   }
 
   private open (): Socket {
-    if (this.socket !== undefined && !this.ended) return this.socket
+    this.fresh = this.socket === undefined || this.ended
+    if (!this.fresh) return this.socket as Socket
     this.close()
     this.buffer = Buffer.alloc(0)
     this.ended = false

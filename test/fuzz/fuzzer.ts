@@ -11,7 +11,7 @@ import { KAFKA } from '../helpers/kafka.js'
 import { eventually } from '../helpers/poll.js'
 import { Connection, type Outcome } from './connection.js'
 import { RequestGenerator, type FuzzRequest, type Topology } from './generate.js'
-import { describe, headerLines, Tally, UWS_MAX_HEADER_LINES } from './judge.js'
+import { describe, frontEndSilence, Tally } from './judge.js'
 import { Prng } from './prng.js'
 import { bodyFlood, PROBE_MAX_MS, runProbe } from './raw-probes.js'
 import { validCheck } from './valid.js'
@@ -41,7 +41,7 @@ const GATEWAY_ENV = {
 }
 const DEADLINE_SLACK_MS = 4000
 export const deadlineFor = (request: FuzzRequest): number =>
-  headerLines(request) > UWS_MAX_HEADER_LINES ? 3000 : request.waitMs + 2 * KAFKA_TIMEOUT_MS + DEADLINE_SLACK_MS
+  frontEndSilence(request) !== undefined ? 3000 : request.waitMs + 2 * KAFKA_TIMEOUT_MS + DEADLINE_SLACK_MS
 /** Junk that carries tokens or logs in is held below SPEC §10.6a's default auth-failure limit (100 per 10 s). */
 const AUTH_PER_SECOND = 4
 /** Valid requests answered 503 (Kafka busy) tolerated: 1 % of the valid checks. */
@@ -208,6 +208,7 @@ export class Fuzzer {
     })
     const stop = (): boolean => crash !== undefined || performance.now() >= endAt || this.tally.requests >= this.options.maxRequests
     const sampler = setInterval(() => { run.rssPeak = Math.max(run.rssPeak, rssMiB(pid) ?? 0) }, 250)
+    const previous = new WeakMap<Connection, FuzzRequest>()
     const send = async (connection: Connection, request: FuzzRequest): Promise<Outcome> => {
       inFlight.add(request)
       recent.push(request)
@@ -216,7 +217,10 @@ export class Fuzzer {
       const outcome = await connection.send(serialize(request), request.method.toUpperCase() === 'HEAD', deadline)
       if (outcome.kind === 'closed') await sleep(300) // a death shows as closed connections before the exit event
       inFlight.delete(request)
-      if (crash === undefined) this.tally.judge(request, outcome, deadline)
+      // An answer may come before a large body was read; the rest of it would then be taken for the next request.
+      if ((request.body?.length ?? 0) > 64 * 1024) connection.close()
+      if (crash === undefined) this.tally.judge(request, outcome, deadline, connection.fresh ? undefined : previous.get(connection))
+      previous.set(connection, request)
       return outcome
     }
     const lane = async (rng: Prng): Promise<void> => {
