@@ -10,7 +10,7 @@ import { startGateway, type Gateway } from '../helpers/gateway.js'
 import { KAFKA } from '../helpers/kafka.js'
 import { eventually } from '../helpers/poll.js'
 import { Connection, type Outcome } from './connection.js'
-import { RequestGenerator, type FuzzRequest, type Topology } from './generate.js'
+import { RequestGenerator, serialize, type FuzzRequest, type Topology } from './generate.js'
 import { describe, frontEndSilence, Tally } from './judge.js'
 import { Prng } from './prng.js'
 import { bodyFlood, PROBE_MAX_MS, runProbe } from './raw-probes.js'
@@ -80,13 +80,6 @@ function rssMiB (pid: number): number | undefined {
   } catch {
     return undefined
   }
-}
-
-export function serialize (request: FuzzRequest): Buffer[] {
-  const lines = [`${request.method} ${request.target} HTTP/1.1`, 'host: 127.0.0.1', ...request.headers.map(([name, value]) => `${name}: ${value}`)]
-  if (request.body !== undefined) lines.push(`content-length: ${request.body.length}`)
-  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1')
-  return request.body === undefined || request.body.length === 0 ? [head] : [head, request.body]
 }
 
 class AuthBudget {
