@@ -48,6 +48,7 @@ const AUTH_PER_SECOND = 4
 const VALID_503_SHARE = 0.01
 /** Crashes whose request is searched by replay (each costs a gateway start); later ones are only counted. */
 const CULPRIT_SEARCHES = 3
+const CULPRIT_SEARCH_MS = 20_000
 const BODY_FLOOD = { connections: 80, declared: 7_900_000 }
 
 export function optionsFrom (argv: readonly string[], env: NodeJS.ProcessEnv): FuzzOptions {
@@ -165,8 +166,9 @@ export class Fuzzer {
       const crash = await this.fuzz(gateway, run, endAt)
       if (crash !== undefined) {
         this.crashes.push(crash)
-        this.log(`fuzz: gateway (KASTLEX_WORKERS=${mode}) died (${crash.how}) after ${crash.afterRequests} requests; replaying the suspects one by one…`)
+        this.log(`fuzz: gateway (KASTLEX_WORKERS=${mode}) died (${crash.how}) after ${crash.afterRequests} requests`)
         if (this.crashes.length <= CULPRIT_SEARCHES) {
+          this.log('fuzz: replaying the suspects alone against a fresh gateway…')
           crash.culprit = await this.findCulprit(mode, crash)
           this.log(`fuzz: ${crash.culprit}`)
         }
@@ -231,14 +233,23 @@ export class Fuzzer {
       connection.close()
     }
     const probeContext = { port, topic: (this.topology.topics[0] as { name: string }).name }
+    // A probe's verdicts count only if the gateway did not die meanwhile (its connections close before the exit event).
+    const probe = async (rng: Prng, longAllowed: boolean, name?: string): Promise<void> => {
+      const tally = new Tally()
+      await runProbe(rng, probeContext, tally, longAllowed, name)
+      if (tally.failures.size > 0) await sleep(300)
+      if (crash === undefined) this.tally.merge(tally)
+    }
     const probeLane = async (rng: Prng, first: string | undefined): Promise<void> => {
-      if (first !== undefined) await runProbe(rng, probeContext, this.tally, true, first)
-      while (!stop()) await runProbe(rng, probeContext, this.tally, endAt - performance.now() > PROBE_MAX_MS)
+      if (first !== undefined) await probe(rng, true, first)
+      while (!stop()) await probe(rng, endAt - performance.now() > PROBE_MAX_MS)
     }
     const flood = async (): Promise<void> => {
       const at = (startedAt + endAt) / 2
       while (!stop() && performance.now() < at) await sleep(100)
-      if (!stop()) await bodyFlood(probeContext, this.tally, BODY_FLOOD.connections, BODY_FLOOD.declared)
+      const tally = new Tally()
+      if (!stop()) await bodyFlood(probeContext, tally, BODY_FLOOD.connections, BODY_FLOOD.declared)
+      if (crash === undefined) this.tally.merge(tally)
     }
     await Promise.all([
       ...Array.from({ length: this.options.connections }, async () => await lane(this.rng.fork())),
@@ -256,7 +267,7 @@ export class Fuzzer {
   private async findCulprit (mode: string, crash: Crash): Promise<string> {
     const suspects = [...crash.inFlight, ...crash.recent.filter((r) => !crash.inFlight.includes(r)).reverse()].slice(0, 100)
     const gateway = await startGateway({ ...GATEWAY_ENV, KASTLEX_WORKERS: mode })
-    const deadline = performance.now() + 45_000
+    const deadline = performance.now() + CULPRIT_SEARCH_MS
     try {
       for (const request of suspects) {
         if (performance.now() > deadline) break

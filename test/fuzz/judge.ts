@@ -30,6 +30,21 @@ export class Tally {
   requests = 0
   validChecks = 0
 
+  /** Adds another tally's counts (a probe's, once it is known that the gateway did not die meanwhile). */
+  merge (other: Tally): void {
+    this.requests += other.requests
+    this.validChecks += other.validChecks
+    for (const name of ['statuses', 'categories', 'unavailable'] as const) for (const [key, n] of other[name]) this[name].set(key, (this[name].get(key) ?? 0) + n)
+    for (const name of ['failures', 'known'] as const) {
+      for (const [key, { count, first }] of other[name]) {
+        const entry = this[name].get(key)
+        if (entry === undefined) this[name].set(key, { count, first })
+        else entry.count += count
+      }
+    }
+    this.notes.push(...other.notes)
+  }
+
   count (map: Map<string, number>, key: string): void {
     map.set(key, (map.get(key) ?? 0) + 1)
   }
