@@ -64,7 +64,7 @@ export function optionsFrom (argv: readonly string[], env: NodeJS.ProcessEnv): F
     seed: number('FUZZ_SEED', argv.includes('--short') ? 1 : Math.floor(Math.random() * 2 ** 31)) >>> 0,
     durationS: number('FUZZ_DURATION_S', long ? 600 : 28),
     maxRequests: number('FUZZ_REQUESTS', Infinity),
-    connections: number('FUZZ_CONNECTIONS', long ? 64 : 16),
+    connections: number('FUZZ_CONNECTIONS', long ? 64 : 12),
     probeLanes: number('FUZZ_PROBE_LANES', long ? 4 : 2),
     workerModes: (env.FUZZ_WORKERS ?? '0,2').split(',').map((s) => s.trim()).filter((s) => s !== ''),
     rssEndMiB: number('FUZZ_RSS_END_MIB', 128),
@@ -78,6 +78,16 @@ function rssMiB (pid: number): number | undefined {
   try {
     const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
     return kb === undefined ? undefined : Number(kb) / 1024
+  } catch {
+    return undefined
+  }
+}
+
+/** CPU seconds (user + system) the process used so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function cpuSeconds (pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
   } catch {
     return undefined
   }
@@ -118,6 +128,8 @@ interface GatewayRun {
   rssEnd?: number
   requests: number
   seconds: number
+  /** CPU seconds of the gateway during the fuzzing (not its start). */
+  cpu?: number
 }
 
 /** One fuzz session: phases, lanes, crash recording and the final verdict. */
@@ -195,6 +207,7 @@ export class Fuzzer {
     let crash: Crash | undefined
     const requestsBefore = this.tally.requests
     const startedAt = performance.now()
+    const cpuBefore = cpuSeconds(pid)
     gateway.process.once('exit', (code, signal) => {
       crash = {
         mode: run.mode, how: signal !== null ? `signal ${signal}` : `exit code ${String(code)}`, afterRequests: this.tally.requests,
@@ -259,6 +272,8 @@ export class Fuzzer {
     clearInterval(sampler)
     run.requests = this.tally.requests - requestsBefore
     run.seconds = (performance.now() - startedAt) / 1000
+    const cpuAfter = cpuSeconds(pid)
+    if (cpuBefore !== undefined && cpuAfter !== undefined) run.cpu = cpuAfter - cpuBefore
     if (crash === undefined && gateway.process.exitCode === null && gateway.process.signalCode === null) return undefined
     return crash ?? { mode: run.mode, how: 'exited', afterRequests: this.tally.requests, inFlight: [], recent: recent.slice(-60), output: gateway.output().slice(-3000) }
   }
@@ -322,12 +337,14 @@ export class Fuzzer {
       tally.fail('gateway died', `KASTLEX_WORKERS=${crash.mode}, ${crash.how} after ${crash.afterRequests} requests; ${crash.culprit ?? ''}; ` +
         `in flight: ${crash.inFlight.slice(0, 5).map(describe).join(' | ')}; output tail: ${JSON.stringify(crash.output.slice(-600))}`)
     }
-    this.log(`fuzz: ${tally.requests} requests in ${seconds.toFixed(1)} s (${(tally.requests / seconds).toFixed(0)}/s), ${tally.validChecks} valid checks, seed ${this.options.seed}`)
+    const usage = process.cpuUsage()
+    this.log(`fuzz: ${tally.requests} requests in ${seconds.toFixed(1)} s (${(tally.requests / seconds).toFixed(0)}/s), ${tally.validChecks} valid checks, ` +
+      `seed ${this.options.seed}; fuzzer CPU ${((usage.user + usage.system) / 1e6).toFixed(1)} s`)
     this.log(`  statuses: ${sorted(tally.statuses)}`)
     this.log(`  categories: ${sorted(tally.categories)}`)
     if (tally.unavailable.size > 0) this.log(`  503 errors: ${sorted(tally.unavailable)}`)
     for (const run of this.runs) {
-      this.log(`  gateway KASTLEX_WORKERS=${run.mode}: ${run.requests} requests in ${run.seconds.toFixed(1)} s (${(run.requests / run.seconds).toFixed(0)}/s), RSS start ${run.rssStart.toFixed(0)} MiB, peak ${run.rssPeak.toFixed(0)} MiB, end ${run.rssEnd?.toFixed(0) ?? '(died)'} MiB`)
+      this.log(`  gateway KASTLEX_WORKERS=${run.mode}: ${run.requests} requests in ${run.seconds.toFixed(1)} s (${(run.requests / run.seconds).toFixed(0)}/s, gateway CPU ${run.cpu?.toFixed(1) ?? '?'} s), RSS start ${run.rssStart.toFixed(0)} MiB, peak ${run.rssPeak.toFixed(0)} MiB, end ${run.rssEnd?.toFixed(0) ?? '(died)'} MiB`)
     }
     for (const [name, { count, first }] of tally.known) this.log(`  known (not failing): ${name}: ${count}; first: ${first}`)
     for (const note of tally.notes) this.log(`  note: ${note}`)
