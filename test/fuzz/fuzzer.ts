@@ -171,9 +171,14 @@ export class Fuzzer {
     while (performance.now() < endAt - 3000 && this.tally.requests < this.options.maxRequests) {
       const gateway = await startGateway({ ...GATEWAY_ENV, KASTLEX_WORKERS: mode })
       const pid = gateway.process.pid as number
-      await eventually(async () => await this.probeStatus(gateway, '/ready'), (status) => status === 200, 30_000)
-      const run: GatewayRun = { mode, rssStart: rssMiB(pid) ?? NaN, rssPeak: 0, requests: 0, seconds: 0 }
-      run.rssPeak = run.rssStart
+      const ready = await eventually(async () => await this.probeStatus(gateway, '/ready'), (status) => status === 200, 30_000)
+      if (ready !== 200) {
+        this.tally.fail('gateway not ready', `KASTLEX_WORKERS=${mode}: GET /ready → ${ready ?? 'no answer'} 30 s after the start`)
+        await this.stopGateway(gateway)
+        return
+      }
+      const rssStart = rssMiB(pid) ?? NaN
+      const run: GatewayRun = { mode, rssStart, rssPeak: rssStart, requests: 0, seconds: 0 }
       this.runs.push(run)
       const crash = await this.fuzz(gateway, run, endAt)
       if (crash !== undefined) {
