@@ -276,7 +276,8 @@ export class RequestGenerator {
         if (name === 'max_bytes' && !(wellFormedInt64(junk) && BigInt(decodeSegment(junk) as string) >= 1n)) mistake()
         if (name === 'offset' && route.template.endsWith(':offset')) expect = 'none' // the path's offset wins
         else if (name === 'offset' && !wellFormedInt64(junk)) mistake()
-        if (rng.chance(0.1)) { query.push([name, '1']); mistake() } // given twice
+        const readFromQuery = name !== 'partition' && !(name === 'offset' && route.template.endsWith(':offset'))
+        if (readFromQuery && rng.chance(0.1)) { query.push([name, '1']); mistake() } // given twice
         // A long valid wait (e.g. 60000) is checked on a topic that does not exist: a 404 without the wait.
         if (name === 'max_wait_time' && expect === 'none' && Number(decodeSegment(junk)) > 2000) params.topic = `no-such-${topicLike(rng, 8)}`
       } else if (route.template.includes('offsets')) {
