@@ -258,8 +258,7 @@ export class Fuzzer {
       if (tally.failures.size > 0) await sleep(300)
       if (crash === undefined) this.tally.merge(tally)
     }
-    const probeLane = async (rng: Prng, first: string | undefined): Promise<void> => {
-      if (first !== undefined) await probe(rng, true, first)
+    const probeLane = async (rng: Prng): Promise<void> => {
       while (!stop()) await probe(rng, endAt - performance.now() > PROBE_MAX_MS)
     }
     const flood = async (): Promise<void> => {
@@ -271,7 +270,9 @@ export class Fuzzer {
     }
     await Promise.all([
       ...Array.from({ length: this.options.connections }, async () => await lane(this.rng.fork())),
-      ...Array.from({ length: this.options.probeLanes }, async (_, i) => await probeLane(this.rng.fork(), ['TLS ClientHello', 'unfinished headers'][i])),
+      ...Array.from({ length: this.options.probeLanes }, async () => await probeLane(this.rng.fork())),
+      // The probes that wait for the idle close, once per gateway whatever the phase's length.
+      ...['TLS ClientHello', 'unfinished headers'].map(async (name) => await probe(this.rng.fork(), true, name)),
       flood()
     ])
     clearInterval(sampler)
