@@ -278,8 +278,6 @@ export class RequestGenerator {
         else if (name === 'offset' && !wellFormedInt64(junk)) mistake()
         const readFromQuery = name !== 'partition' && !(name === 'offset' && route.template.endsWith(':offset'))
         if (readFromQuery && rng.chance(0.1)) { query.push([name, '1']); mistake() } // given twice
-        // A long valid wait (e.g. 60000) is checked on a topic that does not exist: a 404 without the wait.
-        if (name === 'max_wait_time' && expect === 'none' && Number(decodeSegment(junk)) > 2000) params.topic = `no-such-${topicLike(rng, 8)}`
       } else if (route.template.includes('offsets')) {
         const junk = junkInteger(rng)
         query.push(['at', junk])
@@ -327,6 +325,11 @@ export class RequestGenerator {
       if (!query.some(([name]) => name === 'max_wait_time')) query.push(['max_wait_time', String(wait)])
       const raw = query.find(([name]) => name === 'max_wait_time')?.[1] ?? '0'
       waitMs = wellFormedInteger(raw, 0, 60_000) ? Number(decodeSegment(raw)) : 0
+      // A long valid wait (up to 60000) is sent for a topic that does not exist: validated, then a 404 without the wait.
+      if (waitMs > 2000) {
+        params.topic = `no-such-${topicLike(rng, 8)}`
+        waitMs = 0
+      }
     }
     if (expect === 'client-mistake' && route.template.split('/').some((s) => s.startsWith(':') && /^$|^\.{1,2}$|[/?#]/.test(params[s.slice(1)] as string))) expect = 'none' // the path's shape changed
     const path = route.template.split('/').map((s) => s.startsWith(':') ? params[s.slice(1)] as string : s).join('/') +
