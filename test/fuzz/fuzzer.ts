@@ -27,6 +27,8 @@ export interface FuzzOptions {
   readonly workerModes: readonly string[]
   readonly rssEndMiB: number
   readonly rssPeakMiB: number
+  /** FUZZ_KNOWN_FAIL=1: the known front-end (issue 12) behaviours fail the run too (once that issue is fixed). */
+  readonly knownFail: boolean
 }
 
 const KAFKA_TIMEOUT_MS = 3000
@@ -68,7 +70,8 @@ export function optionsFrom (argv: readonly string[], env: NodeJS.ProcessEnv): F
     probeLanes: number('FUZZ_PROBE_LANES', long ? 4 : 2),
     workerModes: (env.FUZZ_WORKERS ?? '0,2').split(',').map((s) => s.trim()).filter((s) => s !== ''),
     rssEndMiB: number('FUZZ_RSS_END_MIB', 128),
-    rssPeakMiB: number('FUZZ_RSS_PEAK_MIB', 256)
+    rssPeakMiB: number('FUZZ_RSS_PEAK_MIB', 256),
+    knownFail: env.FUZZ_KNOWN_FAIL === '1'
   }
 }
 
@@ -339,6 +342,7 @@ export class Fuzzer {
     const sorted = (map: Map<string, number>): string => [...map].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${v}`).join(', ')
     const valid503 = tally.statuses.get('valid 503') ?? 0
     if (valid503 > Math.max(1, tally.validChecks * VALID_503_SHARE)) tally.fail('valid requests answered 503', `${valid503} of ${tally.validChecks} valid checks`)
+    if (this.options.knownFail) for (const [name, { first }] of tally.known) tally.fail(name, first)
     for (const crash of this.crashes) {
       tally.fail('gateway died', `KASTLEX_WORKERS=${crash.mode}, ${crash.how} after ${crash.afterRequests} requests; ${crash.culprit ?? ''}; ` +
         `in flight: ${crash.inFlight.slice(0, 5).map(describe).join(' | ')}; output tail: ${JSON.stringify(crash.output.slice(-600))}`)

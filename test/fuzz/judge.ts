@@ -128,13 +128,11 @@ export function errorName (body: Buffer): string | undefined {
 
 /** Octets RFC 9110/9112 allow: visible ASCII in the target, no controls in header values. */
 export function wellFormedHttp (request: FuzzRequest): boolean {
-  // eslint-disable-next-line no-control-regex
   const badValue = /[\x00-\x08\x0a-\x1f\x7f]/
   return /^[\x21-\x7e]+$/.test(request.target) && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(request.method) &&
     request.headers.every(([, value]) => !badValue.test(value))
 }
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f]/
 
 /** Why this uWS build leaves the request unanswered until its idle timeout, if it does (issue 12's domain). */
