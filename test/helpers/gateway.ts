@@ -10,11 +10,13 @@ import { KAFKA } from './kafka.js'
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url))
 const START_TIMEOUT_MS = 30_000
+/** Output kept per gateway, in characters (the fuzzer's long run logs over a million access lines). */
+const OUTPUT_KEPT = 4_000_000
 
 export interface Gateway {
   readonly url: string
   readonly process: ChildProcess
-  /** Everything the gateway wrote to stdout and stderr so far. */
+  /** What the gateway wrote to stdout and stderr so far (the latest few million characters). */
   output: () => string
   /** Resolves when the output matches (e.g. a trace line), rejects after `timeoutMs`. */
   waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<void>
@@ -60,8 +62,12 @@ export async function startGateway (env: Record<string, string> = {}, script = M
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString()
+    if (output.length > 2 * OUTPUT_KEPT) output = output.slice(-OUTPUT_KEPT)
+  }
+  child.stdout.on('data', collect)
+  child.stderr.on('data', collect)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not listen within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS)
