@@ -151,7 +151,7 @@ export function headerBytes (request: FuzzRequest): number {
 const clip = (text: string, max = 160): string => text.length > max ? `${text.slice(0, max)}…(${text.length} chars)` : text
 
 export function describe (request: FuzzRequest): string {
-  const headers = request.headers.map(([name, value]) => `${name}: ${clip(JSON.stringify(value).slice(1, -1), 80)}`).join('; ')
+  const headers = clip(request.headers.map(([name, value]) => `${name}: ${clip(JSON.stringify(value).slice(1, -1), 80)}`).join('; '), 600)
   return `[${request.category}] ${request.method} ${clip(JSON.stringify(request.target).slice(1, -1), 300)}` +
     (headers !== '' ? ` {${headers}}` : '') + (request.body !== undefined ? ` body ${request.body.length} B` : '')
 }
