@@ -5,7 +5,7 @@ import { MetadataCache } from './api/metadata-cache.js'
 import { AccessControl } from './auth/access.js'
 import { closeWithin } from './close-within.js'
 import { createTokenIssuer, createTokenVerifier, extractBearer, loadSigningKey, SigningKeyError, type TokenIssuer } from './auth/jwt.js'
-import { LoginRateLimiter } from './auth/rate-limit.js'
+import { clientAddress, LoginRateLimiter } from './auth/rate-limit.js'
 import { TokenStore } from './auth/token-store.js'
 import { UsersFileError } from './auth/users.js'
 import { ConfigError, loadConfig, type AuthConfig, type Config } from './config.js'
@@ -56,8 +56,9 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   metadata.start()
   offsets.start()
   const routes = apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup, tokens, ...auth })
-  const authorize: Authorize = (route, headers, params) => {
-    const checked = auth.access.check(route, extractBearer(headers.all('authorization')), params)
+  const authorize: Authorize = (route, headers, params, peer) => {
+    const client = (): string => clientAddress(peer(), headers.get('x-forwarded-for'), config.auth.trustProxy)
+    const checked = auth.access.check(route, extractBearer(headers.all('authorization')), params, client)
     return checked instanceof Promise ? checked.then(() => {}) : undefined
   }
   const server = createServer(new Router(routes), log, metrics, authorize, config.https)

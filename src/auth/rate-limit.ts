@@ -112,7 +112,7 @@ function storedKey (key: string): string {
 }
 
 /** Per key, the ascending times (ms) of its events still inside the window; at most `limit` of them. */
-class SlidingWindow {
+export class SlidingWindow {
   /** In order of last `record` (a Map iterates in insertion order; recording re-inserts). */
   private readonly keys = new Map<string, number[]>()
 

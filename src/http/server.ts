@@ -32,7 +32,7 @@ export interface Server {
  * SPEC §2.4 steps 5–6: throws (or rejects with) 401/403/503 HttpErrors when the request may not use
  * the route; asynchronous only while it has to wait (the token store's first replay).
  */
-export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>) => void | Promise<void>
+export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>, peer: () => string) => void | Promise<void>
 
 /**
  * The HTTP listener, and with `https` a TLS listener beside it: both apps get the same handler, so every
@@ -84,7 +84,9 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
       // the route asks for it, after authentication and parameters (SPEC §2.4).
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit)
-      const authorized = authorize(route, headers, match.params)
+      // Read on demand (login, and requests with a token), before the response ends.
+      const peer = (): string => Buffer.from(res.getRemoteAddressAsText()).toString()
+      const authorized = authorize(route, headers, match.params, peer)
       const body = reader
       const ctx: RequestContext = {
         method,
@@ -93,8 +95,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
         headers,
         representation,
         requestId: exchange.requestId,
-        // Read on demand (only login needs it), before the response ends.
-        get peer () { return Buffer.from(res.getRemoteAddressAsText()).toString() },
+        get peer () { return peer() },
         body: async () => {
           if (body === undefined) return Buffer.alloc(0)
           const outcome = await body.outcome

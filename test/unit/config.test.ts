@@ -258,3 +258,14 @@ test('the auth files are required and must be readable; token storage variables'
   t.is(load({ KASTLEX_TOKEN_STORAGE_TOPIC: 'tokens' }).auth.tokenStorage, undefined)
   t.like(load({ KASTLEX_TOKEN_TTL_SECONDS: '60', KASTLEX_LOGIN_MAX_PER_ADDRESS: '5' }).auth, { tokenTtlSeconds: 60, login: { windowSeconds: 300, maxPerAddress: 5, maxFailuresPerUser: 10 } })
 })
+
+test('KASTLEX_AUTH_FAILURES_PER_ADDRESS: default 100, a positive integer', (t) => {
+  t.is(load({}).auth.failuresPerAddress, 100)
+  t.is(load({ KASTLEX_AUTH_FAILURES_PER_ADDRESS: '5' }).auth.failuresPerAddress, 5)
+  for (const bad of ['0', '-1', '1.5', 'many', '0x10']) {
+    t.regex(refused(t, { KASTLEX_AUTH_FAILURES_PER_ADDRESS: bad }), /KASTLEX_AUTH_FAILURES_PER_ADDRESS/, bad)
+  }
+  const warnings: string[] = []
+  load({ KASTLEX_AUTH_FAILURES_PER_ADDRESS: '7' }, (warning) => warnings.push(warning))
+  t.deepEqual(warnings, [], 'a known variable')
+})
