@@ -24,6 +24,9 @@ const consumer = assignedConsumer({
   autoOffsetReset: 'earliest',
   properties: { 'enable.partition.eof': true }
 })
+// The binding's consume loop sleeps this long after every idle 1 s poll (default 500 ms): a record
+// arriving then (a login or revocation on another instance) would wait for it.
+consumer.setDefaultConsumeLoopTimeoutDelay(5)
 
 let pending: Array<[string, string | null]> = []
 let replayEnd = Infinity

@@ -365,7 +365,7 @@ test('failures are cached apart from valid tokens: a flood of distinct refused t
   }
   for (let i = 0; i < 20; i++) t.false(verifier.verify(forged(i)).ok)
   const uncached = time(() => t.true(createTokenVerifier(key, { cacheSize: 0 }).verify(valid).ok), 5)
-  const after = Math.min(...[1, 2, 3].map(() => time(() => t.true(verifier.verify(valid).ok), 1)))
+  const after = time(() => t.true(verifier.verify(valid).ok), 1) // one call: an evicted token would be cached again by it
   t.log(`valid token after the flood: ${(after / 1000).toFixed(1)} µs; verified afresh: ${(uncached / 1000).toFixed(1)} µs`)
   t.true(after * 5 < uncached, 'still a cache hit')
 })
