@@ -103,7 +103,8 @@ function describe (name: string, answers: readonly Answer[]): string {
   const statuses = new Map<number, number>()
   for (const a of answers) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1)
   const counts = [...statuses].sort().map(([status, n]) => `${status}×${n}`).join(' ')
-  return `  ${name.padEnd(40)} ${String(answers.length).padStart(7)} requests (${(answers.length / (durationMs / 1000)).toFixed(0)}/s)  p50 ${at(0.5)} ms  p99 ${at(0.99)} ms  max ${at(1)} ms  ${counts}`
+  const mean = (ms.reduce((sum, x) => sum + x, 0) / Math.max(1, ms.length)).toFixed(2)
+  return `  ${name.padEnd(40)} ${String(answers.length).padStart(7)} requests (${(answers.length / (durationMs / 1000)).toFixed(0)}/s)  mean ${mean} ms  p50 ${at(0.5)} ms  p99 ${at(0.99)} ms  max ${at(1)} ms  ${counts}`
 }
 
 /** utime + stime of a process in seconds (Linux). */

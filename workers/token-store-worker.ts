@@ -35,6 +35,17 @@ let lastOffset = -1
 /** Catch-up requests waiting for the tail to reach their end offset. */
 let catchUps: Array<{ readonly id: number, readonly end: number }> = []
 
+let flushScheduled = false
+/** One flush per turn of the event loop, after every record the binding delivered in it. */
+function scheduleFlush (): void {
+  if (flushScheduled) return
+  flushScheduled = true
+  setImmediate(() => {
+    flushScheduled = false
+    flush()
+  })
+}
+
 function flush (): void {
   if (pending.length > 0) post({ kind: 'entries', entries: pending })
   pending = []
@@ -60,11 +71,11 @@ consumer.on('data', (message) => {
   } else {
     pending.push([username, entry === 'tombstone' ? null : entry.tokenHash.toString('hex')])
   }
-  if (pending.length === 1 || lastOffset + 1 >= replayEnd || catchUps.length > 0) setImmediate(flush)
+  scheduleFlush()
 })
 consumer.on('partition.eof', (eof) => {
   lastOffset = Math.max(lastOffset, eof.offset - 1)
-  setImmediate(flush)
+  scheduleFlush()
 })
 
 async function retrying<T> (what: string, attempt: () => Promise<T>): Promise<T> {
