@@ -29,8 +29,9 @@ export interface Server {
 }
 
 /**
- * SPEC §2.4 steps 5–6: throws (or rejects with) 401/403/503 HttpErrors when the request may not use
- * the route; asynchronous only while it has to wait (the token store's first replay).
+ * SPEC §2.4 steps 5–6: throws (or rejects with) 401/403/429/503 HttpErrors when the request may not
+ * use the route; asynchronous only while it has to wait (the token store). `peer` reads the socket
+ * peer's address (only valid before the first await).
  */
 export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>, peer: () => string) => void | Promise<void>
 
