@@ -27,6 +27,15 @@ const consumer = assignedConsumer({
 // The binding's consume loop sleeps this long after every idle 1 s poll (default 500 ms): a record
 // arriving then (a login or revocation on another instance) would wait for it.
 consumer.setDefaultConsumeLoopTimeoutDelay(5)
+// Queries the end offset for catch-ups. Not the tail's own client: the broker answers one request per
+// connection at a time, so on the tail's connection the query waited behind its idle fetch (up to
+// fetch.wait.max.ms, 500 ms).
+const offsets = assignedConsumer({
+  common: kafka.common,
+  clientId: 'kastlex-token-store-offsets',
+  groupId: 'kastlex-token-store',
+  autoOffsetReset: 'earliest'
+})
 
 let pending: Array<[string, string | null]> = []
 let replayEnd = Infinity
@@ -89,13 +98,15 @@ async function retrying<T> (what: string, attempt: () => Promise<T>): Promise<T>
   }
 }
 
+const connected = async (client: Kafka.KafkaConsumer): Promise<void> => await new Promise((resolve, reject) =>
+  client.connect({ timeout: kafka.requestTimeoutMs, allTopics: false }, (err) => { if (err) reject(err); else resolve() }))
 const watermarks = async (): Promise<Kafka.WatermarkOffsets> => await new Promise((resolve, reject) =>
-  consumer.queryWatermarkOffsets(topic, 0, kafka.requestTimeoutMs, (err, offsets) => { if (err) reject(err); else resolve(offsets) }))
+  offsets.queryWatermarkOffsets(topic, 0, kafka.requestTimeoutMs, (err, watermark) => { if (err) reject(err); else resolve(watermark) }))
 
 async function run (): Promise<void> {
   await retrying(`creating ${topic}`, async () => await createTopic(kafka.common, topic, 1, { 'cleanup.policy': 'compact' }, -1))
-  await retrying('connecting', async () => await new Promise<void>((resolve, reject) =>
-    consumer.connect({ timeout: kafka.requestTimeoutMs, allTopics: false }, (err) => { if (err) reject(err); else resolve() })))
+  await retrying('connecting', async () => await connected(consumer))
+  await retrying('connecting', async () => await connected(offsets))
   const { lowOffset, highOffset } = await retrying('reading the end offset', watermarks)
   replayEnd = highOffset
   lastOffset = lowOffset - 1
@@ -124,7 +135,11 @@ port.on('message', (command: TokenStoreCommand) => {
     void catchUp(command.id)
     return
   }
-  if (!consumer.isConnected()) return post({ kind: 'closed' })
-  consumer.unassign()
-  consumer.disconnect(() => post({ kind: 'closed' }))
+  void Promise.all([
+    offsets.isConnected() && new Promise((resolve) => offsets.disconnect(resolve)),
+    consumer.isConnected() && new Promise((resolve) => {
+      consumer.unassign()
+      consumer.disconnect(resolve)
+    })
+  ]).then(() => post({ kind: 'closed' }))
 })

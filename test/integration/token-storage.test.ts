@@ -89,7 +89,9 @@ test.serial('read-your-login across instances: a token from A works on B at once
   t.is((await fetch(`${a.url}/admin/tokens/alice`, { method: 'DELETE', headers: { authorization: `Bearer ${root}` } })).status, 204)
   const revoked = Date.now()
   t.is(await eventually(async () => await brokers(b, token), (status) => status === 401, 1000, 25), 401)
-  t.true(Date.now() - revoked < 1000, `B refused the revoked token ${Date.now() - revoked} ms after the revocation`)
+  const spread = Date.now() - revoked
+  t.true(spread < 1000, `B refused the revoked token ${spread} ms after the revocation`)
+  t.log(`B refused the revoked token ${spread} ms after A answered the revocation`)
   t.is(await brokers(b, token), 401, 'the wait for fresh tokens does not bring a revoked one back')
 
   const stranger = generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
