@@ -39,6 +39,8 @@ export interface AuthConfig {
    */
   readonly trustProxyHops: number
   readonly login: { readonly windowSeconds: number, readonly maxPerAddress: number, readonly maxFailuresPerUser: number }
+  /** KASTLEX_AUTH_FAILURES_PER_ADDRESS: failed token verifications per client address per 10 s (SPEC §10.6a). */
+  readonly failuresPerAddress: number
   /** KASTLEX_ENABLE_TOKEN_STORAGE (SPEC §6.7): the compacted topic every instance tails, and how long token checks wait for its replay. */
   readonly tokenStorage: { readonly topic: string, readonly waitMs: number } | undefined
   /** KASTLEX_TOKEN_STORAGE_TOPIC, also with storage off: no message or offsets route serves it (SPEC §10.6a). */
@@ -79,7 +81,7 @@ const KNOWN_ELSEWHERE = new Set([
 const KNOWN_HERE = new Set([
   'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH', 'KASTLEX_TOKEN_TTL_SECONDS',
   'KASTLEX_METRICS_AUTH', 'KASTLEX_TRUST_PROXY', 'KASTLEX_LOGIN_WINDOW_S', 'KASTLEX_LOGIN_MAX_PER_ADDRESS',
-  'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_STORE_WAIT_MS',
+  'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_AUTH_FAILURES_PER_ADDRESS', 'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_STORE_WAIT_MS',
   'KASTLEX_HTTP_PORT', 'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
   'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE', 'KASTLEX_KAFKA_SASL_FILE', 'KASTLEX_KAFKA_REQUEST_TIMEOUT_MS',
   'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_MAX_BODY_BYTES_IN_FLIGHT', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_WORKERS',
@@ -241,6 +243,7 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
       maxPerAddress: integer('KASTLEX_LOGIN_MAX_PER_ADDRESS', 50, 1, INT32_MAX),
       maxFailuresPerUser: integer('KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 10, 1, INT32_MAX)
     },
+    failuresPerAddress: integer('KASTLEX_AUTH_FAILURES_PER_ADDRESS', 100, 1, INT32_MAX),
     tokenStorage: boolean('KASTLEX_ENABLE_TOKEN_STORAGE', false) ? { topic: tokenTopic, waitMs: tokenStoreWaitMs } : undefined,
     tokenTopic
   }

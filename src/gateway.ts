@@ -7,7 +7,7 @@ import { closeWithin } from './close-within.js'
 import { exitAfter, exitNow } from './exit-now.js'
 import { LISTENING_MESSAGE } from './restart-policy.js'
 import { createTokenIssuer, createTokenVerifier, extractBearer, loadSigningKey, SigningKeyError, type TokenIssuer } from './auth/jwt.js'
-import { LoginRateLimiter } from './auth/rate-limit.js'
+import { clientAddress, LoginRateLimiter } from './auth/rate-limit.js'
 import { TokenStore } from './auth/token-store.js'
 import { UsersFileError } from './auth/users.js'
 import { ConfigError, loadConfig, type AuthConfig, type Config } from './config.js'
@@ -66,8 +66,9 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   metadata.start()
   offsets.start()
   const routes = apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup, tokens, ...auth })
-  const authorize: Authorize = (route, headers, params, identified) => {
-    const checked = auth.access.check(route, extractBearer(headers.all('authorization')), params, (user) => identified(user.name))
+  const authorize: Authorize = (route, headers, params, peer, identified) => {
+    const client = (): string => clientAddress(peer(), headers.all('x-forwarded-for'), config.auth.trustProxyHops)
+    const checked = auth.access.check(route, extractBearer(headers.all('authorization')), params, client, (user) => identified(user.name))
     return checked instanceof Promise ? checked.then(() => {}) : undefined
   }
   const bodies = new BodyBudget(config.maxBodyBytesInFlight)

@@ -11,8 +11,6 @@ import { HttpError } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 
 export const LOGIN_BODY_LIMIT = 64 * 1024
-/** Several `x-forwarded-for` headers are one list, in order (RFC 9110 §5.3). */
-const forwardedFor = (lines: readonly string[]): string | undefined => lines.length === 0 ? undefined : lines.join(',')
 const invalidCredentials = (): HttpError => new HttpError(401, 'invalid username or password')
 
 export interface LoginOptions {
@@ -32,7 +30,7 @@ export function loginRoute ({ access, issuer, limiter, trustProxyHops, tokens }:
     negotiation: 'accept',
     bodyLimit: LOGIN_BODY_LIMIT,
     handle: async (ctx) => {
-      const address = clientAddress(ctx.peer, forwardedFor(ctx.headers.all('x-forwarded-for')), trustProxyHops)
+      const address = clientAddress(ctx.peer, ctx.headers.all('x-forwarded-for'), trustProxyHops)
       const { username, password } = parseLoginBody(ctx.headers.get('content-type'), await ctx.body())
       // Counts the attempt and a provisional failure at once, so concurrent guesses are bounded too.
       const permit = limiter.begin(address, username)

@@ -4,6 +4,7 @@
 import type { AuthConfig } from '../config.js'
 import { forbidden, HttpError, unauthenticated } from '../http/errors.js'
 import type { Route } from '../http/router.js'
+import { AuthFailureLimiter } from './failure-limit.js'
 import type { TokenVerifier } from './jwt.js'
 import { allowed } from './permissions.js'
 import type { TokenStore } from './token-store.js'
@@ -20,8 +21,17 @@ const SCOPE_PARAM: Readonly<Record<string, string>> = {
   show_group: 'group_id'
 }
 
+/**
+ * A token with a valid signature issued this recently (by `iat`), yet unknown to this instance's token
+ * store, may come from a login on another instance whose record this instance's tail has not read yet:
+ * it waits (up to FRESH_TOKEN_WAIT_MS) until the tail has read the topic up to its end before the 401.
+ */
+export const FRESH_TOKEN_SECONDS = 10
+export const FRESH_TOKEN_WAIT_MS = 2000
+
 export class AccessControl {
   private table: UsersTable
+  private readonly failures: AuthFailureLimiter
 
   constructor (
     private readonly config: AuthConfig,
@@ -30,6 +40,7 @@ export class AccessControl {
     private readonly store: TokenStore | undefined
   ) {
     this.table = loadUsers(config.permissionsFile, config.passwdFile)
+    this.failures = new AuthFailureLimiter(config.failuresPerAddress)
   }
 
   get users (): UsersTable {
@@ -43,36 +54,45 @@ export class AccessControl {
 
   /**
    * The user a request acts as (undefined = anonymous), or 401 (a token was presented and is not
-   * acceptable) / 403 (not allowed) / 503 (the token store has not replayed in time). Routes without
-   * an action, and /metrics unless KASTLEX_METRICS_AUTH, are open. Asynchronous only while the token
-   * store's first replay is running. `identified` hears of an accepted token's user before the
-   * permission check (the access line names the user also when the answer is 403).
+   * acceptable) / 429 (too many such 401s from `client`, the client address, read only when a token is
+   * presented) / 403 (not allowed) / 503 (the token store has not replayed in time). Routes without an
+   * action, and /metrics unless KASTLEX_METRICS_AUTH, are open. Asynchronous only while it waits for
+   * the token store: its first replay, or its tail reading a token issued moments ago elsewhere.
+   * `identified` hears of an accepted token's user before the permission check (the access line names
+   * the user also when the answer is 403).
    */
-  check (route: Route, token: string | undefined, params: Readonly<Record<string, string>>, identified?: (user: User) => void): User | undefined | Promise<User | undefined> {
+  check (route: Route, token: string | undefined, params: Readonly<Record<string, string>>, client: () => string, identified?: (user: User) => void): User | undefined | Promise<User | undefined> {
     const action = route.action
     if (action === undefined || (action === 'metrics' && !this.config.metricsAuth)) return undefined
     const table = this.table
-    let user: User | undefined
-    if (token !== undefined) {
-      const verified = this.verifier.verify(token)
-      user = verified.ok ? table.get(verified.username) : undefined
-      if (user === undefined) throw unauthenticated()
-      const store = this.store
-      if (store !== undefined && store.state !== 'ok') {
-        const waiting = user
-        return store.whenReplayed(this.config.tokenStorage?.waitMs ?? 0).then((replayed) => {
-          if (!replayed) throw new HttpError(503, 'token store not ready')
-          return this.permit(table, this.stored(waiting, token), action, params, identified)
-        })
-      }
-      if (store !== undefined) this.stored(user, token)
-    }
-    return this.permit(table, user, action, params, identified)
+    if (token === undefined) return this.permit(table, undefined, action, params)
+    const address = client()
+    const verified = this.verifier.verify(token, () => this.failures.admit(address))
+    const user = verified.ok ? table.get(verified.username) : undefined
+    if (user === undefined) throw this.refused(address)
+    const store = this.store
+    if (store === undefined || (store.state === 'ok' && store.matches(user.name, token))) return this.permit(table, user, action, params, identified)
+    return this.stored(store, user, token, verified.ok ? verified.iat : undefined, address)
+      .then((stored) => this.permit(table, stored, action, params, identified))
   }
 
-  private stored (user: User, token: string): User {
-    if (!(this.store?.matches(user.name, token) ?? true)) throw unauthenticated()
-    return user
+  /** With token storage, `user` if `token` is the one stored for them (SPEC §6.7), waiting as check says. */
+  private async stored (store: TokenStore, user: User, token: string, iat: number | undefined, address: string): Promise<User> {
+    if (store.state !== 'ok' && !await store.whenReplayed(this.config.tokenStorage?.waitMs ?? 0)) {
+      throw new HttpError(503, 'token store not ready')
+    }
+    if (store.matches(user.name, token)) return user
+    if (iat !== undefined && Date.now() / 1000 - iat <= FRESH_TOKEN_SECONDS) {
+      await store.whenCaughtUp(FRESH_TOKEN_WAIT_MS)
+      if (store.matches(user.name, token)) return user
+    }
+    throw this.refused(address)
+  }
+
+  /** A 401, counted against the client address. */
+  private refused (address: string): HttpError {
+    this.failures.record(address)
+    return unauthenticated()
   }
 
   private permit (table: UsersTable, user: User | undefined, action: string, params: Readonly<Record<string, string>>, identified?: (user: User) => void): User | undefined {

@@ -1,10 +1,11 @@
 // ES512 access tokens (SPEC §6.1, §6.2): the signing key from KASTLEX_JWK_FILE, the issuer used by
 // POST /login and the verifier used for every request that presents a token. Verification accepts only a
 // compact JWS with alg ES512 signed by our key (no `none`, no HMAC keyed with our public key, no other
-// algorithm); fast-jwt's cache keeps a repeated token at a few µs and never outlives the token's `exp`.
-import { createPrivateKey, createPublicKey, randomUUID, sign, verify, type KeyObject } from 'node:crypto'
+// algorithm); a repeated token, valid or not, costs a hash and a lookup (two caches kept apart).
+import { createHash, createPrivateKey, createPublicKey, randomUUID, sign, verify, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createSigner, createVerifier } from 'fast-jwt'
+import { LruMap } from './lru.js'
 
 export const ISSUER = 'Kastlex'
 const SUBJECT_PREFIX = 'user:'
@@ -144,30 +145,53 @@ export function createTokenIssuer (key: SigningKey, ttlSeconds: number, options:
 }
 
 export type VerifiedToken =
-  | { readonly ok: true, readonly username: string, readonly exp: number }
+  | { readonly ok: true, readonly username: string, readonly exp: number, /** The `iat` claim (s), if any. */ readonly iat: number | undefined }
   | { readonly ok: false, readonly reason: string }
 
 export interface TokenVerifier {
   /**
-   * Checks signature and claims (SPEC §6.1) and never throws. Whether the user still exists, and the
-   * token store, are the caller's business.
+   * Checks signature and claims (SPEC §6.1) and never throws, except what `admit` throws. Whether the
+   * user still exists, and the token store, are the caller's business. `admit` is called before
+   * anything but a cached valid token is looked at: it may throw to refuse the request (the failure
+   * limit per address) before any signature is checked.
    */
-  verify (token: string): VerifiedToken
+  verify (token: string, admit?: () => void): VerifiedToken
 }
 
 export interface TokenVerifierOptions {
-  /** Tokens kept verified (LRU); 0 = no cache. Default 10000. */
+  /** Valid tokens kept verified (LRU); 0 = no cache. Default 10000. */
   readonly cacheSize?: number
+  /** Refused tokens remembered (LRU), apart from valid ones; 0 = none. Default 10000. */
+  readonly failureCacheSize?: number
 }
 
 /**
- * The verifier for tokens signed with `key`. Only the time rules that fast-jwt cannot express are
- * checked here (the `iat`/`nbf` leeway without one on `exp`), and on every call, cached or not: fast-jwt
- * caches a token at most until its `exp` and never caches a failure (errorCacheTTL −1), so a cache hit
- * is exactly "the signature and the time-independent claims were verified before".
+ * Longest token looked at; longer ones are refused unread. An issued token is about 450 characters
+ * plus 2⅔ per character of the username (which it holds twice).
+ */
+export const MAX_TOKEN_LENGTH = 16 * 1024
+/** Compact JWS: three base64url segments, the last one an ES512 signature (132 bytes → 176 characters). */
+const COMPACT_ES512 = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{176}$/
+
+/** What a verified token leaves in the cache: enough to re-check the time rules on every use. */
+interface Verified {
+  readonly username: string
+  readonly exp: number
+  readonly iat: number | undefined
+  readonly nbf: number | undefined
+}
+
+/**
+ * The verifier for tokens signed with `key`. Two caches keyed by the token's SHA-256: valid tokens
+ * (until their `exp`) and refused ones (for good: a token refused by the signature or the
+ * time-independent claims, or expired, never becomes valid), so a repeated token of either kind costs
+ * a hash and a lookup, and a flood of forged tokens cannot evict a valid one. Only the time rules that
+ * fast-jwt cannot express (the `iat`/`nbf` leeway without one on `exp`) are checked here, on every call,
+ * cached or not, and their refusals are not cached (an early token becomes acceptable later).
  */
 export function createTokenVerifier (key: SigningKey, options: TokenVerifierOptions = {}): TokenVerifier {
-  const cacheSize = options.cacheSize ?? 10_000
+  const valid = new LruMap<string, Verified>(options.cacheSize ?? 10_000)
+  const refused = new LruMap<string, string>(options.failureCacheSize ?? 10_000)
   const verifier = createVerifier({
     key: key.publicPem,
     algorithms: ['ES512'],
@@ -175,29 +199,52 @@ export function createTokenVerifier (key: SigningKey, options: TokenVerifierOpti
     requiredClaims: ['iss', 'sub', 'exp'],
     clockTolerance: 0,
     ignoreNotBefore: true, // checked below with the leeway
-    cache: cacheSize > 0 ? cacheSize : false,
-    errorCacheTTL: -1
+    cache: false
   })
+
+  /** Signature and time-independent claims, and `exp`: a refusal here is final. */
+  const check = (token: string): Verified | string => {
+    let payload: Record<string, unknown>
+    try {
+      payload = verifier(token) as Record<string, unknown>
+    } catch (err) {
+      return (err as { code?: string }).code ?? 'invalid token'
+    }
+    const { sub, exp, iat, nbf } = payload
+    if (typeof sub !== 'string' || !sub.startsWith(SUBJECT_PREFIX) || sub.length === SUBJECT_PREFIX.length) return 'sub is not user:<name>'
+    if (iat !== undefined && typeof iat !== 'number') return 'iat is not a number'
+    if (nbf !== undefined && typeof nbf !== 'number') return 'nbf is not a number'
+    return { username: sub.slice(SUBJECT_PREFIX.length), exp: exp as number, iat, nbf }
+  }
+
+  const timely = (token: Verified): VerifiedToken => {
+    const latest = Date.now() / 1000 + CLOCK_LEEWAY_SECONDS
+    if (token.iat !== undefined && token.iat > latest) return { ok: false, reason: 'iat is in the future' }
+    if (token.nbf !== undefined && token.nbf > latest) return { ok: false, reason: 'nbf is in the future' }
+    return { ok: true, username: token.username, exp: token.exp, iat: token.iat }
+  }
+
   return {
-    verify (token: string): VerifiedToken {
-      let payload: Record<string, unknown>
-      try {
-        payload = verifier(token) as Record<string, unknown>
-      } catch (err) {
-        return { ok: false, reason: (err as { code?: string }).code ?? 'invalid token' }
+    verify (token: string, admit?: () => void): VerifiedToken {
+      const wellFormed = token.length <= MAX_TOKEN_LENGTH && COMPACT_ES512.test(token)
+      const digest = wellFormed ? createHash('sha256').update(token).digest('base64') : ''
+      const cached = wellFormed ? valid.get(digest) : undefined
+      if (cached !== undefined) {
+        // As fast-jwt: valid through the millisecond of `exp`; afterwards verified afresh (and refused).
+        if (Date.now() <= cached.exp * 1000) return timely(cached)
+        valid.delete(digest)
       }
-      const latest = Date.now() / 1000 + CLOCK_LEEWAY_SECONDS
-      for (const claim of ['iat', 'nbf'] as const) {
-        const value = payload[claim]
-        if (value === undefined) continue
-        if (typeof value !== 'number') return { ok: false, reason: `${claim} is not a number` }
-        if (value > latest) return { ok: false, reason: `${claim} is in the future` }
+      admit?.()
+      if (!wellFormed) return { ok: false, reason: 'not a compact ES512 token' }
+      const known = refused.get(digest)
+      if (known !== undefined) return { ok: false, reason: known }
+      const result = check(token)
+      if (typeof result === 'string') {
+        refused.set(digest, result)
+        return { ok: false, reason: result }
       }
-      const { sub, exp } = payload
-      if (typeof sub !== 'string' || !sub.startsWith(SUBJECT_PREFIX) || sub.length === SUBJECT_PREFIX.length) {
-        return { ok: false, reason: 'sub is not user:<name>' }
-      }
-      return { ok: true, username: sub.slice(SUBJECT_PREFIX.length), exp: exp as number }
+      valid.set(digest, result)
+      return timely(result)
     }
   }
 }

@@ -91,11 +91,12 @@ export class LoginRateLimiter {
  * The client address of SPEC §6.6: the socket peer; behind `hops` trusted proxies (each appends the
  * address it was called from to `x-forwarded-for`), the entry `hops` from the right (1 = right-most),
  * trimmed; the left-most when the list is shorter; the peer when the header is absent or that entry
- * empty. Entries left of it are whatever the client wrote and are never used.
+ * empty. Entries left of it are whatever the client wrote and are never used. Several header lines
+ * are one list, in order (RFC 9110 §5.3).
  */
-export function clientAddress (peer: string, forwardedFor: string | undefined, hops: number): string {
-  if (hops === 0 || forwardedFor === undefined) return peer
-  const entries = forwardedFor.split(',')
+export function clientAddress (peer: string, forwardedFor: readonly string[], hops: number): string {
+  if (hops === 0 || forwardedFor.length === 0) return peer
+  const entries = forwardedFor.join(',').split(',')
   const entry = (entries[Math.max(0, entries.length - hops)] as string).trim()
   return entry === '' ? peer : entry
 }
@@ -113,7 +114,7 @@ function storedKey (key: string): string {
 }
 
 /** Per key, the ascending times (ms) of its events still inside the window; at most `limit` of them. */
-class SlidingWindow {
+export class SlidingWindow {
   /** In order of last `record` (a Map iterates in insertion order; recording re-inserts). */
   private readonly keys = new Map<string, number[]>()
 

@@ -6,6 +6,7 @@ import type { KafkaConfig } from '../config.js'
 import type { Logger } from '../log.js'
 import { HttpError } from '../http/errors.js'
 import { encodeTokenRecord, tokenHash, tokenKey } from './token-record.js'
+import { Waiters } from './waiters.js'
 
 /** Writes one record to partition 0 of the token topic with acks from the producer settings. */
 export type TokenRecordWriter = (key: Buffer, value: Buffer | null) => Promise<void>
@@ -16,10 +17,19 @@ export interface TokenStoreWorkerData {
   readonly topic: string
 }
 
-/** Worker → main. `hash` is hex; null deletes (tombstone). */
+/**
+ * Main → worker. `catch-up`: answer `caught-up` with the same id once every record below the
+ * partition's end offset, queried after this message arrived, has been sent as `entries`.
+ */
+export type TokenStoreCommand =
+  | { readonly kind: 'close' }
+  | { readonly kind: 'catch-up', readonly id: number }
+
+/** Worker → main. `hash` is hex; null deletes (tombstone). `caught-up` ok false: the end offset could not be read. */
 export type TokenStoreMessage =
   | { readonly kind: 'entries', readonly entries: ReadonlyArray<readonly [string, string | null]> }
   | { readonly kind: 'replayed' }
+  | { readonly kind: 'caught-up', readonly id: number, readonly ok: boolean }
   | { readonly kind: 'problem', readonly message: string }
   | { readonly kind: 'closed' }
 
@@ -32,13 +42,19 @@ function expiryOf (token: string): number {
 const WORKER_FILE = fileURLToPath(new URL('../../workers/token-store-worker.js', import.meta.url))
 /** A token-store worker that died is started again after this long (it replays from the beginning). */
 const RESTART_MS = 1000
+/** A catch-up the worker has not answered for this long is given up, and the next one sent. */
+const CATCH_UP_STALE_MS = 5000
 
 export type TokenStoreState = 'ok' | 'pending'
 
 export class TokenStore {
   private readonly hashes = new Map<string, string>()
   private replayed = false
-  private waiters: Array<() => void> = []
+  private readonly replayWaiters = new Waiters()
+  /** The catch-up the worker is working on, and the callers who wait for one not yet sent. */
+  private catchingUp: { readonly id: number, readonly sentAt: number, readonly waiters: Waiters } | undefined
+  private nextCatchUp = new Waiters()
+  private catchUpIds = 0
   private worker: Worker
   private closing = false
 
@@ -50,13 +66,43 @@ export class TokenStore {
     return this.replayed ? 'ok' : 'pending'
   }
 
+  /** Callers waiting in whenReplayed or whenCaughtUp (a timed-out one is not counted). */
+  get waiting (): number {
+    return this.replayWaiters.size + this.nextCatchUp.size + (this.catchingUp?.waiters.size ?? 0)
+  }
+
   /** Resolves true once the initial replay is complete, false after `timeoutMs` (SPEC §6.1). */
   async whenReplayed (timeoutMs: number): Promise<boolean> {
     if (this.replayed) return true
-    return await new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs)
-      this.waiters.push(() => { clearTimeout(timer); resolve(true) })
-    })
+    return await this.replayWaiters.wait(timeoutMs)
+  }
+
+  /**
+   * Resolves true once this instance has read the token topic up to its end offset as of now (so a
+   * record written anywhere before this call is in the table), false after `timeoutMs` or when the end
+   * cannot be read. Concurrent callers share one query of the end offset: a caller joins the next one
+   * sent, never one already under way (whose end may predate the caller's record).
+   */
+  async whenCaughtUp (timeoutMs: number): Promise<boolean> {
+    const caughtUp = this.nextCatchUp.wait(timeoutMs)
+    this.sendCatchUp()
+    return await caughtUp
+  }
+
+  private sendCatchUp (): void {
+    if (this.nextCatchUp.size === 0) return
+    const current = this.catchingUp
+    if (current !== undefined) {
+      if (performance.now() - current.sentAt < CATCH_UP_STALE_MS) return
+      current.waiters.release(false)
+    }
+    this.catchingUp = { id: ++this.catchUpIds, sentAt: performance.now(), waiters: this.nextCatchUp }
+    this.nextCatchUp = new Waiters()
+    this.command({ kind: 'catch-up', id: this.catchingUp.id })
+  }
+
+  private command (command: TokenStoreCommand): void {
+    this.worker.postMessage(command)
   }
 
   /** Whether `token` is the one stored for `username`. */
@@ -94,7 +140,7 @@ export class TokenStore {
       this.worker.once('exit', () => resolve())
       this.worker.on('message', (message: TokenStoreMessage) => { if (message.kind === 'closed') void this.worker.terminate() })
     })
-    this.worker.postMessage('close')
+    this.command({ kind: 'close' })
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())])
     await this.worker.terminate()
   }
@@ -104,9 +150,15 @@ export class TokenStore {
     worker.on('message', (message: TokenStoreMessage) => this.receive(message))
     worker.on('error', (err) => this.log.error('token store worker failed', { error: err.message }))
     worker.on('exit', (code) => {
+      this.catchingUp?.waiters.release(false)
+      this.catchingUp = undefined
       if (this.closing) return
       this.log.error('token store worker exited; restarting', { code })
-      setTimeout(() => { if (!this.closing) this.worker = this.start() }, RESTART_MS).unref()
+      setTimeout(() => {
+        if (this.closing) return
+        this.worker = this.start()
+        this.sendCatchUp()
+      }, RESTART_MS).unref()
     })
     return worker
   }
@@ -122,9 +174,14 @@ export class TokenStore {
       case 'replayed':
         if (this.replayed) return
         this.replayed = true
-        for (const wake of this.waiters) wake()
-        this.waiters = []
+        this.replayWaiters.release()
         this.log.info('token store replayed', { users: this.hashes.size })
+        return
+      case 'caught-up':
+        if (this.catchingUp?.id !== message.id) return
+        this.catchingUp.waiters.release(message.ok)
+        this.catchingUp = undefined
+        this.sendCatchUp()
         return
       case 'problem':
         this.log.warn('token store', { problem: message.message })

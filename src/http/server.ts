@@ -41,11 +41,12 @@ export interface Server {
 }
 
 /**
- * SPEC §2.4 steps 5–6: throws (or rejects with) 401/403/503 HttpErrors when the request may not use
- * the route; asynchronous only while it has to wait (the token store's first replay). `identified`
- * gets the user of an accepted token (for the access line; without one the request is anonymous).
+ * SPEC §2.4 steps 5–6: throws (or rejects with) 401/403/429/503 HttpErrors when the request may not
+ * use the route; asynchronous only while it has to wait (the token store). `peer` reads the socket
+ * peer's address (only valid before the first await); `identified` gets the user of an accepted token
+ * (for the access line; without one the request is anonymous).
  */
-export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>, identified: (user: string) => void) => void | Promise<void>
+export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>, peer: () => string, identified: (user: string) => void) => void | Promise<void>
 
 /**
  * The HTTP listener, and with `https` a TLS listener beside it: both apps get the same handler, so every
@@ -104,7 +105,9 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
       // the route asks for it, after authentication and parameters (SPEC §2.4).
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit, bodies)
-      const authorized = authorize(route, headers, match.params, (name) => { user = name })
+      // Read on demand (login, and requests with a token), before the response ends.
+      const peer = (): string => Buffer.from(res.getRemoteAddressAsText()).toString()
+      const authorized = authorize(route, headers, match.params, peer, (name) => { user = name })
       const body = reader
       const ctx: RequestContext = {
         method,
@@ -113,8 +116,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
         headers,
         representation,
         requestId: exchange.requestId,
-        // Read on demand (only login needs it), before the response ends.
-        get peer () { return Buffer.from(res.getRemoteAddressAsText()).toString() },
+        get peer () { return peer() },
         body: async () => {
           if (body === undefined) return Buffer.alloc(0)
           const outcome = await body.outcome

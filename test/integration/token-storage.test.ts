@@ -4,7 +4,7 @@
 import { hash } from '@node-rs/bcrypt'
 import test from 'ava'
 import { createSigner } from 'fast-jwt'
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -79,6 +79,40 @@ test.serial('a token is valid at once where it was issued, on the other instance
   t.is((await fetch(`${a.url}/admin/tokens/alice`, { method: 'DELETE', headers: { authorization: `Bearer ${root}` } })).status, 204)
   t.is(await brokers(a, newer), 401, 'revoked here at once')
   t.is(await becomes(async () => await brokers(b, newer), 401), 401, 'and on the instance sharing the topic')
+})
+
+test.serial('read-your-login across instances: a token from A works on B at once; revocation still spreads at once; forged tokens never wait', async (t) => {
+  const a = await gateway()
+  const b = await gateway()
+  t.is(await ready(a), 200)
+  t.is(await ready(b), 200)
+  const statuses: number[] = []
+  const durations: number[] = []
+  for (let i = 0; i < 20; i++) {
+    const token = await login(a, 'alice')
+    const started = Date.now()
+    statuses.push(await brokers(b, token))
+    durations.push(Date.now() - started)
+  }
+  t.deepEqual(statuses, Array(20).fill(200), 'each token, used on B the moment A answered the login')
+  t.log(`B answered a token from A after ${durations.sort((x, y) => x - y).join(', ')} ms`)
+
+  const root = await login(a, 'root')
+  const token = await login(a, 'alice')
+  t.is(await brokers(b, token), 200)
+  t.is((await fetch(`${a.url}/admin/tokens/alice`, { method: 'DELETE', headers: { authorization: `Bearer ${root}` } })).status, 204)
+  const revoked = Date.now()
+  t.is(await eventually(async () => await brokers(b, token), (status) => status === 401, 1000, 25), 401)
+  const spread = Date.now() - revoked
+  t.true(spread < 1000, `B refused the revoked token ${spread} ms after the revocation`)
+  t.log(`B refused the revoked token ${spread} ms after A answered the revocation`)
+  t.is(await brokers(b, token), 401, 'the wait for fresh tokens does not bring a revoked one back')
+
+  const stranger = generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+  const forged = createSigner({ algorithm: 'ES512', key: stranger, iss: 'Kastlex', sub: 'user:alice', expiresIn: 600_000 })({})
+  const started = Date.now()
+  t.is(await brokers(b, forged), 401)
+  t.true(Date.now() - started < 500, `a forged fresh token answered after ${Date.now() - started} ms (no wait for the tail)`)
 })
 
 test.serial('records use the original layout; a restarted instance accepts a stored token after its replay; JSON records are read', async (t) => {

@@ -277,3 +277,14 @@ test('KASTLEX_TRUST_PROXY: a number of proxy hops; false = 0, true = 1', (t) => 
   }
   for (const raw of ['-1', 'yes', '1.5', '101', '0x2']) t.regex(refused(t, { KASTLEX_TRUST_PROXY: raw }), /KASTLEX_TRUST_PROXY/, raw)
 })
+
+test('KASTLEX_AUTH_FAILURES_PER_ADDRESS: default 100, a positive integer', (t) => {
+  t.is(load({}).auth.failuresPerAddress, 100)
+  t.is(load({ KASTLEX_AUTH_FAILURES_PER_ADDRESS: '5' }).auth.failuresPerAddress, 5)
+  for (const bad of ['0', '-1', '1.5', 'many', '0x10']) {
+    t.regex(refused(t, { KASTLEX_AUTH_FAILURES_PER_ADDRESS: bad }), /KASTLEX_AUTH_FAILURES_PER_ADDRESS/, bad)
+  }
+  const warnings: string[] = []
+  load({ KASTLEX_AUTH_FAILURES_PER_ADDRESS: '7' }, (warning) => warnings.push(warning))
+  t.deepEqual(warnings, [], 'a known variable')
+})

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createSigner } from 'fast-jwt'
 import {
-  CLOCK_LEEWAY_SECONDS, createTokenIssuer, createTokenVerifier, extractBearer, ISSUER, loadSigningKey,
+  CLOCK_LEEWAY_SECONDS, createTokenIssuer, createTokenVerifier, extractBearer, ISSUER, loadSigningKey, MAX_TOKEN_LENGTH,
   parseSigningKey, SigningKeyError
 } from '../../../src/auth/jwt.js'
 
@@ -148,7 +148,8 @@ test('issued tokens: header, claims of SPEC §6.2, and they verify', (t) => {
   t.is(Buffer.from(signature, 'base64url').length, 132, 'JOSE ES512 signature: r ‖ s, 66 bytes each')
 
   const fresh = createTokenIssuer(key, 60).issue('bob')
-  t.deepEqual(createTokenVerifier(key).verify(fresh), { ok: true, username: 'bob', exp: JSON.parse(Buffer.from(fresh.split('.')[1] as string, 'base64url').toString()).exp })
+  const { iat, exp } = JSON.parse(Buffer.from(fresh.split('.')[1] as string, 'base64url').toString()) as { iat: number, exp: number }
+  t.deepEqual(createTokenVerifier(key).verify(fresh), { ok: true, username: 'bob', exp, iat })
 })
 
 test('each token has its own jti', (t) => {
@@ -175,11 +176,12 @@ test('the TTL is 1…2^31-1 seconds', (t) => {
 
 // ------------------------------------------------------------------------------------------ verifying
 
-test('a valid token is ok with the username and exp', (t) => {
-  const exp = nowSeconds() + 100
-  t.deepEqual(createTokenVerifier(key).verify(good({ exp })), { ok: true, username: 'alice', exp })
+test('a valid token is ok with the username, exp and iat', (t) => {
+  const iat = nowSeconds()
+  const exp = iat + 100
+  t.deepEqual(createTokenVerifier(key).verify(good({ iat, exp })), { ok: true, username: 'alice', exp, iat })
   // Minimal: iss, sub and exp only
-  t.like(createTokenVerifier(key).verify(forge({ alg: 'ES512' }, { iss: 'Kastlex', sub: 'user:x', exp }, pair.privateKey)), { ok: true, username: 'x' })
+  t.deepEqual(createTokenVerifier(key).verify(forge({ alg: 'ES512' }, { iss: 'Kastlex', sub: 'user:x', exp }, pair.privateKey)), { ok: true, username: 'x', exp, iat: undefined })
 })
 
 test('forged and unacceptable tokens are refused', (t) => {
@@ -269,8 +271,11 @@ test('refusals happen for the intended reason (not an accidental signature failu
   const now = nowSeconds()
   const verifier = createTokenVerifier(key)
   const cases: ReadonlyArray<readonly [string, string, string]> = [
-    ['alg none', forge({ alg: 'none' }, claims(), 'none'), 'FAST_JWT_MISSING_SIGNATURE'],
-    ['HS256 with the public PEM', forge({ alg: 'HS256' }, claims(), (input) => createHmac('sha256', key.publicPem).update(input).digest()), 'FAST_JWT_INVALID_ALGORITHM'],
+    ['alg none', forge({ alg: 'none' }, claims(), 'none'), 'not a compact ES512 token'],
+    ['ES512 header, signature of another length', forge(ES512, claims(), () => Buffer.alloc(64)), 'not a compact ES512 token'],
+    ['over the length bound', good({ jti: 'j'.repeat(MAX_TOKEN_LENGTH) }), 'not a compact ES512 token'],
+    ['ES384 with a 132-byte signature', forge({ alg: 'ES384' }, claims(), () => Buffer.alloc(132)), 'FAST_JWT_INVALID_ALGORITHM'],
+    ['HS256 with the public PEM', forge({ alg: 'HS256' }, claims(), (input) => createHmac('sha256', key.publicPem).update(input).digest()), 'not a compact ES512 token'],
     ['tampered', `${good().split('.')[0] as string}.${b64url(JSON.stringify(claims({ sub: 'user:admin' })))}.${good().split('.')[2] as string}`, 'FAST_JWT_INVALID_SIGNATURE'],
     ['expired', good({ exp: now - 1 }), 'FAST_JWT_EXPIRED'],
     ['missing exp', good({ exp: undefined }), 'FAST_JWT_MISSING_REQUIRED_CLAIM'],
@@ -278,7 +283,8 @@ test('refusals happen for the intended reason (not an accidental signature failu
     ['iat beyond the leeway', good({ iat: now + 120 }), 'iat is in the future'],
     ['nbf beyond the leeway', good({ nbf: now + 120 }), 'nbf is in the future'],
     ['sub', good({ sub: 'alice' }), 'sub is not user:<name>'],
-    ['garbage', 'garbage', 'FAST_JWT_MALFORMED']
+    ['garbage', 'garbage', 'not a compact ES512 token'],
+    ['bad JSON in a compact form', `${b64url('{')}.${b64url('{')}.${'A'.repeat(176)}`, 'FAST_JWT_MALFORMED']
   ]
   for (const [name, token, reason] of cases) t.deepEqual(verifier.verify(token), { ok: false, reason }, name)
 })
@@ -321,7 +327,7 @@ test('the cache never makes an expired token valid, nor an early one valid too s
   t.true(at((now + 240) * 1000, () => verifier.verify(early).ok))
   t.false(at(now * 1000 + 2000, () => verifier.verify(early).ok), 'a cached success does not make it valid earlier')
 
-  // A failure is not cached: a token first seen too early is accepted later.
+  // A refusal by the time rules is not cached: a token first seen too early is accepted later.
   const later = good({ iat: now + 1000, exp: now + 3600 })
   t.false(at(now * 1000, () => verifier.verify(later).ok))
   t.true(at((now + 1000) * 1000, () => verifier.verify(later).ok))
@@ -331,16 +337,61 @@ test('the cache makes repeated verification cheap', (t) => {
   const token = createTokenIssuer(key, 3600).issue('alice')
   const cached = createTokenVerifier(key)
   const uncached = createTokenVerifier(key, { cacheSize: 0 })
-  const time = (verify: () => void, n: number): number => {
-    const start = process.hrtime.bigint()
-    for (let i = 0; i < n; i++) verify()
-    return Number(process.hrtime.bigint() - start) / n
-  }
   cached.verify(token)
   const slow = time(() => uncached.verify(token), 20)
   const fast = time(() => cached.verify(token), 2000)
   t.log(`verify: ${(slow / 1000).toFixed(1)} µs uncached, ${(fast / 1000).toFixed(1)} µs cached`)
   t.true(fast * 5 < slow)
+})
+
+/** Mean ns per call of `verify`, over `n` calls. */
+function time (verify: () => void, n: number): number {
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < n; i++) verify()
+  return Number(process.hrtime.bigint() - start) / n
+}
+
+const stranger = generateKeyPairSync('ec', { namedCurve: 'P-521' })
+/** A token with in-range claims signed by another P-521 key: refused only by the ES512 verification. */
+const forged = (i = 0): string => forge(ES512, claims({ jti: `forged-${i}` }), stranger.privateKey)
+
+test('failures are cached apart from valid tokens: a flood of distinct refused tokens does not evict a valid one', (t) => {
+  const verifier = createTokenVerifier(key, { cacheSize: 10 })
+  const valid = good()
+  t.true(verifier.verify(valid).ok)
+  // Refused without a signature check (wrong algorithm), so thousands stay quick; they are remembered all the same.
+  for (let i = 0; i < 5000; i++) {
+    t.false(verifier.verify(forge({ alg: 'ES384' }, claims({ jti: `flood-${i}` }), () => Buffer.alloc(132))).ok)
+  }
+  for (let i = 0; i < 20; i++) t.false(verifier.verify(forged(i)).ok)
+  const uncached = time(() => t.true(createTokenVerifier(key, { cacheSize: 0 }).verify(valid).ok), 5)
+  const after = time(() => t.true(verifier.verify(valid).ok), 1) // one call: an evicted token would be cached again by it
+  t.log(`valid token after the flood: ${(after / 1000).toFixed(1)} µs; verified afresh: ${(uncached / 1000).toFixed(1)} µs`)
+  t.true(after * 5 < uncached, 'still a cache hit')
+})
+
+test('a repeated forged token costs a cache hit, and stays refused', (t) => {
+  const verifier = createTokenVerifier(key)
+  const token = forged()
+  const first = time(() => t.deepEqual(verifier.verify(token), { ok: false, reason: 'FAST_JWT_INVALID_SIGNATURE' }), 1)
+  const again = time(() => t.deepEqual(verifier.verify(token), { ok: false, reason: 'FAST_JWT_INVALID_SIGNATURE' }), 200)
+  t.log(`forged token: ${(first / 1000).toFixed(1)} µs first, ${(again / 1000).toFixed(1)} µs repeated`)
+  t.true(again * 5 < first)
+})
+
+test('admit is asked before anything but a cached valid token is looked at, and may refuse', (t) => {
+  const verifier = createTokenVerifier(key)
+  const valid = good()
+  const refuse = (): never => { throw new Error('refused') }
+  t.throws(() => verifier.verify(valid, refuse), { message: 'refused' }, 'not verified yet: admit decides')
+  let asked = 0
+  t.true(verifier.verify(valid, () => { asked++ }).ok)
+  t.is(asked, 1)
+  t.true(verifier.verify(valid, refuse).ok, 'a cached valid token is not held up')
+  for (const token of [forged(), 'garbage', forge({ alg: 'none' }, claims(), 'none')]) {
+    t.false(verifier.verify(token).ok)
+    t.throws(() => verifier.verify(token, refuse), { message: 'refused' }, 'a known refusal is refused by admit too')
+  }
 })
 
 // ---------------------------------------------------------------------------------------- extraction
