@@ -47,6 +47,8 @@ export interface Config {
   readonly kafka: KafkaConfig
   readonly maxBodyBytes: number
   readonly fetchMaxBytesLimit: number
+  /** KASTLEX_FETCH_BUFFER_BYTES: the fetch path's read cache, all threads together (README, Architecture). */
+  readonly fetchBufferBytes: number
   readonly workers: number
   readonly logLevel: LogLevel
   /** KASTLEX_CG_EXCLUDE_REGEX: group ids matching it are treated as non-existent (SPEC §7.1). */
@@ -75,7 +77,7 @@ const KNOWN_HERE = new Set([
   'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_STORE_WAIT_MS',
   'KASTLEX_HTTP_PORT', 'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
   'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE', 'KASTLEX_KAFKA_SASL_FILE', 'KASTLEX_KAFKA_REQUEST_TIMEOUT_MS',
-  'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_WORKERS',
+  'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_FETCH_BUFFER_BYTES', 'KASTLEX_WORKERS',
   'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
   'KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 'KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT',
   'KASTLEX_PRODUCER_MAX_BATCH_SIZE', 'KASTLEX_PRODUCER_MAX_RETRIES', 'KASTLEX_PRODUCER_RETRY_BACKOFF_MS',
@@ -235,6 +237,7 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     kafka: { common, producer, securityProtocol, requestTimeoutMs, produceTimeoutMs },
     maxBodyBytes,
     fetchMaxBytesLimit: integer('KASTLEX_FETCH_MAX_BYTES_LIMIT', 10_485_760, 1, INT32_MAX),
+    fetchBufferBytes: integer('KASTLEX_FETCH_BUFFER_BYTES', 64 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     workers: integer('KASTLEX_WORKERS', DEFAULT_WORKERS, 0, 64),
     logLevel,
     groupExclude,
