@@ -16,14 +16,24 @@ import { OpError } from './op-error.js'
  * next is fetched with it), and when it does not (random access: little read-ahead is wasted, though
  * the broker always returns at least the whole batch holding the offset).
  */
-const READ_AHEAD_BYTES = 128 * 1024
+const READ_AHEAD_BYTES = 512 * 1024
 const RANDOM_READ_BYTES = 16 * 1024
+/**
+ * A sequential reader (one asking for the offset right after an earlier answer) finds this much cached
+ * beyond its answer: below it, the next run is read in the background, so that its next requests do not
+ * wait for the broker.
+ */
+const READ_AHEAD_LOW_BYTES = 256 * 1024
+/** Offsets right after recent answers (where sequential readers will ask next), remembered this many. */
+const EXPECTED_READS = 4096
 
 export class Fetcher {
   private readonly reader: BrokerReader
   private readonly cache: ReadCache
   /** Broker reads under way, by partition, offset and limits: identical misses share one. */
   private readonly reading = new Map<string, Promise<PartitionRead>>()
+  /** `partition, offset` right after recent answers, oldest first. */
+  private readonly expected = new Set<string>()
 
   constructor (private readonly config: KafkaConfig, bufferBytes: number) {
     this.reader = new BrokerReader(config)
@@ -44,6 +54,7 @@ export class Fetcher {
       if (resolution.kind === 'empty') return { reply: fetchReply([], latest, op.format), records: 0, bytes: 0 }
       cursor = resolution.offset
     }
+    const sequential = this.expected.delete(`${partition}\u0000${cursor}`)
     const answer = new FetchAnswer(op.maxBytes, op.format.kind === 'binary' ? 1 : Infinity)
     // Kafka answers min_bytes above max_bytes as soon as max_bytes are there.
     const minBytes = Math.min(op.minBytes, op.maxBytes)
@@ -53,7 +64,7 @@ export class Fetcher {
       cursor = this.fromCache(partition, cursor, answer)
       if (answer.full) break
       let limits: ReadLimits
-      const readBytes = Math.max(this.cache.endsAt(partition, cursor) ? READ_AHEAD_BYTES : RANDOM_READ_BYTES, answer.room)
+      const readBytes = Math.max(sequential || this.cache.endsAt(partition, cursor) ? READ_AHEAD_BYTES : RANDOM_READ_BYTES, answer.room)
       if (cursor < lastStable) {
         // The log holds more than the cache: read it now.
         limits = { maxWaitMs: 0, minBytes: 1, maxBytes: readBytes }
@@ -70,6 +81,10 @@ export class Fetcher {
       const next = answer.full ? answer.next : read.end
       if (next <= cursor && limits.maxWaitMs === 0) break
       cursor = next
+    }
+    if (answer.count > 0) {
+      this.expect(`${partition}\u0000${answer.next}`)
+      if (sequential) this.readAhead(op.topic, op.partition, partition, answer.next, lastStable)
     }
     return {
       reply: fetchReply(answer.records, Math.max(lastStable, answer.next), op.format),
@@ -107,13 +122,28 @@ export class Fetcher {
     }
   }
 
+  private expect (key: string): void {
+    this.expected.delete(key)
+    this.expected.add(key)
+    if (this.expected.size > EXPECTED_READS) this.expected.delete(this.expected.values().next().value as string)
+  }
+
+  /** Starts reading the next run when less than READ_AHEAD_LOW_BYTES are cached after `offset` (nothing waits for it). */
+  private readAhead (topic: string, partitionNumber: number, partition: string, offset: number, lastStable: number): void {
+    const { end, bytes } = this.cache.ahead(partition, offset, READ_AHEAD_LOW_BYTES)
+    if (bytes >= READ_AHEAD_LOW_BYTES || end >= lastStable) return
+    const limits = { maxWaitMs: 0, minBytes: 1, maxBytes: READ_AHEAD_BYTES }
+    this.read(topic, partitionNumber, partition, end, limits, Date.now() + this.config.requestTimeoutMs).catch(() => {})
+  }
+
   /** One broker read into the cache, shared by identical concurrent reads; a read past the log's end is a 416. */
   private async read (topic: string, partitionNumber: number, partition: string, offset: number, limits: ReadLimits, deadline: number): Promise<PartitionRead> {
-    const key = `${partition}\u0000${offset}\u0000${limits.maxWaitMs}\u0000${limits.minBytes}\u0000${limits.maxBytes}`
+    // A read sharing another's may get fewer bytes than it asked: the caller then reads on.
+    const key = `${partition}\u0000${offset}\u0000${limits.maxWaitMs}\u0000${limits.minBytes}`
     let shared = this.reading.get(key)
     if (shared === undefined) {
       shared = this.reader.read(topic, partitionNumber, offset, limits, deadline).then((read) => {
-        this.cache.add(partition, { start: offset, end: read.end, records: read.records }, read.lastStable)
+        this.cache.add(partition, { start: read.start, end: read.end, records: read.records }, read.lastStable)
         return read
       })
       this.reading.set(key, shared)

@@ -52,6 +52,8 @@ class Log {
 interface Checker {
   answers: number
   wrong: string[]
+  /** The longest an answer took, ms. */
+  slowest: number
 }
 
 /**
@@ -62,8 +64,10 @@ interface Checker {
 async function readAndCheck (gateway: Gateway, topic: string, log: Log, partition: number, offset: number, binary: boolean, checker: Checker): Promise<number> {
   const knownAtStart = log.produced[partition] as number
   const path = `/api/v2/messages/${topic}/${partition}/${offset}?max_wait_time=0&max_bytes=${binary ? 1 : 200 + Math.floor(Math.random() * 1800)}`
+  const started = Date.now()
   const res = await fetch(gateway.url + path, { headers: binary ? { accept: 'application/binary' } : {} })
   checker.answers++
+  checker.slowest = Math.max(checker.slowest, Date.now() - started)
   const wrong = (what: string): number => { checker.wrong.push(`${binary ? 'binary' : 'json'} p${partition} @${offset}: ${what}`); return offset }
   if (res.status !== 200) return wrong(`status ${res.status} ${await res.text()}`)
   let records: Array<{ offset: number, value: string }>
@@ -91,7 +95,11 @@ async function readersProperty (t: ExecutionContext, workers: string): Promise<v
   const gateway = await startGateway({ KASTLEX_WORKERS: workers })
   try {
     for (let p = 0; p < PARTITIONS; p++) await log.append(p, PREFILL)
-    const checker: Checker = { answers: 0, wrong: [] }
+    // Every worker has loaded its Kafka clients before the clock starts.
+    const warmup: Checker = { answers: 0, wrong: [], slowest: 0 }
+    for (let p = 0; p < PARTITIONS; p++) await readAndCheck(gateway, topic, log, p, 0, false, warmup)
+    t.deepEqual(warmup.wrong, [])
+    const checker: Checker = { answers: 0, wrong: [], slowest: 0 }
     const until = Date.now() + RUN_MS
     const running = (): boolean => Date.now() < until
     const producing = log.produceWhileRunning()
@@ -121,8 +129,9 @@ async function readersProperty (t: ExecutionContext, workers: string): Promise<v
     await Promise.all([...random, ...sequential, ...jumpers])
     log.stop()
     await producing
-    t.log(`${workers} workers: ${checker.answers} answers, ${checker.wrong.length} wrong`)
-    t.true(checker.answers > 200, `only ${checker.answers} answers`)
+    t.log(`${workers} workers: ${checker.answers} answers, ${checker.wrong.length} wrong, slowest ${checker.slowest} ms`)
+    // Enough answers that every kind of reader ran (on a loaded machine far fewer than the thousands of a quiet one).
+    t.true(checker.answers >= 50, `only ${checker.answers} answers`)
     t.deepEqual(checker.wrong.slice(0, 10), [], `${checker.wrong.length} wrong answers of ${checker.answers}`)
   } finally {
     await gateway.stop()
@@ -130,10 +139,11 @@ async function readersProperty (t: ExecutionContext, workers: string): Promise<v
   }
 }
 
-test('concurrent readers at random, sequential and jumping positions, with produce running: every answer exact (inline)', async (t) => {
+// One at a time: each loads the machine on its own.
+test.serial('concurrent readers at random, sequential and jumping positions, with produce running: every answer exact (inline)', async (t) => {
   await readersProperty(t, '0')
 })
 
-test('concurrent readers at random, sequential and jumping positions, with produce running: every answer exact (2 workers)', async (t) => {
+test.serial('concurrent readers at random, sequential and jumping positions, with produce running: every answer exact (2 workers)', async (t) => {
   await readersProperty(t, '2')
 })

@@ -24,6 +24,9 @@ export interface Run {
 
 interface CachedRun extends Run {
   readonly partition: string
+  /** Its records' bytes as max_bytes counts them. */
+  readonly bytes: number
+  /** What it is counted against the budget. */
   readonly cost: number
 }
 
@@ -66,6 +69,23 @@ export class ReadCache {
     return runs !== undefined && runs[lastStartingAtOrBefore(runs, offset - 1)]?.end === offset
   }
 
+  /**
+   * How far the cache holds the partition without a gap from `offset` on: the end of the contiguous runs
+   * and (about) their bytes from `offset`, looking no further than `enough` bytes. Does not count as a read.
+   */
+  ahead (partition: string, offset: number, enough: number): { end: number, bytes: number } {
+    const runs = this.partitions.get(partition)?.runs ?? []
+    let end = offset
+    let bytes = 0
+    for (let i = lastStartingAtOrBefore(runs, offset); i >= 0 && i < runs.length && bytes < enough; i++) {
+      const run = runs[i] as CachedRun
+      if (run.start > end || run.end <= end) break
+      bytes += run.bytes * (run.end - end) / (run.end - run.start)
+      end = run.end
+    }
+    return { end, bytes }
+  }
+
   /** The highest last stable offset a fetch of the partition reported while it had runs cached, or −1. */
   lastStable (partition: string): number {
     return this.partitions.get(partition)?.lastStable ?? -1
@@ -83,8 +103,8 @@ export class ReadCache {
     }
     entry.lastStable = Math.max(entry.lastStable, lastStable)
     for (const piece of uncovered(entry.runs, fetched)) {
-      const cost = RUN_MEMORY_BYTES + piece.records.reduce((sum, r) => sum + recordBytes(r) + RECORD_MEMORY_BYTES, 0)
-      const run: CachedRun = { ...piece, partition, cost }
+      const bytes = piece.records.reduce((sum, r) => sum + recordBytes(r), 0)
+      const run: CachedRun = { ...piece, partition, bytes, cost: RUN_MEMORY_BYTES + bytes + piece.records.length * RECORD_MEMORY_BYTES }
       entry.runs.splice(lastStartingAtOrBefore(entry.runs, run.start) + 1, 0, run)
       this.recency.add(run)
       this.used += run.cost

@@ -28,9 +28,14 @@ export interface RawBatch {
 export interface AbortedTransaction { readonly producerId: bigint, readonly firstOffset: bigint }
 
 export interface DecodedRecords {
-  /** Records at offsets ≥ the offset asked for, in log order. */
+  /**
+   * Where the first batch received starts (at or before the offset asked for: the broker sends whole
+   * batches), or the offset asked for when none came.
+   */
+  readonly start: number
+  /** Records of [start, end), in log order. */
   readonly records: FetchedRecord[]
-  /** The offset after the last batch received: everything in [asked, end) is known (records or gaps). */
+  /** The offset after the last batch received: everything in [start, end) is known (records or gaps). */
   readonly end: number
 }
 
@@ -44,6 +49,7 @@ export function decodeBatches (batches: readonly RawBatch[], aborted: readonly A
   const pending = [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0))
   const abortedProducers = new Set<bigint>()
   const records: FetchedRecord[] = []
+  const start = Math.min(from, batches.length === 0 ? from : Number((batches[0] as RawBatch).firstOffset))
   let end = from
   for (const batch of batches) {
     const lastOffset = batch.firstOffset + BigInt(batch.lastOffsetDelta)
@@ -58,10 +64,8 @@ export function decodeBatches (batches: readonly RawBatch[], aborted: readonly A
     if ((batch.attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(batch.producerId)) continue
     const logAppendTime = (batch.attributes & LOG_APPEND_TIME) !== 0
     for (const record of batch.records) {
-      const offset = Number(batch.firstOffset) + record.offsetDelta
-      if (offset < from) continue
       records.push({
-        offset,
+        offset: Number(batch.firstOffset) + record.offsetDelta,
         key: record.key,
         value: record.value,
         timestamp: Number(logAppendTime ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta),
@@ -69,5 +73,5 @@ export function decodeBatches (batches: readonly RawBatch[], aborted: readonly A
       })
     }
   }
-  return { records, end }
+  return { start, records, end }
 }

@@ -32,18 +32,18 @@ function marker (offset: number, producerId: number, commit: boolean): RawBatch 
 
 const offsets = (decoded: ReturnType<typeof decodeBatches>): number[] => decoded.records.map((r) => r.offset)
 
-test('records from the offset asked on (a batch may start before it), timestamps, headers, and the end', (t) => {
+test('whole batches (the first may start before the offset asked for), timestamps, headers, start and end', (t) => {
   const decoded = decodeBatches([batch(0, 5), batch(5, 3)], [], 3)
-  t.deepEqual(offsets(decoded), [3, 4, 5, 6, 7])
-  t.is(decoded.end, 8)
-  t.like(decoded.records[0], { offset: 3, timestamp: 1003, headers: [{ h: Buffer.from('x') }] })
-  t.deepEqual(decoded.records[0]?.value, Buffer.from('v3'))
+  t.deepEqual(offsets(decoded), [0, 1, 2, 3, 4, 5, 6, 7])
+  t.deepEqual([decoded.start, decoded.end], [0, 8])
+  t.like(decoded.records[3], { offset: 3, timestamp: 1003, headers: [{ h: Buffer.from('x') }] })
+  t.deepEqual(decoded.records[3]?.value, Buffer.from('v3'))
   const logAppend = decodeBatches([batch(0, 2, { attributes: 0x08 })], [], 0)
   t.deepEqual(logAppend.records.map((r) => r.timestamp), [1099, 1099], 'log-append time: the batch\'s max timestamp')
 })
 
 test('no batches: nothing known beyond the offset asked', (t) => {
-  t.deepEqual(decodeBatches([], [], 42), { records: [], end: 42 })
+  t.deepEqual(decodeBatches([], [], 42), { start: 42, records: [], end: 42 })
 })
 
 test('transaction markers are skipped but covered; aborted transactions are dropped, committed ones kept', (t) => {
