@@ -88,6 +88,7 @@ export class BrokerReader {
       timeout: config.requestTimeoutMs,
       ...this.connectionOptions
     })
+    this.metadata.on('client:broker:connect', keepErrorsOnRequests)
   }
 
   /** Records of one partition from `offset`: waits up to maxWaitMs for minBytes, as Kafka's Fetch does. */
@@ -178,10 +179,19 @@ export class BrokerReader {
     }
     if (best === undefined || this.lanes.length < MAX_LANES) {
       best = { pool: new ConnectionPool('kastlex-fetch', this.connectionOptions), busy: 0 }
+      best.pool.on('connect', keepErrorsOnRequests)
       this.lanes.push(best)
     }
     return best
   }
+}
+
+/**
+ * A connection's failures reach the requests on it (their callbacks fail); its 'error' event, which the
+ * library listens to only once, must not become an uncaught exception that ends the process.
+ */
+function keepErrorsOnRequests ({ connection }: { connection: Connection }): void {
+  connection.on('error', () => {})
 }
 
 function failOn (errorCode: number): void {
