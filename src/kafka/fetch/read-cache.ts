@@ -7,8 +7,8 @@ import type { FetchedRecord } from '../message-format.js'
 
 /** Counted per record besides key and value, so that empty records satisfy `min_bytes` (Kafka counts framing too). */
 const RECORD_OVERHEAD_BYTES = 8
-/** What a cached record costs beyond its key and value (the record object, its header objects). */
-const RECORD_MEMORY_BYTES = 160
+/** What a cached record costs beyond its key and value: its object, header objects and Buffer views (an estimate). */
+const RECORD_MEMORY_BYTES = 320
 /** What a run costs besides its records (a run may hold none: a range of transaction markers). */
 const RUN_MEMORY_BYTES = 256
 
