@@ -160,9 +160,17 @@ export class BrokerReader {
   }
 
   private async leader (topic: string, partition: number, refresh: boolean): Promise<Leader> {
-    const metadata = await retriable(this.metadata.metadata({ topics: [topic], forceUpdate: refresh }))
+    let metadata
+    try {
+      metadata = await this.metadata.metadata({ topics: [topic], forceUpdate: refresh })
+    } catch (err) {
+      // The library's "Unknown topic" (a UserError): final once a fresh lookup says so too.
+      const unknown = (err as { code?: unknown }).code === 'PLT_KFK_USER'
+      if (unknown && refresh) throw new OpError('unknown_topic_or_partition')
+      throw new Retriable(unknown ? 'unknown_topic_or_partition' : 'broker_not_available')
+    }
     const described = metadata.topics.get(topic)
-    if (described === undefined) throw new Retriable('unknown_topic_or_partition')
+    if (described === undefined) throw refresh ? new OpError('unknown_topic_or_partition') : new Retriable('unknown_topic_or_partition')
     const leaderId = described.partitions[partition]?.leader
     if (leaderId === undefined) throw new OpError('unknown_topic_or_partition')
     const broker = metadata.brokers.get(leaderId)
