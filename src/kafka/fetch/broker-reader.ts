@@ -6,7 +6,7 @@
 // a lane carries one request at a time, more are opened while all are busy, up to MAX_LANES).
 // Leaders come from a metadata client refreshed when a broker says it no longer leads; every call retries
 // leader changes and unreachable brokers until its deadline.
-import { Base, ConnectionPool, fetchV17, listOffsetsV9, type Connection } from '@platformatic/kafka'
+import type { Base, Connection, ConnectionPool } from '@platformatic/kafka'
 import type { KafkaConfig } from '../../config.js'
 import { kafkaErrorName } from '../errors.js'
 import { OpError } from '../op-error.js'
@@ -53,6 +53,14 @@ interface Leader { readonly broker: BrokerAddress, readonly topicId: string }
 
 interface Lane { readonly pool: ConnectionPool, busy: number }
 
+type KafkaModule = typeof import('@platformatic/kafka')
+let loading: Promise<KafkaModule> | undefined
+/**
+ * The library, loaded on a thread's first read: importing it costs about 0.7 s of CPU (it compiles
+ * its option schemas), which a thread that never fetches should not pay, nor every start.
+ */
+const kafkaModule = (): Promise<KafkaModule> => (loading ??= import('@platformatic/kafka'))
+
 interface FetchPartitionAnswer {
   readonly errorCode: number
   readonly highWatermark: bigint
@@ -67,33 +75,45 @@ class Retriable extends Error {
 }
 
 export class BrokerReader {
-  private readonly metadata: Base
   private readonly lanes: Lane[] = []
   private readonly connectionOptions: ConstructorParameters<typeof ConnectionPool>[1]
+  private readonly bootstrapBrokers: BrokerAddress[]
+  private readonly timeoutMs: number
+  /** The library and the metadata client, created on the first call. */
+  private started: Promise<{ kafka: KafkaModule, metadata: Base }> | undefined
   private closed = false
 
   constructor (config: KafkaConfig) {
     const options = fetchClientOptions(config)
+    this.bootstrapBrokers = options.bootstrapBrokers
+    this.timeoutMs = config.requestTimeoutMs
     this.connectionOptions = {
       connectTimeout: config.requestTimeoutMs,
       requestTimeout: MAX_WAIT_MS + config.requestTimeoutMs,
       ...(options.tls === undefined ? {} : { tls: options.tls }),
       ...(options.sasl === undefined ? {} : { sasl: options.sasl })
     }
-    this.metadata = new Base({
-      clientId: 'kastlex-fetch',
-      bootstrapBrokers: options.bootstrapBrokers,
-      // Retried here, against each request's own deadline.
-      retries: 0,
-      timeout: config.requestTimeoutMs,
-      ...this.connectionOptions
+  }
+
+  private async start (): Promise<{ kafka: KafkaModule, metadata: Base }> {
+    this.started ??= kafkaModule().then((kafka) => {
+      const metadata = new kafka.Base({
+        clientId: 'kastlex-fetch',
+        bootstrapBrokers: this.bootstrapBrokers,
+        // Retried here, against each request's own deadline.
+        retries: 0,
+        timeout: this.timeoutMs,
+        ...this.connectionOptions
+      })
+      metadata.on('client:broker:connect', keepErrorsOnRequests)
+      return { kafka, metadata }
     })
-    this.metadata.on('client:broker:connect', keepErrorsOnRequests)
+    return await this.started
   }
 
   /** Records of one partition from `offset`: waits up to maxWaitMs for minBytes, as Kafka's Fetch does. */
   async read (topic: string, partition: number, offset: number, limits: ReadLimits, deadline: number): Promise<PartitionRead> {
-    return await this.retrying(topic, partition, deadline, async (leader, connection) => {
+    return await this.retrying(topic, partition, deadline, async (leader, connection, { fetchV17 }) => {
       const request = [{
         topicId: leader.topicId,
         partitions: [{ partition, fetchOffset: BigInt(offset), currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: limits.maxBytes }]
@@ -120,7 +140,7 @@ export class BrokerReader {
 
   /** ListOffsets: the first offset with a timestamp ≥ `timestamp` (−1 none), or −2 earliest / −1 latest. */
   async listOffset (topic: string, partition: number, timestamp: bigint, deadline: number): Promise<number> {
-    return await this.retrying(topic, partition, deadline, async (_leader, connection) => {
+    return await this.retrying(topic, partition, deadline, async (_leader, connection, { listOffsetsV9 }) => {
       const response = await answerOf(listOffsetsV9.api.async(connection, -1, READ_COMMITTED,
         [{ name: topic, partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp }] }]))
       const answer = response.topics[0]?.partitions[0]
@@ -132,20 +152,22 @@ export class BrokerReader {
 
   async close (): Promise<void> {
     this.closed = true
-    await Promise.allSettled([this.metadata.close(), ...this.lanes.map(async (lane) => await lane.pool.close())])
+    const started = this.started === undefined ? undefined : await this.started.catch(() => undefined)
+    await Promise.allSettled([started?.metadata.close(), ...this.lanes.map(async (lane) => await lane.pool.close())])
   }
 
   /** Runs `call` against the partition's leader until it succeeds, fails for good, or the deadline passes. */
-  private async retrying<T> (topic: string, partition: number, deadline: number, call: (leader: Leader, connection: Connection) => Promise<T>): Promise<T> {
+  private async retrying<T> (topic: string, partition: number, deadline: number, call: (leader: Leader, connection: Connection, kafka: KafkaModule) => Promise<T>): Promise<T> {
+    const { kafka, metadata } = await this.start()
     let refresh = false
     for (;;) {
       if (this.closed) throw new OpError('broker_not_available')
-      const lane = this.lane()
+      const lane = this.lane(kafka)
       lane.busy++
       try {
         return await beforeDeadline(deadline, (async () => {
-          const leader = await this.leader(topic, partition, refresh)
-          return await call(leader, await retriable(lane.pool.get(leader.broker)))
+          const leader = await this.leader(metadata, topic, partition, refresh)
+          return await call(leader, await retriable(lane.pool.get(leader.broker)), kafka)
         })())
       } catch (err) {
         if (!(err instanceof Retriable)) throw err
@@ -159,10 +181,10 @@ export class BrokerReader {
     }
   }
 
-  private async leader (topic: string, partition: number, refresh: boolean): Promise<Leader> {
+  private async leader (client: Base, topic: string, partition: number, refresh: boolean): Promise<Leader> {
     let metadata
     try {
-      metadata = await this.metadata.metadata({ topics: [topic], forceUpdate: refresh })
+      metadata = await client.metadata({ topics: [topic], forceUpdate: refresh })
     } catch (err) {
       // The library's "Unknown topic" (a UserError): final once a fresh lookup says so too.
       const unknown = (err as { code?: unknown }).code === 'PLT_KFK_USER'
@@ -179,14 +201,14 @@ export class BrokerReader {
   }
 
   /** An idle lane, a new one while fewer than MAX_LANES exist, else the least busy. */
-  private lane (): Lane {
+  private lane (kafka: KafkaModule): Lane {
     let best: Lane | undefined
     for (const lane of this.lanes) {
       if (lane.busy === 0) return lane
       if (best === undefined || lane.busy < best.busy) best = lane
     }
     if (best === undefined || this.lanes.length < MAX_LANES) {
-      best = { pool: new ConnectionPool('kastlex-fetch', this.connectionOptions), busy: 0 }
+      best = { pool: new kafka.ConnectionPool('kastlex-fetch', this.connectionOptions), busy: 0 }
       best.pool.on('connect', keepErrorsOnRequests)
       this.lanes.push(best)
     }
