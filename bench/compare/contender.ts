@@ -21,6 +21,8 @@ export interface BenchContext {
   fetchTopic: string
   /** the partitions of fetchTopic, one per reader */
   fetchPartitions: number[]
+  /** records pre-filled in each partition of fetchTopic */
+  fetchRecordsPerPartition: number
   body: Buffer
 }
 

@@ -8,7 +8,7 @@ import type { PeerOptions, StartedPeer } from './peers/peer.js'
 import { startStrimziBridge } from './peers/strimzi.js'
 import { log, RUN_SLACK_MS, runChild, startServer } from './processes.js'
 import type { ClientPlan, ReaderPlan } from './wrk.js'
-import { FETCH_MAX_BYTES, hasFetch, hasProduce, type Workload } from './workloads.js'
+import { FANIN_POSITIONS, FETCH_MAX_BYTES, hasFetch, hasProduce, type Workload } from './workloads.js'
 
 const START_TIMEOUT_MS = 60_000
 const PRODUCE_ONLY = 'produce workloads only'
@@ -18,10 +18,16 @@ const onlyProduce = (reason: string) => (w: Workload): string | undefined => has
 /** KastleX's own readers keep the offset: GET /api/v2/messages/<topic>/<partition>/<offset>. */
 function kastlexReaders (ctx: BenchContext, workload: Workload): ReaderPlan {
   const binary = workload.format === 'binary'
+  const fanin = workload.access === 'fanin'
+  const partitions = fanin ? ctx.fetchPartitions.slice(0, 1) : ctx.fetchPartitions
+  // fan-in: reader i starts at position i mod FANIN_POSITIONS, spread evenly over the partition
+  const spacing = Math.floor(ctx.fetchRecordsPerPartition / FANIN_POSITIONS)
   return {
     kind: 'offset',
     format: binary ? 'binary' : 'json',
-    pathPrefixes: ctx.fetchPartitions.map((p) => `/api/v2/messages/${encodeURIComponent(ctx.fetchTopic)}/${p}/`),
+    pathPrefixes: partitions.map((p) => `/api/v2/messages/${encodeURIComponent(ctx.fetchTopic)}/${p}/`),
+    ...(fanin ? { startOffsets: Array.from({ length: workload.connections }, (_, i) => (i % FANIN_POSITIONS) * spacing) } : {}),
+    ...(workload.access === 'random' ? { randomBelow: ctx.fetchRecordsPerPartition } : {}),
     // at the end of a partition answer at once (the reader wraps to 0) instead of long-polling
     query: binary ? '?max_wait_time=0' : `?max_wait_time=0&max_bytes=${FETCH_MAX_BYTES}`,
     headers: { Accept: binary ? 'application/binary' : 'application/json' }
@@ -143,6 +149,8 @@ export const CONTENDERS: readonly Contender[] = [
   kastlex(0),
   directProducer,
   peer('strimzi', 'Strimzi Kafka Bridge', startStrimziBridge,
-    (w) => w.format === 'binary' ? 'no raw binary read path: its consumer API answers JSON (base64 values) only' : undefined),
+    (w) => w.access !== undefined && w.access !== 'sequential'
+      ? 'one sequential reader (consumer) per partition in this comparison: no stateless read by offset'
+      : w.format === 'binary' ? 'no raw binary read path: its consumer API answers JSON (base64 values) only' : undefined),
   peer('pixy', 'kafka-pixy', startKafkaPixy, onlyProduce('producer only in this comparison (issue 5): its consume API reads through a consumer group, one record per request'))
 ]

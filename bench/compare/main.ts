@@ -156,6 +156,7 @@ async function main (): Promise<void> {
       produceTopic,
       fetchTopic,
       fetchPartitions,
+      fetchRecordsPerPartition: config.fetchRecords,
       body
     }
     for (const contender of config.contenders) rows.push(...await measureContender(contender, config, ctx))

@@ -68,7 +68,7 @@ export function summarize (samples: Sample[]): Sample {
   }
 }
 
-/** The targets of issue 5, for every KastleX setting measured. */
+/** The targets of issues 5 and 11, for every KastleX setting measured. */
 export function checkTargets (rows: Row[]): TargetCheck[] {
   const ok = (contenderId: string, workload: string): Sample | undefined =>
     rows.find((r) => r.contenderId === contenderId && r.workload === workload && r.status === 'ok')?.median
@@ -89,6 +89,10 @@ export function checkTargets (rows: Row[]): TargetCheck[] {
     add('fetch-json p99 ms', ok(k, 'fetch-json')?.latencyP99Ms ?? null, 10, true)
     add('fetch-binary p99 ms', ok(k, 'fetch-binary')?.latencyP99Ms ?? null, 10, true)
     add('produce-256 peak RSS MB', ok(k, 'produce-256')?.peakRssMb ?? null, 250, true)
+    // issue 11
+    add('fetch-random answers/s', ok(k, 'fetch-random')?.requestsPerSec ?? null, 3000)
+    add('fetch-random p99 ms', ok(k, 'fetch-random')?.latencyP99Ms ?? null, 50, true)
+    add('fetch-fanin p99 ms', ok(k, 'fetch-fanin')?.latencyP99Ms ?? null, 25, true)
   }
   return checks
 }
@@ -139,7 +143,7 @@ export function markdown (report: CompareReport, workloads: ReadonlyArray<{ name
   }
   lines.push('', '| KastleX | target | measured | limit | met |', '|---|---|--:|--:|---|')
   for (const t of report.targets) {
-    lines.push(`| ${t.kastlex} | ${t.target} | ${cell(t.measured)} | ${t.target.includes('÷') ? '≥' : '≤'} ${t.limit} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'no'} |`)
+    lines.push(`| ${t.kastlex} | ${t.target} | ${cell(t.measured)} | ${t.target.includes('÷') || t.target.endsWith('/s') ? '≥' : '≤'} ${t.limit} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'no'} |`)
   }
   return lines.join('\n') + '\n'
 }

@@ -1,5 +1,6 @@
-// The workloads of issue 5. Every request of a workload is one of two steps: produce one 1 KB record,
-// or fetch the next records of the connection's own partition (a sequential reader).
+// The workloads of issues 5 and 11. Every request of a workload is one of two steps: produce one 1 KB
+// record, or fetch: the next records of the connection's own partition (a sequential reader), or a
+// random offset of a random partition (random access).
 
 export type Step = 'produce' | 'fetch'
 export type FetchFormat = 'json' | 'binary'
@@ -11,6 +12,11 @@ export interface Workload {
   steps: Step[]
   /** fetch workloads: JSON (many records per answer) or binary (one record per answer) */
   format?: FetchFormat
+  /**
+   * fetch workloads: how readers pick offsets (default sequential, one reader per partition);
+   * `fanin`: every reader on partition 0, in FANIN_POSITIONS groups spread over the partition
+   */
+  access?: 'sequential' | 'random' | 'fanin'
   description: string
 }
 
@@ -21,12 +27,31 @@ export const PRODUCE_PARTITIONS = 8
 export const READERS = 32
 /** max_bytes of a JSON fetch (KastleX's default) */
 export const FETCH_MAX_BYTES = 102_400
+/** fetch-fanin: readers of the one partition, and the positions they start at (as many readers each) */
+export const FANIN_READERS = 64
+export const FANIN_POSITIONS = 8
 
 export const WORKLOADS: readonly Workload[] = [
   { name: 'produce-64', connections: 64, steps: ['produce'], description: 'produce 1 KB binary, one record per request, acks=all, 64 keep-alive connections' },
   { name: 'produce-256', connections: 256, steps: ['produce'], description: 'the same over 256 connections' },
   { name: 'fetch-json', connections: READERS, steps: ['fetch'], format: 'json', description: `${READERS} sequential readers, one per partition, JSON (max_bytes ${FETCH_MAX_BYTES})` },
   { name: 'fetch-binary', connections: READERS, steps: ['fetch'], format: 'binary', description: `${READERS} sequential readers, one per partition, binary Accept (one record per answer)` },
+  {
+    name: 'fetch-random',
+    connections: READERS,
+    steps: ['fetch'],
+    format: 'binary',
+    access: 'random',
+    description: `${READERS} connections, each reading a random offset of a random partition (of ${READERS}) per request, binary (one record per answer)`
+  },
+  {
+    name: 'fetch-fanin',
+    connections: FANIN_READERS,
+    steps: ['fetch'],
+    format: 'binary',
+    access: 'fanin',
+    description: `${FANIN_READERS} sequential readers of ONE partition, ${FANIN_READERS / FANIN_POSITIONS} at each of ${FANIN_POSITIONS} positions spread over it, binary (one record per answer)`
+  },
   {
     name: 'mixed',
     connections: READERS,

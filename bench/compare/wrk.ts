@@ -4,7 +4,8 @@
 // that the thread's Lua state is that connection's reader (partition and next offset). Readers that
 // keep their own offset write it to a file when wrk ends, and the next run of the same script (the
 // measured run after the warm-up) continues from there: what is measured is sequential reading, not
-// 32 readers seeking back to offset 0 at the same moment.
+// 32 readers seeking back to offset 0 at the same moment. Random-access readers pick a partition and an
+// offset per request.
 import { existsSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { rm, writeFile } from 'node:fs/promises'
@@ -18,8 +19,12 @@ export const REQUEST_TIMEOUT_SEC = 10
 
 /** How a contender's sequential readers ask for their next records. */
 export type ReaderPlan =
-  /** the client keeps the offset: GET <prefix><offset><query>, next offset from the answer; wraps to 0 at the end */
-  | { kind: 'offset', format: 'json' | 'binary', pathPrefixes: string[], query: string, headers: Record<string, string> }
+  /**
+   * the client keeps the offset: GET <prefix><offset><query>, next offset from the answer; wraps to 0 at
+   * the end. Reader i reads prefix i (modulo their number) from startOffsets[i] (0 when absent); with
+   * `randomBelow`, every request reads a random offset below it of a random prefix instead.
+   */
+  | { kind: 'offset', format: 'json' | 'binary', pathPrefixes: string[], query: string, headers: Record<string, string>, startOffsets?: number[], randomBelow?: number }
   /** the server keeps the position (a consumer instance): the same request each time */
   | { kind: 'cursor', requests: RequestTemplate[] }
 
@@ -129,6 +134,8 @@ local KIND = ${lua(readers.kind === 'offset' ? `offset-${readers.format}` : 'cur
 local QUERY = ${lua(readers.kind === 'offset' ? readers.query : '')}
 local FETCH_HEADERS = ${luaTable(readers.kind === 'offset' ? readers.headers : {})}
 local READERS = { ${readerTable.join(',\n  ')} }
+local STARTS = { ${(readers.kind === 'offset' ? readers.startOffsets ?? [] : []).join(', ')} }
+local RANDOM_BELOW = ${readers.kind === 'offset' && readers.randomBelow !== undefined ? readers.randomBelow : 'nil'}
 
 local POSITIONS = ${lua(positionsFile)}
 
@@ -145,7 +152,7 @@ function setup(thread)
   end
   count = count + 1
   thread:set("index", count)
-  thread:set("offset", positions[count] or 0)
+  thread:set("offset", positions[count] or STARTS[count] or 0)
   table.insert(threads, thread)
 end
 
@@ -159,6 +166,7 @@ function init(args)
     f:close()
   end
   reader = READERS[(index - 1) % #READERS + 1]
+  math.randomseed(os.time() * 1000 + index)
   if reader.request then cursor_request = wrk.format(reader.request.method, reader.request.path, reader.request.headers) end
   step = 0
 end
@@ -168,6 +176,10 @@ function request()
   current = STEPS[step]
   if current == "produce" then return produce_request end
   if cursor_request then return cursor_request end
+  if RANDOM_BELOW then
+    reader = READERS[math.random(#READERS)]
+    offset = math.random(0, RANDOM_BELOW - 1)
+  end
   return wrk.format("GET", reader.prefix .. offset .. QUERY, FETCH_HEADERS)
 end
 

@@ -1,11 +1,11 @@
 // What the metrics keep of librdkafka's statistics (`statistics.interval.ms`, JSON per client):
-// producer queue depth, the fetch consumer's pre-fetched messages, and broker round-trip times.
+// producer queue depth, broker round-trip times; with the records the fetch path holds read ahead.
 
 export interface ClientStats {
   /** Messages (and their bytes) waiting in the producer's queue for delivery. */
   readonly producerQueueMessages: number
   readonly producerQueueBytes: number
-  /** Messages the fetch consumer holds pre-fetched, all partitions. */
+  /** Records the fetch path holds read ahead (its read cache), all partitions. */
   readonly fetchQueueMessages: number
   /** Average round-trip time per broker (`host:port/id`), seconds, from the producer's connections. */
   readonly brokerRtt: ReadonlyArray<readonly [string, number]>
@@ -15,7 +15,6 @@ interface RawStats {
   msg_cnt?: number
   msg_size?: number
   brokers?: Record<string, { nodeid?: number, rtt?: { avg?: number, cnt?: number } }>
-  topics?: Record<string, { partitions?: Record<string, { fetchq_cnt?: number }> }>
 }
 
 export const EMPTY_STATS: ClientStats = { producerQueueMessages: 0, producerQueueBytes: 0, fetchQueueMessages: 0, brokerRtt: [] }
@@ -29,14 +28,9 @@ function parse (json: string): RawStats | undefined {
   }
 }
 
-/** Combines the latest statistics JSON of a thread's producer and fetch consumer. */
-export function clientStats (producerJson: string | undefined, consumerJson: string | undefined): ClientStats {
+/** A thread's numbers: its producer's latest statistics JSON and the records its read cache holds. */
+export function clientStats (producerJson: string | undefined, fetchCachedRecords: number): ClientStats {
   const producer = producerJson === undefined ? undefined : parse(producerJson)
-  const consumer = consumerJson === undefined ? undefined : parse(consumerJson)
-  let fetchQueueMessages = 0
-  for (const topic of Object.values(consumer?.topics ?? {})) {
-    for (const partition of Object.values(topic.partitions ?? {})) fetchQueueMessages += Math.max(0, partition.fetchq_cnt ?? 0)
-  }
   const brokerRtt: Array<[string, number]> = []
   for (const [name, broker] of Object.entries(producer?.brokers ?? {})) {
     // Bootstrap entries (node id −1) and brokers without samples have no meaningful RTT.
@@ -46,7 +40,7 @@ export function clientStats (producerJson: string | undefined, consumerJson: str
   return {
     producerQueueMessages: producer?.msg_cnt ?? 0,
     producerQueueBytes: producer?.msg_size ?? 0,
-    fetchQueueMessages,
+    fetchQueueMessages: fetchCachedRecords,
     brokerRtt
   }
 }

@@ -1,4 +1,4 @@
-// Everything a thread does with Kafka: one producer, one fetch consumer, the admin addon, metadata
+// Everything a thread does with Kafka: one producer, the fetch path (its own Kafka client), the admin addon, metadata
 // through the producer, and (in one worker) the offsets tail. The Kafka workers run one each; with
 // KASTLEX_WORKERS=0 the main thread runs one itself.
 import type { Config } from '../config.js'
@@ -29,7 +29,8 @@ export class KafkaService {
   constructor ({ config, offsetsTail }: WorkerData) {
     this.config = config
     this.producer = new Producer(config.kafka)
-    this.fetcher = new Fetcher(config.kafka)
+    // One read budget for the process: each Kafka thread holds its share.
+    this.fetcher = new Fetcher(config.kafka, Math.floor(config.fetchBufferBytes / Math.max(1, config.workers)))
     this.admin = new AdminClient({ ...config.kafka.common, 'client.id': 'kastlex' })
     this.tail = offsetsTail ? new OffsetsTail(config.kafka) : undefined
   }
@@ -55,7 +56,7 @@ export class KafkaService {
       case 'describeGroup': return await this.describeGroup(op.group)
       case 'topicConfig': return await this.topicConfig(op.topic)
       case 'highWatermarks': return await this.highWatermarks(op)
-      case 'clientStats': return clientStats(this.producer.statistics, this.fetcher.statistics)
+      case 'clientStats': return clientStats(this.producer.statistics, this.fetcher.cachedRecords)
       case 'tailOffsets': return {
         offsets: this.offsetsTail().committedOffsets(),
         skipped: [...this.offsetsTail().skippedCounts()]

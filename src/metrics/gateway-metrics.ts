@@ -60,7 +60,7 @@ export class GatewayMetrics {
       new Gauge({ name, help, registers, async collect () { this.set(read(await gathered())) } })
     clientGauge('kastlex_producer_queue_messages', 'Messages in the librdkafka producer queues, all workers', (s) => s.producerQueueMessages)
     clientGauge('kastlex_producer_queue_bytes', 'Bytes in the librdkafka producer queues, all workers', (s) => s.producerQueueBytes)
-    clientGauge('kastlex_fetch_queue_messages', 'Messages pre-fetched by the fetch consumers, all workers', (s) => s.fetchQueueMessages)
+    clientGauge('kastlex_fetch_queue_messages', 'Records the fetch path holds read ahead (read cache), all workers', (s) => s.fetchQueueMessages)
     new Gauge({
       name: 'kastlex_broker_rtt_seconds',
       help: 'Average broker round-trip time seen by the producers (librdkafka statistics)',

@@ -1,7 +1,9 @@
 // Produce and fetch through a pooled gateway against the real broker (SPEC §4.7, §4.8, §5).
+import Kafka from '@platformatic/rdkafka'
 import test from 'ava'
 import { gatewayPerFile } from '../helpers/gateway.js'
-import { createTopic } from '../helpers/kafka.js'
+import { createTopic, KAFKA } from '../helpers/kafka.js'
+import { eventually } from '../helpers/poll.js'
 
 const gateway = gatewayPerFile(test)
 const url = (path: string): string => gateway().url + path
@@ -163,6 +165,27 @@ test('min_bytes waits for enough data until max_wait_time', async (t) => {
   t.true(elapsed >= 280, `answered after ${elapsed} ms`)
 })
 
+test('min_bytes above max_bytes counts as max_bytes: answered as soon as max_bytes are there', async (t) => {
+  const topic = await createTopic(t)
+  await produce(`/api/v2/messages/${topic}/0`, 'x'.repeat(100))
+  const started = Date.now()
+  const res = await fetch(url(`/api/v2/messages/${topic}/0/0?min_bytes=100000&max_bytes=50&max_wait_time=10000`))
+  t.is(res.status, 200)
+  t.is((await res.json() as unknown[]).length, 1)
+  t.true(Date.now() - started < 5000, `answered after ${Date.now() - started} ms, not after max_wait_time`)
+})
+
+test('many long polls of one partition at the end of the log do not hold up a read of its records', async (t) => {
+  const topic = await createTopic(t)
+  for (let i = 0; i < 3; i++) await produce(`/api/v2/messages/${topic}/0`, `n${i}`)
+  const polls = Array.from({ length: 8 }, async () => await fetch(url(`/api/v2/messages/${topic}/0/3?min_bytes=2147483647&max_wait_time=4000`)))
+  const started = Date.now()
+  const messages = await (await fetch(url(`/api/v2/messages/${topic}/0/0?max_wait_time=0`))).json() as Array<{ value: string }>
+  t.deepEqual(messages.map((m) => m.value), ['n0', 'n1', 'n2'])
+  t.true(Date.now() - started < 2000, `answered after ${Date.now() - started} ms`)
+  for (const poll of await Promise.all(polls)) t.is(poll.status, 200)
+})
+
 test('50 concurrent produces are each readable at the offset reported', async (t) => {
   const topic = await createTopic(t, 3)
   const results = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
@@ -239,4 +262,37 @@ test('a reader that reached the end and starts again at 0 gets records at once, 
     t.is(offset, 20, `round ${round}: read to the end`)
     t.deepEqual((await read(0)).slice(0, 1).map((m) => m.value), ['n0'], `round ${round}: offset 0 again`)
   }
+})
+
+/** Runs librdkafka's callback API as a promise. */
+const done = (call: (cb: (err: unknown) => void) => void): Promise<void> =>
+  new Promise((resolve, reject) => call((err) => { if (err) reject(err); else resolve() }))
+
+test('read_committed: records of an aborted transaction and transaction markers are never answered', async (t) => {
+  const topic = await createTopic(t)
+  const producer = new Kafka.Producer({ 'bootstrap.servers': KAFKA, 'transactional.id': `${topic}-tx`, log_level: 0 } as Kafka.ProducerGlobalConfig)
+  await done((cb) => producer.connect({ timeout: 10_000 }, cb))
+  t.teardown(() => new Promise<void>((resolve) => producer.disconnect(() => resolve())))
+  await done((cb) => producer.initTransactions(10_000, cb))
+  const transaction = async (values: string[], commit: boolean): Promise<void> => {
+    await done((cb) => producer.beginTransaction(cb))
+    for (const value of values) producer.produce(topic, 0, Buffer.from(value))
+    await done((cb) => producer.flush(10_000, cb))
+    await done((cb) => commit ? producer.commitTransaction(10_000, cb) : producer.abortTransaction(10_000, cb))
+  }
+  await transaction(['a0', 'a1'], false) // offsets 0, 1; marker 2
+  await transaction(['c0', 'c1'], true) // offsets 3, 4; marker 5
+  await transaction(['a2'], false) // offset 6; marker 7
+  await transaction(['c2'], true) // offset 8; marker 9
+  const read = async (offset: number, maxBytes = 100_000): Promise<Array<{ value: string, offset: number }>> =>
+    await (await fetch(url(`/api/v2/messages/${topic}/0/${offset}?max_wait_time=0&max_bytes=${maxBytes}`))).json() as Array<{ value: string, offset: number }>
+  // Markers are written after commitTransaction returns: the last stable offset reaches 10 a little later.
+  const all = await eventually(async () => (await read(0)).map((m) => [m.offset, m.value]), (r) => r.length === 3, 10_000)
+  t.deepEqual(all, [[3, 'c0'], [4, 'c1'], [8, 'c2']])
+  t.deepEqual((await read(5)).map((m) => [m.offset, m.value]), [[8, 'c2']], 'from a marker: the next committed record')
+  t.deepEqual((await read(1, 1)).map((m) => m.value), ['c0'], 'from inside the aborted transaction')
+  t.deepEqual(await read(9), [], 'after the last marker: the end')
+  const binary = await fetch(url(`/api/v2/messages/${topic}/0/6`), { headers: { accept: 'application/binary' } })
+  t.deepEqual([binary.headers.get('x-message-offset'), await binary.text()], ['8', 'c2'])
+  t.is(binary.headers.get('x-high-wm-offset'), '10')
 })

@@ -36,6 +36,7 @@ test('defaults', (t) => {
   t.is(config.workers, DEFAULT_WORKERS)
   t.is(config.maxBodyBytes, 8_000_000)
   t.is(config.fetchMaxBytesLimit, 10_485_760)
+  t.is(config.fetchBufferBytes, 64 * 1024 * 1024)
   t.is(config.logLevel, 'info')
   t.is(config.kafka.requestTimeoutMs, 30000)
   t.is(config.kafka.produceTimeoutMs, 30000)
@@ -73,6 +74,7 @@ test('values are read from the environment', (t) => {
     KASTLEX_KAFKA_REQUEST_TIMEOUT_MS: '7000',
     KASTLEX_MAX_BODY_BYTES: '1000',
     KASTLEX_FETCH_MAX_BYTES_LIMIT: '2000',
+    KASTLEX_FETCH_BUFFER_BYTES: '1048576',
     KASTLEX_LOG_LEVEL: 'debug',
     KASTLEX_PRODUCER_REQUIRED_ACKS: '1',
     KASTLEX_PRODUCER_MAX_LINGER_COUNT: '100'
@@ -84,6 +86,7 @@ test('values are read from the environment', (t) => {
   t.is(config.kafka.requestTimeoutMs, 7000)
   t.is(config.maxBodyBytes, 1000)
   t.is(config.fetchMaxBytesLimit, 2000)
+  t.is(config.fetchBufferBytes, 1_048_576)
   t.is(config.logLevel, 'debug')
   t.is(config.kafka.producer.acks, 1)
   t.is(config.kafka.producer['enable.idempotence'], false, 'idempotence only with acks -1')
@@ -101,6 +104,8 @@ test('integers are strict and in range; the message names the variable', (t) => 
     ['KASTLEX_HTTP_PORT', '8080abc'],
     ['KASTLEX_PRODUCE_TIMEOUT_MS', '0'],
     ['KASTLEX_MAX_BODY_BYTES', '-1'],
+    ['KASTLEX_FETCH_BUFFER_BYTES', '-1'],
+    ['KASTLEX_FETCH_BUFFER_BYTES', '64MB'],
     ['KASTLEX_WORKERS', 'many'],
     ['KASTLEX_PRODUCER_REQUIRED_ACKS', '2'],
     ['KASTLEX_PRODUCER_REQUIRED_ACKS', 'all']

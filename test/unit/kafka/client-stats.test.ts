@@ -12,15 +12,9 @@ const producer = JSON.stringify({
     '127.0.0.1:9093/2': { nodeid: 2, rtt: { avg: 0, cnt: 0 } }
   }
 })
-const consumer = JSON.stringify({
-  topics: {
-    a: { partitions: { 0: { fetchq_cnt: 3 }, 1: { fetchq_cnt: 4 }, '-1': { fetchq_cnt: 0 } } },
-    b: { partitions: { 0: { fetchq_cnt: 5 } } }
-  }
-})
 
-test('producer queue, fetch queue and RTT of brokers that have samples', (t) => {
-  t.deepEqual(clientStats(producer, consumer), {
+test('producer queue, records read ahead and RTT of brokers that have samples', (t) => {
+  t.deepEqual(clientStats(producer, 12), {
     producerQueueMessages: 7,
     producerQueueBytes: 7168,
     fetchQueueMessages: 12,
@@ -30,12 +24,12 @@ test('producer queue, fetch queue and RTT of brokers that have samples', (t) => 
 
 test('missing or unparseable statistics count as zero', (t) => {
   const empty = { producerQueueMessages: 0, producerQueueBytes: 0, fetchQueueMessages: 0, brokerRtt: [] }
-  t.deepEqual(clientStats(undefined, undefined), empty)
-  t.deepEqual(clientStats('{not json', 'null'), empty)
+  t.deepEqual(clientStats(undefined, 0), empty)
+  t.deepEqual(clientStats('{not json', 0), empty)
 })
 
 test('combined over workers: queues summed, RTT averaged per broker', (t) => {
-  const a = clientStats(producer, consumer)
+  const a = clientStats(producer, 12)
   const b = { producerQueueMessages: 1, producerQueueBytes: 10, fetchQueueMessages: 2, brokerRtt: [['127.0.0.1:9092/1', 0.0025]] as const }
   t.deepEqual(combineStats([a, b]), {
     producerQueueMessages: 8, producerQueueBytes: 7178, fetchQueueMessages: 14, brokerRtt: [['127.0.0.1:9092/1', 0.002]]

@@ -1,0 +1,82 @@
+// The read cache's runs (src/kafka/fetch/read-cache.ts): what is served from which run, never overlapping
+// runs, the byte budget and least-recently-read eviction. Pure: no Kafka.
+import test from 'ava'
+import { ReadCache, recordBytes, uncovered, type Run } from '../../../../src/kafka/fetch/read-cache.js'
+import type { FetchedRecord } from '../../../../src/kafka/message-format.js'
+
+const record = (offset: number, size = 10): FetchedRecord => ({ offset, value: Buffer.alloc(size, offset % 256) })
+/** A run of [start, end) with a record at every offset not in `gaps`. */
+const run = (start: number, end: number, gaps: readonly number[] = []): Run => ({
+  start, end, records: Array.from({ length: end - start }, (_, i) => start + i).filter((o) => !gaps.includes(o)).map((o) => record(o))
+})
+const offsets = (r: Run | undefined): number[] | undefined => r?.records.map((x) => x.offset)
+
+test('a read is served by the run holding its offset, and by no run at or past a run\'s end', (t) => {
+  const cache = new ReadCache(1 << 20)
+  cache.add('p', run(10, 20, [15]), 30)
+  t.deepEqual([cache.find('p', 10)?.start, cache.find('p', 15)?.start, cache.find('p', 19)?.start], [10, 10, 10])
+  t.is(cache.find('p', 9), undefined)
+  t.is(cache.find('p', 20), undefined)
+  t.is(cache.find('other', 12), undefined, 'runs belong to one partition')
+  t.deepEqual(offsets(cache.find('p', 12)), [10, 11, 12, 13, 14, 16, 17, 18, 19], 'the gap is the log\'s own')
+  t.is(cache.lastStable('p'), 30)
+  t.is(cache.lastStable('other'), -1)
+})
+
+test('a fetch overlapping cached runs adds only what they do not hold; runs stay disjoint and sorted', (t) => {
+  t.deepEqual(uncovered([run(10, 20), run(30, 40)], run(5, 45)).map((r) => [r.start, r.end, r.records.length]),
+    [[5, 10, 5], [20, 30, 10], [40, 45, 5]])
+  t.deepEqual(uncovered([run(10, 20)], run(12, 18)), [])
+  t.deepEqual(uncovered([run(10, 20)], run(15, 25)).map((r) => [r.start, r.end]), [[20, 25]])
+
+  const cache = new ReadCache(1 << 20)
+  cache.add('p', run(10, 20), 40)
+  cache.add('p', run(30, 40), 40)
+  cache.add('p', run(5, 45), 45)
+  const seen: Array<[number, number]> = []
+  for (let offset = 5; offset < 45;) {
+    const found = cache.find('p', offset) as Run
+    seen.push([found.start, found.end])
+    t.deepEqual(offsets(found), Array.from({ length: found.end - found.start }, (_, i) => found.start + i))
+    offset = found.end
+  }
+  t.deepEqual(seen, [[5, 10], [10, 20], [20, 30], [30, 40], [40, 45]])
+  t.is(cache.lastStable('p'), 45)
+  t.true(cache.endsAt('p', 45))
+  t.false(cache.endsAt('p', 44))
+  t.is(cache.records, 40)
+})
+
+test('a range holding no records (transaction markers) is a run too: reads there skip to its end', (t) => {
+  const cache = new ReadCache(1 << 20)
+  cache.add('p', { start: 7, end: 9, records: [] }, 9)
+  t.deepEqual([cache.find('p', 7)?.end, cache.find('p', 8)?.records.length], [9, 0])
+})
+
+test('beyond the budget the least recently read runs are dropped, in every partition', (t) => {
+  const one = new ReadCache(Number.MAX_SAFE_INTEGER)
+  one.add('x', run(0, 10), 10)
+  const costOfTen = one.bytes
+  t.true(costOfTen >= 10 * recordBytes(record(0)), 'at least the records\' bytes are counted')
+
+  const cache = new ReadCache(costOfTen * 3)
+  cache.add('a', run(0, 10), 100)
+  cache.add('b', run(0, 10), 100)
+  cache.add('a', run(50, 60), 100)
+  t.truthy(cache.find('a', 0), 'read: now the most recent')
+  cache.add('c', run(0, 10), 100)
+  t.is(cache.find('b', 0), undefined, 'b was the least recently read')
+  t.truthy(cache.find('a', 0))
+  t.truthy(cache.find('a', 55))
+  t.truthy(cache.find('c', 5))
+  t.true(cache.bytes <= costOfTen * 3)
+  t.is(cache.lastStable('b'), -1, 'a partition without runs is forgotten')
+})
+
+test('a budget of 0 caches nothing', (t) => {
+  const cache = new ReadCache(0)
+  cache.add('p', run(0, 10), 10)
+  t.is(cache.find('p', 0), undefined)
+  t.is(cache.bytes, 0)
+  t.is(cache.records, 0)
+})
