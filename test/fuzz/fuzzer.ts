@@ -180,6 +180,7 @@ export class Fuzzer {
         await this.stopGateway(gateway)
         return
       }
+      await this.warmUp(gateway)
       const rssStart = rssMiB(pid) ?? NaN
       const run: GatewayRun = { mode, rssStart, rssPeak: rssStart, requests: 0, seconds: 0 }
       this.runs.push(run)
@@ -204,6 +205,16 @@ export class Fuzzer {
     const outcome = await connection.send(serialize({ category: 'check', method: 'GET', target: path, headers: [], waitMs: 0, expect: 'none', auth: false }), false, 5000)
     connection.close()
     return outcome.kind === 'response' ? outcome.status : undefined
+  }
+
+  /**
+   * One fetch of every partition and a few offset lookups before RSS is first measured: each Kafka
+   * thread then has loaded its fetch client (tens of MiB, once per thread), which is no growth.
+   */
+  private async warmUp (gateway: Gateway): Promise<void> {
+    const paths = this.topology.topics.flatMap(({ name, partitions }) => Array.from({ length: partitions }, (_, p) =>
+      [`/api/v2/messages/${name}/${p}?offset=latest&max_wait_time=0`, `/api/v1/offsets/${name}/${p}`])).flat()
+    for (const path of paths) await this.probeStatus(gateway, path)
   }
 
   /** Runs the lanes until `endAt`, the request limit or the gateway's death (returned). */

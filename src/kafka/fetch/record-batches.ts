@@ -45,6 +45,12 @@ function isAbortMarker (batch: RawBatch): boolean {
   return key !== null && key !== undefined && key.length >= 4 && key.readInt16BE(2) === 0
 }
 
+/**
+ * A copy of bytes the client decoded as a view of the socket chunk they arrived in: a cached record must
+ * hold its own bytes, not the whole chunk (a 1 KB record kept a 64 KB chunk alive, beyond the budget).
+ */
+const owned = (bytes: Buffer | null): Buffer | null => bytes === null ? null : Buffer.from(bytes)
+
 export function decodeBatches (batches: readonly RawBatch[], aborted: readonly AbortedTransaction[], from: number): DecodedRecords {
   const pending = [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0))
   const abortedProducers = new Set<bigint>()
@@ -66,10 +72,10 @@ export function decodeBatches (batches: readonly RawBatch[], aborted: readonly A
     for (const record of batch.records) {
       records.push({
         offset: Number(batch.firstOffset) + record.offsetDelta,
-        key: record.key,
-        value: record.value,
+        key: owned(record.key),
+        value: owned(record.value),
         timestamp: Number(logAppendTime ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta),
-        headers: record.headers.map(([name, value]) => ({ [name?.toString('utf8') ?? '']: value }))
+        headers: record.headers.map(([name, value]) => ({ [name?.toString('utf8') ?? '']: owned(value) }))
       })
     }
   }

@@ -59,3 +59,13 @@ test('transaction markers are skipped but covered; aborted transactions are drop
   t.deepEqual(offsets(decoded), [2, 3, 6, 7, 8])
   t.is(decoded.end, 10)
 })
+
+test('decoded records own their bytes: a cached record does not keep the socket chunk it came in alive', (t) => {
+  const chunk = Buffer.alloc(64 * 1024, 0x61)
+  const raw = batch(0, 1)
+  const viewed: RawBatch = { ...raw, records: [{ ...raw.records[0] as RawBatch['records'][number], key: chunk.subarray(0, 2), value: chunk.subarray(2, 5), headers: [[Buffer.from('h'), chunk.subarray(5, 6)]] }] }
+  const [record] = decodeBatches([viewed], [], 0).records
+  const pieces = [record?.key, record?.value, record?.headers?.[0]?.h] as Buffer[]
+  t.deepEqual(pieces, [Buffer.from('aa'), Buffer.from('aaa'), Buffer.from('a')])
+  for (const bytes of pieces) t.not(bytes.buffer, chunk.buffer)
+})
