@@ -62,7 +62,8 @@ export class BodyReader {
 
   /** The request ended (answered, or the client went away): stop reading and give the bytes back. */
   end (): void {
-    this.finish({ ok: false, error: new HttpError(400, 'invalid body: aborted') })
+    // Built only when still needed: an Error per request (its stack) cost 9 % of produce's CPU.
+    if (!this.settled) this.finish({ ok: false, error: new HttpError(400, 'invalid body: aborted') })
     this.budget.release(this.reserved)
     this.reserved = 0
   }
