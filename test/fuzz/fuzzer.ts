@@ -34,12 +34,17 @@ export interface FuzzOptions {
 const KAFKA_TIMEOUT_MS = 3000
 /**
  * The gateway under fuzz: Kafka deadlines of 3 s (a metadata lookup and a produce each), so that every
- * answer is due within the route's own wait (fetch `max_wait_time`) + 2 × 3 s + 4 s slack.
+ * answer is due within the route's own wait (fetch `max_wait_time`) + 2 × 3 s + 4 s slack. Its memory
+ * budgets (bodies in flight, the fetch read cache, one fetch's bytes) are set small, so that the RSS
+ * bounds measure what the budgets do not explain: 64 lanes each holding a fetch of the default 10 MiB
+ * (records, then their JSON) would measure that limit times the connections, not growth.
  */
 const GATEWAY_ENV = {
   KASTLEX_KAFKA_REQUEST_TIMEOUT_MS: String(KAFKA_TIMEOUT_MS),
   KASTLEX_PRODUCE_TIMEOUT_MS: String(KAFKA_TIMEOUT_MS),
-  KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: String(64 * 1024 * 1024)
+  KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: String(64 * 1024 * 1024),
+  KASTLEX_FETCH_BUFFER_BYTES: String(8 * 1024 * 1024),
+  KASTLEX_FETCH_MAX_BYTES_LIMIT: String(1024 * 1024)
 }
 const DEADLINE_SLACK_MS = 4000
 export const deadlineFor = (request: FuzzRequest): number =>
