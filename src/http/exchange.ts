@@ -44,7 +44,7 @@ export class Exchange {
   send (reply: Reply, close = false): void {
     if (!this.open) return
     const body = reply.body
-    if (reply.status >= 400) this.error = errorMember(body)
+    if (reply.status >= 400) this.error ??= errorMember(body)
     this.res.cork(() => {
       this.res.writeStatus(STATUS_LINES[reply.status] ?? String(reply.status))
       this.res.writeHeader('x-request-id', this.requestId)
@@ -68,6 +68,8 @@ export class Exchange {
   /** Renders an error: HttpErrors as themselves, anything else as 500. */
   fail (err: unknown, close = false): HttpError {
     const error = err instanceof HttpError ? err : internalError()
+    // Known here: send() need not read it back out of the body it is rendered into.
+    if (this.open) this.error = error.error
     this.send({ status: error.status, body: error.body(), headers: error.headers }, close)
     return error
   }
@@ -91,7 +93,7 @@ export class Exchange {
   }
 }
 
-/** The `error` member of a JSON error body (only 4xx/5xx bodies are read: 2xx answers pay nothing). */
+/** The `error` member of a 4xx/5xx reply a route returned rather than threw (e.g. /ready's 503). */
 function errorMember (body: string | Buffer | undefined): string | undefined {
   if (body === undefined || body.length > 4096) return undefined
   try {
