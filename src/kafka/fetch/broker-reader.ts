@@ -158,7 +158,10 @@ export class BrokerReader {
 
   /** Runs `call` against the partition's leader until it succeeds, fails for good, or the deadline passes. */
   private async retrying<T> (topic: string, partition: number, deadline: number, call: (leader: Leader, connection: Connection, kafka: KafkaModule) => Promise<T>): Promise<T> {
-    const { kafka, metadata } = await this.start()
+    // The first call of a thread loads the library: that counts against the request's deadline too.
+    const { kafka, metadata } = await beforeDeadline(deadline, this.start()).catch((err: unknown) => {
+      throw err instanceof Retriable ? new OpError('timeout') : err
+    })
     let refresh = false
     for (;;) {
       if (this.closed) throw new OpError('broker_not_available')
