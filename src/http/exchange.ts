@@ -12,13 +12,19 @@ const STATUS_LINES: Readonly<Record<number, string>> = {
 }
 const JSON_TYPE = 'application/json; charset=utf-8'
 const CACHE_CONTROL = 'max-age=0, private, must-revalidate'
-/** Bodies above this are written as the socket drains (tryEnd + onWritable) instead of buffered by uWS. */
+/**
+ * Bodies above this are written as the socket drains (tryEnd + onWritable) instead of buffered by uWS,
+ * so that the exchange ends (and a graceful stop stops waiting) only once the last byte was written.
+ */
 const STREAM_ABOVE_BYTES = 64 * 1024
 
 export class Exchange {
+  /** A reply was written (or is being streamed): no other may follow. */
+  private replied = false
+  /** The reply's last byte was handed to the socket, or the client went away. */
   private finished = false
   private aborted = false
-  /** Set once a reply was written; the status goes to the access log. */
+  /** The status of the reply written (0 until then); it goes to the access log. */
   status = 0
   /** The `error` member of a 4xx/5xx reply, for the access log. */
   error: string | undefined
@@ -32,19 +38,23 @@ export class Exchange {
   ) {
     res.onAborted(() => {
       this.aborted = true
-      this.end(499)
+      // A body cut off while streaming keeps the status it was sent with (as nginx logs it).
+      this.end(this.replied ? this.status : 499)
     })
   }
 
   get open (): boolean {
-    return !this.finished && !this.aborted
+    return !this.replied && !this.aborted
   }
 
   /** Writes the reply; `close` ends the connection after it (e.g. an unread request body). */
   send (reply: Reply, close = false): void {
     if (!this.open) return
+    this.replied = true
+    this.status = reply.status
     const body = reply.body
     if (reply.status >= 400) this.error ??= errorMember(body)
+    let streaming = false
     this.res.cork(() => {
       this.res.writeStatus(STATUS_LINES[reply.status] ?? String(reply.status))
       this.res.writeHeader('x-request-id', this.requestId)
@@ -56,13 +66,14 @@ export class Exchange {
       }
       this.res.writeHeader('content-type', reply.contentType ?? JSON_TYPE)
       if (this.head) this.res.endWithoutBody(Buffer.byteLength(body), close)
-      else if (body.length > STREAM_ABOVE_BYTES && typeof body !== 'string') {
+      else if (body.length > STREAM_ABOVE_BYTES) {
         // tryEnd cannot close the connection: the header tells the client not to reuse it.
         if (close) this.res.writeHeader('connection', 'close')
-        this.stream(body)
+        streaming = !this.stream(body)
       } else this.res.end(body, close)
     })
-    this.end(reply.status)
+    // A streamed body is finished when its last byte is written: a graceful stop waits for it.
+    if (!streaming) this.end(reply.status)
   }
 
   /** Renders an error: HttpErrors as themselves, anything else as 500. */
@@ -74,15 +85,21 @@ export class Exchange {
     return error
   }
 
-  private stream (body: Uint8Array): void {
+  /** Writes what the socket takes now and the rest as it drains; true when all of it was written at once. */
+  private stream (body: string | Uint8Array): boolean {
     const start = this.res.getWriteOffset()
-    const [, done] = this.res.tryEnd(body, body.byteLength)
-    if (done) return
+    const total = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+    const [, done] = this.res.tryEnd(body, total)
+    if (done) return true
+    // The rest is cut at byte offsets: text becomes bytes once, only when the socket pushed back.
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body
     this.res.onWritable((offset) => {
       if (this.aborted) return true
-      const [ok] = this.res.tryEnd(body.subarray(offset - start), body.byteLength)
+      const [ok, written] = this.res.tryEnd(bytes.subarray(offset - start), total)
+      if (written) this.end(this.status)
       return ok
     })
+    return false
   }
 
   private end (status: number): void {

@@ -158,6 +158,36 @@ test('during the drain: a request on an idle keep-alive connection → 503 stopp
   t.false((await readPartition(topic)).has('after SIGTERM'))
 })
 
+test('SIGTERM while a large answer is still being written to a slow reader: the reader gets all of it', async (t) => {
+  const topic = await createTopic(t)
+  const gateway = await startGateway({ KASTLEX_WORKERS: '0' })
+  const port = Number(new URL(gateway.url).port)
+  const exited = new Promise<number | null>((resolve) => gateway.process.once('exit', (code) => resolve(code)))
+  const values = Array.from({ length: 10 }, (_, i) => `${i}:${'x'.repeat(900_000)}`)
+  for (const value of values) {
+    t.is((await fetch(`${gateway.url}/api/v2/messages/${topic}/0`, { method: 'POST', body: value })).status, 204)
+  }
+  // A reader that asks for ~9 MB of JSON and does not read for a while: most of it waits in the gateway.
+  const reader = connect(port, '127.0.0.1')
+  reader.write(`GET /api/v2/messages/${topic}/0/0?max_bytes=10000000 HTTP/1.1\r\nhost: test\r\n\r\n`)
+  await new Promise((resolve) => reader.once('readable', resolve))
+  gateway.process.kill('SIGTERM')
+  await gateway.waitForOutput(/"msg":"stopping"/)
+  await new Promise((resolve) => setTimeout(resolve, 1_000)) // the reader's pause: the experiment, not a synchronisation
+  const chunks: Buffer[] = []
+  reader.on('data', (chunk: Buffer) => chunks.push(chunk))
+  await new Promise((resolve) => reader.once('close', resolve))
+  const answer = Buffer.concat(chunks)
+  const headEnd = answer.indexOf('\r\n\r\n')
+  const length = Number(/content-length: (\d+)/i.exec(answer.subarray(0, headEnd).toString())?.[1])
+  const body = answer.subarray(headEnd + 4)
+  t.true(length > 9_000_000, `content-length ${length}`)
+  t.is(body.length, length, 'the whole body arrived before the connection closed')
+  const records = JSON.parse(body.toString()) as Array<{ value: string }>
+  t.deepEqual(records.map((record) => record.value), values)
+  t.is(await exited, 0)
+})
+
 test('SIGTERM while the Kafka clients hang on close (a "broker" that accepts and never answers): exit 0 by the deadline', async (t) => {
   const held: Socket[] = []
   const silentBroker: Server = createServer((socket) => { held.push(socket); socket.on('error', () => {}) })
