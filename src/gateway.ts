@@ -14,7 +14,7 @@ import { ConfigError, loadConfig, type AuthConfig, type Config } from './config.
 import { BodyBudget } from './http/body-budget.js'
 import { Router } from './http/router.js'
 import { createServer, type Authorize } from './http/server.js'
-import { createLogger } from './log.js'
+import { createLogger, type Logger } from './log.js'
 import { OffsetsMonitor } from './groups/offsets-monitor.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import { InlineKafkaClient, OFFSETS_TAIL_SHARD, PooledKafkaClient, type KafkaClient } from './pool/kafka-client.js'
@@ -52,6 +52,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
       threads: config.workers,
       workerData: (index): WorkerData => ({ config, offsetsTail: index === OFFSETS_TAIL_SHARD })
     })
+  if (kafka instanceof PooledKafkaClient) await kafka.loaded().catch((err: Error) => failStart(log, err))
   const storage = config.auth.tokenStorage
   const tokens = storage === undefined
     ? undefined
@@ -74,15 +75,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   const bodies = new BodyBudget(config.maxBodyBytesInFlight)
   metrics.bodyBytesInFlight(() => bodies.inFlight)
   const server = createServer(new Router(routes), log, metrics, authorize, bodies, config.https)
-  try {
-    await server.listen(config.httpPort)
-  } catch (err) {
-    log.fatal((err as Error).message)
-    log.flush()
-    // Not process.exit: the Kafka clients exist by now, and exiting through their cleanup was seen to
-    // abort ("uv_loop_close() while having open handles") instead of exiting 1.
-    exitNow(1)
-  }
+  await server.listen(config.httpPort).catch((err: Error) => failStart(log, err))
   log.info('listening', { port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
   // Under the supervisor (src/supervisor.ts): from now on a death is a crash to restart from.
   process.send?.(LISTENING_MESSAGE)
@@ -111,6 +104,15 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   process.on('SIGINT', (signal) => { void stop(signal) })
   // The supervisor is gone (killed): stop rather than serve on unsupervised beside its successor.
   process.once('disconnect', () => { void stop('supervisor gone') })
+}
+
+/** Ends a start that cannot serve (a taken port, a worker thread that cannot load), exit code 1. */
+function failStart (log: Logger, err: Error): never {
+  log.fatal(err.message)
+  log.flush()
+  // Not process.exit: the Kafka clients exist by now, and exiting through their cleanup was seen to
+  // abort ("uv_loop_close() while having open handles") instead of exiting 1.
+  return exitNow(1)
 }
 
 /** The users table, the token key and the login rate limiter; a bad file stops the start naming it. */

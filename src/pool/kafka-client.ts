@@ -74,6 +74,8 @@ interface Shard {
   queue: Waiting[]
   /** Batches sent and not finished. */
   running: number
+  /** Why the last batch failed (a thread's death, or its module not loading). */
+  lastError?: unknown
 }
 
 /**
@@ -101,10 +103,26 @@ export class PooledKafkaClient implements KafkaClient {
         execArgv: [...process.execArgv, '--no-experimental-require-module'],
         workerData: options.workerData(index)
       })
+      const shard: Shard = { pool, queue: [], running: 0 }
       // A worker that dies is replaced by Piscina; its tasks reject and are answered in dispatch().
       pool.on('error', () => {})
-      return { pool, queue: [], running: 0 }
+      return shard
     })
+  }
+
+  /**
+   * Resolves once every thread has loaded its module and answered a task; rejects naming the first
+   * thread that could not (a file missing from the install, a crash at import). Piscina does not replace
+   * a thread that died while loading, so tasks sent to it later would wait forever: the start must stop.
+   */
+  async loaded (): Promise<void> {
+    await Promise.all(this.shards.map(async (shard, index) => {
+      try {
+        await this.runOn(shard, { op: 'clientStats' })
+      } catch (err) {
+        throw new Error(`worker thread ${index} did not start: ${String(shard.lastError ?? err)}`)
+      }
+    }))
   }
 
   stats (): PoolStats {
@@ -160,7 +178,8 @@ export class PooledKafkaClient implements KafkaClient {
     })
     const task: BatchTask = { ops: batch.map((w) => w.op), port: port2 }
     shard.running++
-    shard.pool.run(task, { transferList: transferables(task.ops, port2) }).catch(() => {
+    shard.pool.run(task, { transferList: transferables(task.ops, port2) }).catch((err: unknown) => {
+      shard.lastError = err
       for (const waiting of batch) settle(waiting, undefined)
     }).finally(() => { shard.running-- })
   }

@@ -25,3 +25,14 @@ test('ops of one event-loop turn travel as one batch and settle individually', a
   t.is(results[0].status, 'rejected', 'the crash takes the whole batch down with it')
   t.like(results[1], { status: 'rejected', reason: { status: 503, error: 'worker_failed' } })
 })
+
+test('loaded(): resolves once every thread answers; names the thread and the cause when one cannot load', async (t) => {
+  const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 2, workerData: () => ({}) })
+  t.teardown(async () => { await pool.close() })
+  await t.notThrowsAsync(pool.loaded())
+
+  const missing = new PooledKafkaClient({ filename: fileURLToPath(new URL('./no-such-worker.js', import.meta.url)), threads: 1, workerData: () => ({}) })
+  t.teardown(async () => { await missing.close(100) })
+  const error = await t.throwsAsync(missing.loaded())
+  t.regex(error?.message ?? '', /^worker thread 0 did not start: .*Cannot find module .*no-such-worker\.js/)
+})
