@@ -12,18 +12,19 @@ COPY src ./src
 COPY workers ./workers
 COPY test ./test
 COPY bench ./bench
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+COPY scripts ./scripts
+# Only what runs: the gateway's JavaScript, the addon, and the production packages without sources,
+# tests and other platforms' binaries (about 40 MB instead of 660; test/integration/runtime-tree.test.ts
+# starts the gateway from exactly this folder).
+RUN npm run build && node scripts/runtime-tree.mjs /runtime
 
-# Runtime stage: the built JavaScript, production node_modules (with librdkafka) and the addon.
+# Runtime stage: the folder laid out above.
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g ca-certificates \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-COPY --from=build /app/build ./build
+COPY --from=build /runtime ./
 USER node
 EXPOSE 8092 8093
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.KASTLEX_HTTP_PORT||8092)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
