@@ -6,8 +6,18 @@ import type { ProduceOp } from '../pool/messages.js'
 import { Connection } from './connection.js'
 import { OpError } from './op-error.js'
 
+export interface Delivered { readonly partition: number, readonly offset: number }
+
+/** A record as handed to librdkafka; partition −1 = placed by the partitioner. */
+export interface OutgoingRecord {
+  readonly partition: number
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  readonly headers: ReadonlyArray<readonly [string, string]>
+}
+
 interface Pending {
-  resolve: (delivered: { partition: number, offset: number }) => void
+  resolve: (delivered: Delivered) => void
   reject: (err: OpError) => void
   deadline: NodeJS.Timeout
 }
@@ -75,15 +85,28 @@ export class Producer {
     this.connection.ready().catch(() => { /* reported to each produce, which retries */ })
   }
 
-  async produce (op: ProduceOp): Promise<{ partition: number, offset: number }> {
+  async produce (op: ProduceOp): Promise<Delivered> {
     await this.connection.ready()
+    return await this.send(op.topic, op.partition, op.key, op.value, op.headers)
+  }
+
+  /**
+   * A batch's records, handed to librdkafka one after another in one turn (records of a partition keep
+   * their order); each settles on its own delivery report.
+   */
+  async produceAll (topic: string, records: readonly OutgoingRecord[]): Promise<Array<Promise<Delivered>>> {
+    await this.connection.ready()
+    return records.map((record) => this.send(topic, record.partition, record.key, record.value, record.headers))
+  }
+
+  private send (topic: string, partition: number, key: Buffer | null, value: Buffer | null, headers: OutgoingRecord['headers']): Promise<Delivered> {
     const id = this.nextId++
-    return await new Promise((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const deadline = setTimeout(() => this.settle(id)?.reject(new OpError('timeout')), this.deadlineMs)
       this.pending.set(id, { resolve, reject, deadline })
       try {
-        this.producer.produce(op.topic, op.partition, op.value, op.key, Date.now(), id,
-          op.headers.length === 0 ? undefined : op.headers.map(([name, value]) => ({ [name]: value })))
+        this.producer.produce(topic, partition, value, key, Date.now(), id,
+          headers.length === 0 ? undefined : headers.map(([name, value]) => ({ [name]: value })))
       } catch (err) {
         this.settle(id)
         reject(OpError.fromKafka(err))
