@@ -9,9 +9,11 @@ const INT32_MAX = 2 ** 31 - 1
 
 /** `application/json`: an array of record objects. */
 export function decodeJsonRecords (body: Buffer, maxRecords: number): BatchRecord[] {
+  const text = body.toString('utf8')
+  if (text.trim() === '') throw emptyBatch()
   let parsed: unknown
   try {
-    parsed = JSON.parse(body.toString('utf8'))
+    parsed = JSON.parse(text)
   } catch (err) {
     throw invalid('body', (err as Error).message)
   }

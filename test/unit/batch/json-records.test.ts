@@ -55,8 +55,9 @@ test('application/json: an array of records in order; anything else is 400 inval
   const records = decodeJsonRecords(json([{ value: 'a' }, { value: 'b', partition: 1 }]), 10)
   t.deepEqual(records.map((r) => [r.value?.toString(), r.partition]), [['a', -1], ['b', 1]])
   const table: ReadonlyArray<readonly [string, string, RegExp]> = [
-    ['empty body', '', /^invalid body: /],
-    ['empty array', '[]', /^invalid body: empty$/],
+    ['empty body', '', /^invalid body: empty$/],
+    ['only whitespace', ' \r\n ', /^invalid body: empty$/],
+    ['empty array', ' [ ] ', /^invalid body: empty$/],
     ['an object', '{"value":"a"}', /^invalid body: not a JSON array$/],
     ['broken JSON', '[{"value":"a"}', /^invalid body: /],
     ['a bad record', '[{"value":"a"},{"value":1}]', /^invalid record 1: value is not a string or null$/]
