@@ -8,21 +8,17 @@ import { decodeBatch } from './decode.js'
 
 export async function produceBatch (producer: Producer, op: ProduceBatchOp): Promise<BatchResult> {
   const records = decodeBatch(op)
-  const deliveries = await producer.produceAll(op.topic, records.map((record) => ({
+  const outcomes = await producer.produceAll(op.topic, records.map((record) => ({
     ...record, partition: record.partition >= 0 ? record.partition : op.partition
   })))
-  const outcomes = await Promise.allSettled(deliveries)
   let produced = 0
   let producedBytes = 0
   const results = outcomes.map((outcome, index) => {
-    if (outcome.status === 'fulfilled') {
-      const record = records[index] as (typeof records)[number]
-      produced++
-      producedBytes += (record.key?.length ?? 0) + (record.value?.length ?? 0)
-      return `{"partition":${outcome.value.partition},"offset":${outcome.value.offset}}`
-    }
-    const name = OpError.fromKafka(outcome.reason).error
-    return JSON.stringify({ error: name, status: kafkaError(name).status })
+    if (outcome instanceof OpError) return JSON.stringify({ error: outcome.error, status: kafkaError(outcome.error).status })
+    const record = records[index] as (typeof records)[number]
+    produced++
+    producedBytes += (record.key?.length ?? 0) + (record.value?.length ?? 0)
+    return `{"partition":${outcome.partition},"offset":${outcome.offset}}`
   })
   return { body: `{"results":[${results.join(',')}]}`, produced, producedBytes }
 }
