@@ -1,6 +1,6 @@
 // A batch produce where it runs (a Kafka worker, or the main thread with 0 workers): decode and check the
 // body, hand every record to the producer, answer `{"results":[…]}` in request order (SPEC §10.4).
-import { kafkaError } from '../http/errors.js'
+import { kafkaErrorStatus } from '../http/errors.js'
 import { OpError } from '../kafka/op-error.js'
 import type { Producer } from '../kafka/producer.js'
 import type { BatchResult, ProduceBatchOp } from '../pool/messages.js'
@@ -14,7 +14,7 @@ export async function produceBatch (producer: Producer, op: ProduceBatchOp): Pro
   let produced = 0
   let producedBytes = 0
   const results = outcomes.map((outcome, index) => {
-    if (outcome instanceof OpError) return JSON.stringify({ error: outcome.error, status: kafkaError(outcome.error).status })
+    if (outcome instanceof OpError) return JSON.stringify({ error: outcome.error, status: kafkaErrorStatus(outcome.error) })
     const record = records[index] as (typeof records)[number]
     produced++
     producedBytes += (record.key?.length ?? 0) + (record.value?.length ?? 0)

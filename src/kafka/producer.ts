@@ -104,6 +104,7 @@ export class Producer {
    * (16 concurrent batches of 100 records of 1 KB against the broker, process CPU per record).
    */
   async produceAll (topic: string, records: readonly OutgoingRecord[]): Promise<Array<Delivered | OpError>> {
+    if (records.length === 0) return []
     await this.connection.ready()
     return await new Promise((resolve) => {
       const outcomes = new Array<Delivered | OpError>(records.length)

@@ -157,6 +157,19 @@ for (const mode of MODES) {
     t.deepEqual(await latestOffsets(mode, topic, 2), [0, 0], 'nothing produced')
   })
 
+  test(`${mode}: a record the broker refuses gets its error and status in the results (200 for the batch)`, async (t) => {
+    const topic = await createTopic(t, 1, { 'max.message.bytes': '2048' })
+    const records = [{ key: null, value: Buffer.from('small') }, { key: null, value: Buffer.alloc(8192, 'x') }, { key: null, value: Buffer.from('after') }]
+    const answered = await results(await batch(mode, `/api/v2/batch/${topic}/0`, 'application/vnd.kastlex.batch', encodeFramedRecords(records)))
+    t.deepEqual(answered[1], { error: 'message_too_large', status: 413 })
+    // Records that librdkafka put into the same Kafka batch as the refused one share its fate (README, Known limits).
+    for (const index of [0, 2]) {
+      const result = answered[index] as Result
+      if (result.error !== undefined) t.deepEqual(result, { error: 'message_too_large', status: 413 })
+      else t.is((await recordAt(mode, topic, 0, result.offset as number)).value, (records[index]?.value as Buffer).toString())
+    }
+  })
+
   test(`${mode}: unknown topic → 404 (after the body checks), a name that cannot exist → 404`, async (t) => {
     const missing = `no-such-topic-${Date.now()}`
     for (const path of [`/api/v2/batch/${missing}`, `/api/v2/batch/${missing}/0`, '/api/v2/batch/a%20b']) {
