@@ -1,11 +1,11 @@
 // JSON batch bodies (SPEC §10.4): an array of record objects (application/json) or one object per
 // non-blank line (application/x-ndjson). Every record is checked; any fault refuses the whole batch.
-import { invalid } from '../http/errors.js'
 import { recordHeaders } from '../api/messages.js'
+import { invalid } from '../http/errors.js'
+import { INT32_MAX } from '../http/params.js'
 import { emptyBatch, invalidRecord, tooManyRecords, type BatchRecord } from './records.js'
 
 const MEMBERS = new Set(['key', 'key_encoding', 'value', 'value_encoding', 'partition', 'headers'])
-const INT32_MAX = 2 ** 31 - 1
 
 /** `application/json`: an array of record objects. */
 export function decodeJsonRecords (body: Buffer, maxRecords: number): BatchRecord[] {
