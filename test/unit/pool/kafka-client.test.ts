@@ -25,3 +25,11 @@ test('ops of one event-loop turn travel as one batch and settle individually', a
   t.is(results[0].status, 'rejected', 'the crash takes the whole batch down with it')
   t.like(results[1], { status: 'rejected', reason: { status: 503, error: 'worker_failed' } })
 })
+
+test('a batch body travels to the worker as one op, its memory transferred rather than copied', async (t) => {
+  const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 1, workerData: () => ({}) })
+  t.teardown(async () => { await pool.close() })
+  const body = Buffer.allocUnsafeSlow(100_000)
+  await pool.run({ op: 'produceBatch', topic: 't', partition: -1, partitionCount: 1, format: 'binary', body, headers: [], maxRecords: 1000 })
+  t.is(body.buffer.byteLength, 0, 'detached on this thread: it moved to the worker')
+})
