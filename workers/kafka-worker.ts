@@ -30,8 +30,11 @@ export default async function runBatch ({ ops, port }: BatchTask): Promise<void>
 
 /** Structured clone turns Buffers into plain Uint8Arrays; librdkafka wants Buffers. */
 function withBuffers (op: KafkaOp): KafkaOp {
-  if (op.op !== 'produce') return op
-  return { ...op, key: asBuffer(op.key), value: asBuffer(op.value) }
+  switch (op.op) {
+    case 'produce': return { ...op, key: asBuffer(op.key), value: asBuffer(op.value) }
+    case 'produceBatch': return { ...op, body: asBuffer(op.body) as Buffer }
+    default: return op
+  }
 }
 
 function asBuffer (bytes: Uint8Array | null): Buffer | null {

@@ -1,10 +1,11 @@
 // A contender of the comparison benchmark and one measurement of it. HTTP contenders (KastleX, the
 // peers, the bare-uWS ceiling) are all measured the same way by httpSession(); the direct producer
 // measures itself.
+import { encodeFramedRecords } from '../../src/batch/binary-framing.js'
 import type { RequestTemplate } from './peers/peer.js'
 import { cpuSeconds, log, peakRssMb, resetPeakRss, type ServerProcess } from './processes.js'
 import { runWrk, writeScript, type ClientPlan, type WrkErrors } from './wrk.js'
-import { hasProduce, type Workload } from './workloads.js'
+import { hasProduce, type BatchBodyFormat, type Workload } from './workloads.js'
 
 export interface BenchContext {
   root: string
@@ -113,6 +114,14 @@ export function httpSession (name: string, target: HttpTarget, ctx: BenchContext
     },
     close: () => target.server.stop()
   }
+}
+
+/** KastleX's batch request (SPEC §10.4): `records` copies of the value, null keys, in the workload's format. */
+export function batchProduce (path: string, batch: { records: number, format: BatchBodyFormat }, value: Buffer): RequestTemplate {
+  const records = Array.from({ length: batch.records }, () => ({ key: null, value }))
+  return batch.format === 'binary'
+    ? { method: 'POST', path, headers: { 'Content-Type': 'application/vnd.kastlex.batch' }, body: encodeFramedRecords(records) }
+    : { method: 'POST', path, headers: { 'Content-Type': 'application/json' }, body: Buffer.from(JSON.stringify(records.map(() => ({ value: value.toString('base64'), value_encoding: 'base64' })))) }
 }
 
 /** The plain produce request of KastleX and the bare server: the body is the record value. */

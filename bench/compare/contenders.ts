@@ -2,13 +2,13 @@
 import { join } from 'node:path'
 import { GATEWAY_LOG_LEVEL, startGateway } from '../gateway.js'
 import { HOST, request } from '../http.js'
-import { httpSession, rawProduce, type BenchContext, type Contender, type HttpTarget, type Sample, type Session } from './contender.js'
+import { batchProduce, httpSession, rawProduce, type BenchContext, type Contender, type HttpTarget, type Sample, type Session } from './contender.js'
 import { startKafkaPixy } from './peers/kafka-pixy.js'
 import type { PeerOptions, StartedPeer } from './peers/peer.js'
 import { startStrimziBridge } from './peers/strimzi.js'
 import { log, RUN_SLACK_MS, runChild, startServer } from './processes.js'
 import type { ClientPlan, ReaderPlan } from './wrk.js'
-import { FANIN_POSITIONS, FETCH_MAX_BYTES, hasFetch, hasProduce, type Workload } from './workloads.js'
+import { FANIN_POSITIONS, FETCH_MAX_BYTES, hasFetch, hasProduce, noBatchRoute, recordsPerRequest, type Workload } from './workloads.js'
 
 const START_TIMEOUT_MS = 60_000
 const PRODUCE_ONLY = 'produce workloads only'
@@ -48,7 +48,9 @@ function kastlex (workers: number): Contender {
         baseUrl: `http://${HOST}:${ctx.port}`,
         storesRecords: true,
         plan: async (workload) => ({
-          produce: rawProduce(`/api/v2/messages/${encodeURIComponent(ctx.produceTopic)}`, ctx.body),
+          produce: workload.batch === undefined
+            ? rawProduce(`/api/v2/messages/${encodeURIComponent(ctx.produceTopic)}`, ctx.body)
+            : batchProduce(`/api/v2/batch/${encodeURIComponent(ctx.produceTopic)}`, workload.batch, ctx.body),
           readers: hasFetch(workload) ? kastlexReaders(ctx, workload) : undefined
         })
       }
@@ -60,7 +62,7 @@ function kastlex (workers: number): Contender {
 const bareUws: Contender = {
   id: 'bare-uws',
   name: 'bare uWebSockets.js (HTTP ceiling)',
-  skip: onlyProduce(`${PRODUCE_ONLY}: it answers 204 to everything`),
+  skip: (w) => onlyProduce(`${PRODUCE_ONLY}: it answers 204 to everything`)(w) ?? noBatchRoute(w),
   async open (ctx) {
     const script = join(ctx.root, 'dist/bench/compare/ceilings/bare-uws.js')
     const server = await startServer(this.name, process.execPath, [script, String(ctx.port)], { cwd: ctx.root },
@@ -95,8 +97,10 @@ const directProducer: Contender = {
     const script = join(ctx.root, 'dist/bench/compare/ceilings/direct-producer.js')
     return {
       async measure (workload): Promise<Sample> {
-        log(`${directProducer.name} ${workload.name}: ${workload.connections} records in flight, ${ctx.warmupSec} s warm-up, then ${ctx.durationSec} s measured`)
-        const args = [script, ctx.kafka, ctx.produceTopic, String(workload.connections), String(ctx.warmupSec), String(ctx.durationSec)]
+        // As many records in flight as the HTTP clients have (batch workloads: connections × records per batch).
+        const inFlight = workload.connections * recordsPerRequest(workload)
+        log(`${directProducer.name} ${workload.name}: ${inFlight} records in flight, ${ctx.warmupSec} s warm-up, then ${ctx.durationSec} s measured`)
+        const args = [script, ctx.kafka, ctx.produceTopic, String(inFlight), String(ctx.warmupSec), String(ctx.durationSec)]
         const { stdout, code, signal } = await runChild(process.execPath, args, (ctx.warmupSec + ctx.durationSec) * 1000 + RUN_SLACK_MS,
           { cwd: ctx.root })
         const line = stdout.split('\n').find((l) => l.startsWith('result '))
@@ -151,6 +155,6 @@ export const CONTENDERS: readonly Contender[] = [
   peer('strimzi', 'Strimzi Kafka Bridge', startStrimziBridge,
     (w) => w.access !== undefined && w.access !== 'sequential'
       ? 'one sequential reader (consumer) per partition in this comparison: no stateless read by offset'
-      : w.format === 'binary' ? 'no raw binary read path: its consumer API answers JSON (base64 values) only' : undefined),
-  peer('pixy', 'kafka-pixy', startKafkaPixy, onlyProduce('producer only in this comparison (issue 5): its consume API reads through a consumer group, one record per request'))
+      : w.format === 'binary' ? 'no raw binary read path: its consumer API answers JSON (base64 values) only' : noBatchRoute(w)),
+  peer('pixy', 'kafka-pixy', startKafkaPixy, (w) => onlyProduce('producer only in this comparison (issue 5): its consume API reads through a consumer group, one record per request')(w) ?? noBatchRoute(w))
 ]

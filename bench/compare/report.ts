@@ -93,6 +93,12 @@ export function checkTargets (rows: Row[]): TargetCheck[] {
     add('fetch-random answers/s', ok(k, 'fetch-random')?.requestsPerSec ?? null, 3000)
     add('fetch-random p99 ms', ok(k, 'fetch-random')?.latencyP99Ms ?? null, 50, true)
     add('fetch-fanin p99 ms', ok(k, 'fetch-fanin')?.latencyP99Ms ?? null, 25, true)
+    // issue 13: records/s of a batch workload against one-record requests and the Kafka ceiling
+    const b100 = ok(k, 'batch-100')
+    add('batch-100 records/s ÷ kafka-pixy produce-64 req/s', ratio(b100?.producedPerSec, ok('pixy', 'produce-64')?.requestsPerSec), 3)
+    add('batch-100 records/s ÷ direct producer (same records in flight)', ratio(b100?.producedPerSec, ok('direct', 'batch-100')?.producedPerSec), 0.7)
+    add('batch-100 p99 ms per batch', b100?.latencyP99Ms ?? null, 50, true)
+    add('batch-100 peak RSS MB', b100?.peakRssMb ?? null, 300, true)
   }
   return checks
 }

@@ -17,8 +17,18 @@ export interface Workload {
    * `fanin`: every reader on partition 0, in FANIN_POSITIONS groups spread over the partition
    */
   access?: 'sequential' | 'random' | 'fanin'
+  /** produce workloads: many records per request on KastleX's batch route (SPEC §10.4) */
+  batch?: { records: number, format: BatchBodyFormat }
   description: string
 }
+
+/** Batch bodies: the binary framing, or a JSON array with base64 values */
+export type BatchBodyFormat = 'binary' | 'json'
+
+/** Records per batch of the batch workloads (issue 13) */
+export const BATCH_RECORDS = 100
+/** Connections of the batch workloads */
+export const BATCH_CONNECTIONS = 16
 
 export const RECORD_BYTES = 1024
 /** Partitions of the produce topic */
@@ -53,6 +63,20 @@ export const WORKLOADS: readonly Workload[] = [
     description: `${FANIN_READERS} sequential readers of ONE partition, ${FANIN_READERS / FANIN_POSITIONS} at each of ${FANIN_POSITIONS} positions spread over it, binary (one record per answer)`
   },
   {
+    name: 'batch-100',
+    connections: BATCH_CONNECTIONS,
+    steps: ['produce'],
+    batch: { records: BATCH_RECORDS, format: 'binary' },
+    description: `${BATCH_CONNECTIONS} connections, ${BATCH_RECORDS} records of 1 KB per request in the binary framing (application/vnd.kastlex.batch), acks=all; produced rec/s counts the records answered with an offset`
+  },
+  {
+    name: 'batch-100-json',
+    connections: BATCH_CONNECTIONS,
+    steps: ['produce'],
+    batch: { records: BATCH_RECORDS, format: 'json' },
+    description: `the same as a JSON array of {"value":<base64>,"value_encoding":"base64"}`
+  },
+  {
     name: 'mixed',
     connections: READERS,
     steps: ['produce', 'produce', 'produce', 'produce', 'fetch'],
@@ -63,3 +87,8 @@ export const WORKLOADS: readonly Workload[] = [
 
 export const hasFetch = (w: Workload): boolean => w.steps.includes('fetch')
 export const hasProduce = (w: Workload): boolean => w.steps.includes('produce')
+/** Records each produce request carries */
+export const recordsPerRequest = (w: Workload): number => w.batch?.records ?? 1
+const batchOnly = (reason: string) => (w: Workload): string | undefined => w.batch !== undefined ? reason : undefined
+/** Skip reason of contenders without a batch route */
+export const noBatchRoute = batchOnly('KastleX\'s batch route only (SPEC §10.4)')

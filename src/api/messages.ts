@@ -76,7 +76,12 @@ export function messageHeaders (lines: readonly string[]): Array<[string, string
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw invalid('x-message-headers', 'not a JSON object')
   }
-  return Object.entries(parsed as Record<string, unknown>)
+  return recordHeaders(parsed as Record<string, unknown>)
+}
+
+/** A JSON object's members as record headers: strings verbatim, anything else its compact JSON text; sorted by name. */
+export function recordHeaders (members: Readonly<Record<string, unknown>>): Array<[string, string]> {
+  return Object.entries(members)
     .map(([name, value]): [string, string] => [name, typeof value === 'string' ? value : JSON.stringify(value)])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 }

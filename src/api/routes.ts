@@ -9,6 +9,7 @@ import type { OffsetsMonitor } from '../groups/offsets-monitor.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import { adminRoutes } from './admin.js'
+import { batchRoutes } from './batch.js'
 import { brokerRoutes } from './brokers.js'
 import { consumerRoutes } from './consumers.js'
 import { healthRoutes } from './health.js'
@@ -43,6 +44,7 @@ export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, 
     ...brokerRoutes(metadata, config.kafka.securityProtocol),
     offsetsRoute(kafka, metadata),
     ...messageRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, fetchMaxBytesLimit: config.fetchMaxBytesLimit, metrics }),
+    ...batchRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, maxRecords: config.batchMaxRecords, metrics }),
     ...urpRoutes(metadata),
     ...consumerRoutes({ kafka, offsets, excluded: excludedGroup })
   ], config.auth.tokenTopic)

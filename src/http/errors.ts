@@ -38,8 +38,11 @@ export const internalError = (): HttpError => new HttpError(500, 'internal serve
 
 /** A Kafka failure named per SPEC §2.6, with the status the contract gives that name. */
 export function kafkaError (name: string, extras?: ErrorExtras): HttpError {
-  return new HttpError(KAFKA_ERROR_STATUS.get(name) ?? 503, name, extras)
+  return new HttpError(kafkaErrorStatus(name), name, extras)
 }
+
+/** The status SPEC §2.6 gives a Kafka failure's name. */
+export const kafkaErrorStatus = (name: string): number => KAFKA_ERROR_STATUS.get(name) ?? 503
 
 const KAFKA_ERROR_STATUS: ReadonlyMap<string, number> = new Map([
   ['unknown_topic_or_partition', 404],

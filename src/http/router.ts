@@ -25,6 +25,8 @@ export interface RequestContext {
   readonly peer: string
   /** The request body, limited to the route's size (413 when over); valid once per request. */
   readonly body: () => Promise<Buffer>
+  /** The connection closed (or the request was answered) before the handler finished. */
+  readonly clientGone: () => boolean
 }
 
 export interface Route {

@@ -122,7 +122,8 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
           const outcome = await body.outcome
           if (!outcome.ok) throw outcome.error
           return outcome.body
-        }
+        },
+        clientGone: () => !exchange.open
       }
       const run = (): void => {
         const reply = route.handle(ctx)

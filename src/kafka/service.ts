@@ -1,7 +1,9 @@
 // Everything a thread does with Kafka: one producer, the fetch path (its own Kafka client), the admin addon, metadata
 // through the producer, and (in one worker) the offsets tail. The Kafka workers run one each; with
 // KASTLEX_WORKERS=0 the main thread runs one itself.
+import { produceBatch } from '../batch/produce-batch.js'
 import type { Config } from '../config.js'
+import { HttpError } from '../http/errors.js'
 import { OffsetsTail } from '../groups/offsets-tail.js'
 import type { GroupSnapshot } from '../groups/views.js'
 import type { ClusterMetadata, HighWatermarksOp, KafkaOp, Outcome, PartitionOffset, ResultOf, WorkerData } from '../pool/messages.js'
@@ -41,6 +43,8 @@ export class KafkaService {
       refuseImpossibleNames(op)
       return { ok: true, value: await this.dispatch(op) as ResultOf<O> }
     } catch (err) {
+      // A batch body's client fault (400, 404, 413), found where the batch is decoded.
+      if (err instanceof HttpError) return { ok: false, failure: { error: err.error, status: err.status } }
       return { ok: false, failure: (err instanceof AdminError ? new OpError(err.error) : OpError.fromKafka(err)).toFailure() }
     }
   }
@@ -49,6 +53,7 @@ export class KafkaService {
     const timeout = this.config.kafka.requestTimeoutMs
     switch (op.op) {
       case 'produce': return await this.producer.produce(op)
+      case 'produceBatch': return await produceBatch(this.producer, op)
       case 'fetch': return await this.fetcher.fetch(op)
       case 'offsets': return await this.fetcher.offsets(op)
       case 'metadata': return await this.metadata()
@@ -139,7 +144,7 @@ const ascending = (a: number, b: number): number => a - b
  */
 function refuseImpossibleNames (op: KafkaOp): void {
   switch (op.op) {
-    case 'produce': case 'fetch': case 'offsets': case 'topicConfig':
+    case 'produce': case 'produceBatch': case 'fetch': case 'offsets': case 'topicConfig':
       if (!isTopicName(op.topic)) throw new OpError('unknown_topic_or_partition')
       return
     case 'highWatermarks':

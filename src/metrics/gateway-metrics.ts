@@ -90,8 +90,8 @@ export class GatewayMetrics {
     series.duration.observe(seconds)
   }
 
-  produced (topic: string, bytes: number): void {
-    this.producedRecords.inc({ topic })
+  produced (topic: string, bytes: number, records = 1): void {
+    this.producedRecords.inc({ topic }, records)
     this.producedBytes.inc({ topic }, bytes)
   }
 

@@ -21,6 +21,7 @@ export interface KafkaClient {
 
 function unwrap<T> (outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value
+  if (outcome.failure.status !== undefined) throw new HttpError(outcome.failure.status, outcome.failure.error, outcome.failure.extras)
   throw kafkaError(outcome.failure.error, outcome.failure.extras)
 }
 
@@ -213,13 +214,12 @@ function partitionHash (topic: string, partition: number): number {
   return (Math.imul(hash ^ partition, 0x01000193) >>> 0)
 }
 
-/** Produce bodies travel without a copy: their memory is exclusively theirs (see http/body.ts). */
+/** Produce and batch bodies travel without a copy: their memory is exclusively theirs (see http/body.ts). */
 function transferables (ops: readonly KafkaOp[], port: MessagePort): TransferListItem[] {
   const list: TransferListItem[] = [port]
   for (const op of ops) {
-    if (op.op === 'produce' && op.value !== null && op.value.byteOffset === 0 && op.value.byteLength === op.value.buffer.byteLength) {
-      list.push(op.value.buffer as ArrayBuffer)
-    }
+    const body = op.op === 'produce' ? op.value : op.op === 'produceBatch' ? op.body : null
+    if (body !== null && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) list.push(body.buffer as ArrayBuffer)
   }
   return list
 }

@@ -6,6 +6,7 @@ import type { GroupSnapshot } from '../groups/views.js'
 import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
 import type { Reply } from '../http/router.js'
 import type { OffsetSpec } from '../http/params.js'
+import type { BatchFormat } from '../batch/records.js'
 
 export interface ProduceOp {
   readonly op: 'produce'
@@ -16,6 +17,21 @@ export interface ProduceOp {
   readonly value: Buffer | null
   /** Already converted and sorted by name (SPEC §4.7). */
   readonly headers: ReadonlyArray<readonly [string, string]>
+}
+
+/** A batch body (SPEC §10.4), decoded and checked where it runs: the event loop only forwards the bytes. */
+export interface ProduceBatchOp {
+  readonly op: 'produceBatch'
+  readonly topic: string
+  /** The path's partition; −1 when the path has none. */
+  readonly partition: number
+  /** The topic's partition count; null = no such topic (404 once the body is found well-formed). */
+  readonly partitionCount: number | null
+  readonly format: BatchFormat
+  readonly body: Buffer
+  /** `x-message-headers`, for every record of a binary batch. */
+  readonly headers: ReadonlyArray<readonly [string, string]>
+  readonly maxRecords: number
 }
 
 export type FetchFormat =
@@ -67,7 +83,7 @@ export interface TailOffsetsOp { readonly op: 'tailOffsets' }
 /** This thread's librdkafka statistics (sent to every worker: KafkaClient.runOnEach). */
 export interface ClientStatsOp { readonly op: 'clientStats' }
 
-export type KafkaOp = ProduceOp | FetchOp | OffsetsOp | MetadataOp | ListGroupsOp | DescribeGroupOp | TopicConfigOp | HighWatermarksOp | TailOffsetsOp | ClientStatsOp
+export type KafkaOp = ProduceOp | ProduceBatchOp | FetchOp | OffsetsOp | MetadataOp | ListGroupsOp | DescribeGroupOp | TopicConfigOp | HighWatermarksOp | TailOffsetsOp | ClientStatsOp
 
 /** Ops that read the offsets tail, which runs in one worker only. */
 export const needsOffsetsTail = (op: KafkaOp): boolean => op.op === 'describeGroup' || op.op === 'tailOffsets'
@@ -97,8 +113,16 @@ export interface FetchResult {
   readonly bytes: number
 }
 
+/** A batch's answer: the `results` JSON (encoded where the batch ran), and what was acknowledged. */
+export interface BatchResult {
+  readonly body: string
+  readonly produced: number
+  readonly producedBytes: number
+}
+
 export interface OpResults {
   produce: { readonly partition: number, readonly offset: number }
+  produceBatch: BatchResult
   fetch: FetchResult
   offsets: { readonly offset: number }
   metadata: ClusterMetadata
@@ -115,6 +139,8 @@ export type ResultOf<O extends KafkaOp> = OpResults[O['op']]
 /** A failure as plain data (errors do not clone across threads): a SPEC §2.6 name and body extras. */
 export interface OpFailure {
   readonly error: string
+  /** A client fault found where the op ran (a batch body): its status; else the §2.6 status of `error`. */
+  readonly status?: number
   readonly extras?: Readonly<Record<string, number | string | null>>
 }
 

@@ -54,13 +54,23 @@ test('produce answers 503 within its deadline once the broker is gone; nothing h
 
   t.is(kafka('down'), 0)
   const started = Date.now()
-  const [produced, fetched] = await Promise.all([
+  const [produced, fetched, batch] = await Promise.all([
     fetch(`${gateway.url}/api/v2/messages/doomed/0`, { method: 'POST', body: 'after' }),
-    fetch(`${gateway.url}/api/v2/messages/doomed/0/1?max_wait_time=0`)
+    fetch(`${gateway.url}/api/v2/messages/doomed/0/1?max_wait_time=0`),
+    fetch(`${gateway.url}/api/v2/batch/doomed/0`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: '{"value":"a"}\n{"value":"b"}' })
   ])
   const elapsed = Date.now() - started
+  const failure = /^(timeout|broker_not_available|request_timed_out|not_leader_for_partition|leader_not_available)$/
   t.is(produced.status, 503, await produced.clone().text())
-  t.regex((await produced.json() as { error: string }).error, /^(timeout|broker_not_available|request_timed_out|not_leader_for_partition|leader_not_available)$/)
+  t.regex((await produced.json() as { error: string }).error, failure)
+  // A batch answers 200 within the same deadline, each record with the error the single route gives.
+  t.is(batch.status, 200, await batch.clone().text())
+  const { results } = await batch.json() as { results: Array<{ error: string, status: number }> }
+  t.is(results.length, 2)
+  for (const result of results) {
+    t.regex(result.error, failure)
+    t.is(result.status, 503)
+  }
   // A partition this worker already reads answers from what it has (here: nothing new) without asking Kafka.
   t.true(fetched.status === 503 || (fetched.status === 200 && await fetched.clone().text() === '[]'), `${fetched.status} ${await fetched.clone().text()}`)
   t.true(elapsed < 3000 + 1000 + 2000, `answered after ${elapsed} ms`)

@@ -250,6 +250,15 @@ test('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: 256 MiB by default; never below KASTLEX_
   t.true(refused(t, { KASTLEX_MAX_BODY_BYTES: '1000001', KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: '1000000' }).includes('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT'))
 })
 
+test('KASTLEX_BATCH_MAX_RECORDS: 1000 by default; 1 … 1,000,000', (t) => {
+  t.is(load({}).batchMaxRecords, 1000)
+  t.is(load({ KASTLEX_BATCH_MAX_RECORDS: '1' }).batchMaxRecords, 1)
+  t.is(load({ KASTLEX_BATCH_MAX_RECORDS: '1000000' }).batchMaxRecords, 1_000_000)
+  for (const bad of ['0', '-5', '1000001', '10.5', 'many']) {
+    t.true(refused(t, { KASTLEX_BATCH_MAX_RECORDS: bad }).includes('KASTLEX_BATCH_MAX_RECORDS'), bad)
+  }
+})
+
 test('message.max.bytes admits any accepted body', (t) => {
   const config = load({ KASTLEX_MAX_BODY_BYTES: '50000000' })
   t.true((config.kafka.producer['message.max.bytes'] as number) > 50_000_000)

@@ -63,15 +63,19 @@ const VALID: Readonly<Record<string, string>> = { topic: 'no-such-topic', partit
 
 function context (route: Route, params: Record<string, string>): RequestContext {
   const names = route.template.split('/').filter((s) => s.startsWith(':')).map((s) => s.slice(1))
+  const headers = new RequestHeaders()
+  // A batch body gets as far as the topic lookup (no media type would be 415 before it).
+  headers.add('content-type', 'application/x-ndjson')
   return {
     method: route.method,
     params: Object.fromEntries(names.map((name) => [name, params[name] ?? VALID[name] ?? 'x'])),
     query: new Query(''),
-    headers: new RequestHeaders(),
+    headers,
     representation: { kind: 'json' },
     requestId: 'test',
     peer: '127.0.0.1',
-    body: async () => Buffer.alloc(0)
+    body: async () => Buffer.alloc(0),
+    clientGone: () => false
   }
 }
 
@@ -142,6 +146,7 @@ test('the token storage topic is refused (403) on every route with topic data, w
   const refusing = topicRoutes.filter((route) => dataActions.has(route.action ?? ''))
   t.true(refusing.some((route) => route.method === 'POST'), 'produce routes are among them')
   t.true(refusing.some((route) => route.template.startsWith('/api/v1/offsets')), 'offsets is among them')
+  t.true(refusing.some((route) => route.template === '/api/v2/batch/:topic') && refusing.some((route) => route.template === '/api/v2/batch/:topic/:partition'), 'batch routes are among them')
   for (const route of topicRoutes) {
     const { routes, kafka } = routeTable()
     const same = routes.find((r) => r.method === route.method && r.template === route.template) as Route

@@ -36,3 +36,11 @@ test('loaded(): resolves once every thread answers; names the thread and the cau
   const error = await t.throwsAsync(missing.loaded())
   t.regex(error?.message ?? '', /^worker thread 0 did not start: .*Cannot find module .*no-such-worker\.js/)
 })
+
+test('a batch body travels to the worker as one op, its memory transferred rather than copied', async (t) => {
+  const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 1, workerData: () => ({}) })
+  t.teardown(async () => { await pool.close() })
+  const body = Buffer.allocUnsafeSlow(100_000)
+  await pool.run({ op: 'produceBatch', topic: 't', partition: -1, partitionCount: 1, format: 'binary', body, headers: [], maxRecords: 1000 })
+  t.is(body.buffer.byteLength, 0, 'detached on this thread: it moved to the worker')
+})

@@ -1,0 +1,65 @@
+// Batch produce (SPEC §10.4): `POST /api/v2/batch/:topic[/:partition]`. The event loop checks what it
+// must (parameters, headers, size, media type, topic) and forwards the body's bytes untouched: decoding,
+// the record checks and the answer's JSON happen where the producer runs, one pool task per batch.
+import { batchFormat, unsupportedMediaType } from '../batch/records.js'
+import { HttpError } from '../http/errors.js'
+import type { RequestContext, Route } from '../http/router.js'
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
+import type { KafkaClient } from '../pool/kafka-client.js'
+import type { BatchResult, ProduceBatchOp } from '../pool/messages.js'
+import { messageHeaders, partitionParam } from './messages.js'
+import type { MetadataCache } from './metadata-cache.js'
+
+export interface BatchOptions {
+  readonly kafka: KafkaClient
+  readonly metadata: MetadataCache
+  readonly maxBodyBytes: number
+  readonly maxRecords: number
+  readonly metrics: GatewayMetrics
+}
+
+export function batchRoutes (options: BatchOptions): Route[] {
+  const handle = batchHandler(options)
+  return ['/api/v2/batch/:topic', '/api/v2/batch/:topic/:partition'].map((template) => (
+    { method: 'POST', template, negotiation: 'accept', action: 'produce', bodyLimit: options.maxBodyBytes, handle }
+  ))
+}
+
+function batchHandler ({ kafka, metadata, maxRecords, metrics }: BatchOptions) {
+  return async (ctx: RequestContext) => {
+    const topic = ctx.params.topic as string
+    const pathPartition = ctx.params.partition === undefined ? undefined : partitionParam(ctx.params.partition)
+    const format = batchFormat(ctx.headers.get('content-type'))
+    const headers = format === 'binary' ? messageHeaders(ctx.headers.all('x-message-headers')) : []
+    const body = await ctx.body()
+    if (format === undefined) throw unsupportedMediaType()
+    // A partition beyond the cached count gets a live lookup (partitions may have been added).
+    if (pathPartition !== undefined) await metadata.partition(topic, pathPartition)
+    const partitionCount = (await metadata.topic(topic))?.partitions.length ?? null
+    const result = await handOffBatch(ctx, kafka, {
+      op: 'produceBatch',
+      topic,
+      partition: pathPartition ?? -1,
+      // A well-formed negative path partition exists nowhere: 404 once the body is found valid.
+      partitionCount: pathPartition !== undefined && pathPartition < 0 ? null : partitionCount,
+      format,
+      body,
+      headers,
+      maxRecords
+    })
+    if (result.produced > 0) metrics.produced(topic, result.producedBytes, result.produced)
+    return { status: 200, body: result.body }
+  }
+}
+
+/** Answer to a request whose client went away before its batch reached Kafka (never sent: nobody listens). */
+const clientGone = (): HttpError => new HttpError(499, 'client closed request')
+
+/**
+ * The one place a batch is handed to Kafka. A request whose connection is already gone produces
+ * nothing: its client cannot learn the offsets and would send the batch again.
+ */
+async function handOffBatch (ctx: RequestContext, kafka: KafkaClient, op: ProduceBatchOp): Promise<BatchResult> {
+  if (ctx.clientGone()) throw clientGone()
+  return await kafka.run(op)
+}

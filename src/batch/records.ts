@@ -1,0 +1,32 @@
+// A batch's records once decoded (SPEC §10.4), whatever the body's format, and the limits every format shares.
+import { HttpError, invalid } from '../http/errors.js'
+
+export interface BatchRecord {
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  /** The record's own `partition` member; −1 = none (the path's, or placed as SPEC §4.7 says). */
+  readonly partition: number
+  /** Converted and sorted by name (SPEC §4.7). */
+  readonly headers: ReadonlyArray<readonly [string, string]>
+}
+
+/** The body formats of SPEC §10.4, by media type. */
+export type BatchFormat = 'json' | 'ndjson' | 'binary'
+
+const FORMATS: ReadonlyMap<string, BatchFormat> = new Map([
+  ['application/json', 'json'],
+  ['application/x-ndjson', 'ndjson'],
+  ['application/vnd.kastlex.batch', 'binary']
+])
+
+/** The format of a `content-type` (parameters such as `charset` ignored); undefined → 415. */
+export function batchFormat (contentType: string | undefined): BatchFormat | undefined {
+  if (contentType === undefined) return undefined
+  const semicolon = contentType.indexOf(';')
+  return FORMATS.get((semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase())
+}
+
+export const unsupportedMediaType = (): HttpError => new HttpError(415, 'unsupported media type')
+export const tooManyRecords = (): HttpError => new HttpError(413, 'too many records')
+export const emptyBatch = (): HttpError => invalid('body', 'empty')
+export const invalidRecord = (index: number, detail: string): HttpError => new HttpError(400, `invalid record ${index}: ${detail}`)
