@@ -7,7 +7,7 @@
 // that wants one record would otherwise decode all of them. Batches wholly before the offset asked for
 // are stepped over by their length, records before it by their varint lengths, and decoding stops once
 // the records taken reach `decodeBytes`. Only the records taken are copied out of the answer (one copy
-// per batch), so that a cached record does not keep the whole socket chunk alive. CRCs are not checked
+// per record), so that a cached record does not keep the whole socket chunk alive. CRCs are not checked
 // (the library did not either; TCP and the broker's own checks cover the transfer).
 import type { FetchedRecord } from '../message-format.js'
 import { OpError } from '../op-error.js'
@@ -183,24 +183,25 @@ export function decodeBatches (bytes: Buffer, aborted: readonly AbortedTransacti
   return { start: from, records, end }
 }
 
-/** Appends the located records to `records`, their bytes copied out of `body` in one piece. */
+/**
+ * Appends the located records to `records`, each copied out of `body` in one piece of its own: a record
+ * must not share its memory with others (a Buffer posted from a worker thread is cloned with all of the
+ * memory it views: a view of a whole batch's copy cost a batch per binary answer).
+ */
 function copyOut (body: Buffer, located: readonly LocatedRecord[], records: FetchedRecord[]): void {
-  if (located.length === 0) return
-  let lower = body.length
-  let upper = 0
-  const cover = (s: Span): void => {
-    if (s.start < 0) return
-    lower = Math.min(lower, s.start)
-    upper = Math.max(upper, s.start + s.length)
-  }
   for (const record of located) {
+    let lower = body.length
+    let upper = 0
+    const cover = (s: Span): void => {
+      if (s.start < 0) return
+      lower = Math.min(lower, s.start)
+      upper = Math.max(upper, s.start + s.length)
+    }
     cover(record.key)
     cover(record.value)
     for (const [name, value] of record.headers) { cover(name); cover(value) }
-  }
-  const copy = Buffer.from(body.subarray(lower, Math.max(lower, upper)))
-  const bytesOf = (s: Span): Buffer | null => s.start < 0 ? null : copy.subarray(s.start - lower, s.start - lower + s.length)
-  for (const record of located) {
+    const copy = Buffer.from(body.subarray(lower, Math.max(lower, upper)))
+    const bytesOf = (s: Span): Buffer | null => s.start < 0 ? null : copy.subarray(s.start - lower, s.start - lower + s.length)
     records.push({
       offset: record.offset,
       key: bytesOf(record.key),

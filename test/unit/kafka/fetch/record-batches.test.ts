@@ -143,3 +143,10 @@ test('decoded records own their bytes: a cached record does not keep the answer 
   t.deepEqual(pieces, [Buffer.from('k100'), Buffer.from('v100'), Buffer.from('x100')])
   for (const bytes of pieces) t.not(bytes.buffer, answer.buffer)
 })
+
+test('each record has memory of its own: a Buffer posted from a worker is cloned with all the memory it views', (t) => {
+  const messages: MessageRecord[] = Array.from({ length: 64 }, (_, i) => ({ topic: 't', value: Buffer.alloc(1024, i), timestamp: 1n }))
+  const decoded = decodeBatches(encoded(messages, 0, {}), [], 0, Infinity, decompress)
+  t.is(decoded.records.length, 64)
+  for (const record of decoded.records) t.true((record.value as Buffer).buffer.byteLength <= 8 * 1024, `${(record.value as Buffer).buffer.byteLength} bytes viewed`)
+})
