@@ -60,17 +60,17 @@ export interface DecodedRecords {
 
 const NO_HEADERS: FetchedRecord['headers'] = Object.freeze([])
 
-/** Reads the signed (zigzag) and unsigned varints of a record; positions beyond `limit` are malformed. */
+/** Reads the signed (zigzag) and unsigned varints of a record and the byte strings they prefix. */
 class VarintReader {
   position = 0
-  constructor (readonly bytes: Buffer) {}
+  constructor (readonly data: Buffer) {}
 
   unsigned (): number {
     let value = 0
     let scale = 1
     let byte: number
     do {
-      byte = this.bytes[this.position++] as number
+      byte = this.data[this.position++] as number
       if (byte === undefined) throw new Error('record batch: truncated varint')
       value += (byte & 0x7f) * scale
       scale *= 128
@@ -82,26 +82,32 @@ class VarintReader {
     const zigzag = this.unsigned()
     return zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2
   }
+
+  /** A varint-length byte string (a view), null for length −1. */
+  bytes (): Buffer | null {
+    const length = this.signed()
+    if (length < 0) return null
+    const start = this.position
+    this.position += length
+    if (this.position > this.data.length) throw new Error('record batch: record runs past its batch')
+    return this.data.subarray(start, this.position)
+  }
 }
 
-/** The bytes of a record's key, value or header: their start in the batch body, −1 for null. */
-interface Span { start: number, length: number }
-
-interface LocatedRecord {
-  readonly offset: number
-  readonly timestamp: number
-  readonly key: Span
-  readonly value: Span
-  readonly headers: ReadonlyArray<readonly [Span, Span]>
-}
-
-function span (reader: VarintReader): Span {
-  const length = reader.signed()
-  if (length < 0) return { start: -1, length: 0 }
-  const start = reader.position
-  reader.position += length
-  if (reader.position > reader.bytes.length) throw new Error('record batch: record runs past its batch')
-  return { start, length }
+/**
+ * A record from its key on, read from `tail`: a copy of the record's remaining bytes of its own (a record
+ * must not share memory with others: a Buffer posted from a worker thread is cloned with all the memory
+ * it views, and a cached record must not keep the answer it came in alive).
+ */
+function recordFrom (tail: Buffer, offset: number, timestamp: number): FetchedRecord {
+  const reader = new VarintReader(tail)
+  const key = reader.bytes()
+  const value = reader.bytes()
+  const headerCount = reader.signed()
+  if (headerCount <= 0) return { offset, key, value, timestamp, headers: NO_HEADERS }
+  const headers: Array<Record<string, Buffer | null>> = []
+  for (let h = 0; h < headerCount; h++) headers.push({ [reader.bytes()?.toString('utf8') ?? '']: reader.bytes() })
+  return { offset, key, value, timestamp, headers }
 }
 
 /** The batch's records section, uncompressed. */
@@ -118,8 +124,8 @@ function isAbortMarker (records: Buffer): boolean {
   reader.position++ // attributes
   reader.signed() // timestamp delta
   reader.signed() // offset delta
-  const key = span(reader)
-  return key.start >= 0 && key.length >= 4 && records.readInt16BE(key.start + 2) === 0
+  const key = reader.bytes()
+  return key !== null && key.length >= 4 && key.readInt16BE(2) === 0
 }
 
 export function decodeBatches (bytes: Buffer, aborted: readonly AbortedTransaction[], from: number, decodeBytes: number, decompress: Decompress): DecodedRecords {
@@ -151,65 +157,23 @@ export function decodeBatches (bytes: Buffer, aborted: readonly AbortedTransacti
       }
       const count = bytes.readInt32BE(batchStart + RECORD_COUNT_AT)
       const reader = new VarintReader(body)
-      const located: LocatedRecord[] = []
-      let stoppedAt: number | undefined
       for (let i = 0; i < count; i++) {
         const length = reader.signed()
         const recordEnd = reader.position + length
+        if (recordEnd > body.length) throw new Error('record batch: record runs past its batch')
         reader.position++ // attributes (unused in v2)
         const timestampDelta = reader.signed()
         const offset = firstOffset + reader.signed()
         if (offset >= from) {
-          if (taken >= decodeBytes) {
-            stoppedAt = offset
-            break
-          }
-          const key = span(reader)
-          const value = span(reader)
-          const headerCount = reader.signed()
-          const headers: Array<readonly [Span, Span]> = []
-          for (let h = 0; h < headerCount; h++) headers.push([span(reader), span(reader)])
-          located.push({ offset, timestamp: timestamps.max ?? timestamps.first + timestampDelta, key, value, headers })
-          taken += RECORD_OVERHEAD_BYTES + key.length + value.length
+          if (taken >= decodeBytes) return { start: from, records, end: offset }
+          const record = recordFrom(Buffer.from(body.subarray(reader.position, recordEnd)), offset, timestamps.max ?? timestamps.first + timestampDelta)
+          records.push(record)
+          taken += RECORD_OVERHEAD_BYTES + (record.key?.length ?? 0) + (record.value?.length ?? 0)
         }
-        if (recordEnd > body.length) throw new Error('record batch: record runs past its batch')
         reader.position = recordEnd
       }
-      copyOut(body, located, records)
-      if (stoppedAt !== undefined) return { start: from, records, end: stoppedAt }
     }
     end = Math.max(end, lastOffset + 1)
   }
   return { start: from, records, end }
-}
-
-/**
- * Appends the located records to `records`, each copied out of `body` in one piece of its own: a record
- * must not share its memory with others (a Buffer posted from a worker thread is cloned with all of the
- * memory it views: a view of a whole batch's copy cost a batch per binary answer).
- */
-function copyOut (body: Buffer, located: readonly LocatedRecord[], records: FetchedRecord[]): void {
-  for (const record of located) {
-    let lower = body.length
-    let upper = 0
-    const cover = (s: Span): void => {
-      if (s.start < 0) return
-      lower = Math.min(lower, s.start)
-      upper = Math.max(upper, s.start + s.length)
-    }
-    cover(record.key)
-    cover(record.value)
-    for (const [name, value] of record.headers) { cover(name); cover(value) }
-    const copy = Buffer.from(body.subarray(lower, Math.max(lower, upper)))
-    const bytesOf = (s: Span): Buffer | null => s.start < 0 ? null : copy.subarray(s.start - lower, s.start - lower + s.length)
-    records.push({
-      offset: record.offset,
-      key: bytesOf(record.key),
-      value: bytesOf(record.value),
-      timestamp: record.timestamp,
-      headers: record.headers.length === 0
-        ? NO_HEADERS
-        : record.headers.map(([name, value]) => ({ [bytesOf(name)?.toString('utf8') ?? '']: bytesOf(value) }))
-    })
-  }
 }
