@@ -64,13 +64,16 @@ export class Fetcher {
       cursor = this.fromCache(partition, cursor, answer)
       if (answer.full) break
       let limits: ReadLimits
-      const readBytes = Math.max(sequential || this.cache.endsAt(partition, cursor) ? READ_AHEAD_BYTES : RANDOM_READ_BYTES, answer.room)
+      const onward = sequential || this.cache.endsAt(partition, cursor)
+      const readBytes = Math.max(onward ? READ_AHEAD_BYTES : RANDOM_READ_BYTES, answer.room)
+      // A random read decodes only what its answer takes: the rest of the batch would not be read again.
+      const decodeBytes = onward ? Infinity : answer.wanted
       if (cursor < lastStable) {
         // The log holds more than the cache: read it now.
-        limits = { maxWaitMs: 0, minBytes: 1, maxBytes: readBytes }
+        limits = { maxWaitMs: 0, minBytes: 1, maxBytes: readBytes, decodeBytes }
       } else if (!waited && (answer.count === 0 || answer.bytes < minBytes)) {
         // Kafka's long poll: the broker answers once min_bytes are there or max_wait_time passed.
-        limits = { maxWaitMs: op.maxWaitMs, minBytes: minBytes - answer.bytes, maxBytes: readBytes }
+        limits = { maxWaitMs: op.maxWaitMs, minBytes: minBytes - answer.bytes, maxBytes: readBytes, decodeBytes }
         waited = true
       } else {
         break
@@ -139,7 +142,7 @@ export class Fetcher {
   /** One broker read into the cache, shared by identical concurrent reads; a read past the log's end is a 416. */
   private async read (topic: string, partitionNumber: number, partition: string, offset: number, limits: ReadLimits, deadline: number): Promise<PartitionRead> {
     // A read sharing another's may get fewer bytes than it asked: the caller then reads on.
-    const key = `${partition}\u0000${offset}\u0000${limits.maxWaitMs}\u0000${limits.minBytes}`
+    const key = `${partition}\u0000${offset}\u0000${limits.maxWaitMs}\u0000${limits.minBytes}\u0000${limits.decodeBytes ?? Infinity}`
     let shared = this.reading.get(key)
     if (shared === undefined) {
       shared = this.reader.read(topic, partitionNumber, offset, limits, deadline).then((read) => {

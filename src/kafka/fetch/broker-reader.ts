@@ -6,12 +6,12 @@
 // a lane carries one request at a time, more are opened while all are busy, up to MAX_LANES).
 // Leaders come from a metadata client refreshed when a broker says it no longer leads; every call retries
 // leader changes and unreachable brokers until its deadline.
-import type { Base, Connection, ConnectionPool } from '@platformatic/kafka'
+import type { API, Base, Connection, ConnectionPool, Reader } from '@platformatic/kafka'
 import type { KafkaConfig } from '../../config.js'
 import { kafkaErrorName } from '../errors.js'
 import { OpError } from '../op-error.js'
 import { fetchClientOptions, type BrokerAddress } from './client-options.js'
-import { decodeBatches, type DecodedRecords, type RawBatch } from './record-batches.js'
+import { decodeBatches, decompressWith, type AbortedTransaction, type DecodedRecords, type Decompress } from './record-batches.js'
 
 const READ_COMMITTED = 1
 /** Sessionless fetch (KIP-227): session id 0 with the final epoch −1. */
@@ -47,6 +47,8 @@ export interface ReadLimits {
   readonly maxWaitMs: number
   readonly minBytes: number
   readonly maxBytes: number
+  /** Record bytes (as max_bytes counts them) worth decoding from the offset on; all when absent. */
+  readonly decodeBytes?: number
 }
 
 interface Leader { readonly broker: BrokerAddress, readonly topicId: string }
@@ -65,8 +67,50 @@ interface FetchPartitionAnswer {
   readonly errorCode: number
   readonly highWatermark: bigint
   readonly lastStableOffset: bigint
-  readonly abortedTransactions?: ReadonlyArray<{ readonly producerId: bigint, readonly firstOffset: bigint }>
-  readonly records?: RawBatch[]
+  readonly abortedTransactions: AbortedTransaction[]
+  /** The partition's record batches as the broker sent them (a view of the response). */
+  readonly records: Buffer
+}
+
+interface FetchAnswer {
+  readonly errorCode: number
+  readonly responses: Array<{ readonly partitions: FetchPartitionAnswer[] }>
+}
+
+type FetchArguments = [maxWaitMs: number, minBytes: number, maxBytes: number, isolationLevel: number, sessionId: number,
+  sessionEpoch: number, topics: unknown[], forgottenTopicsData: unknown[], rackId: string]
+
+/**
+ * Fetch v17 as the library sends it, with its answer parsed here: the record batches are kept as bytes
+ * (record-batches.ts reads only the records an answer needs) where the library decodes every record.
+ * The response layout is the library's fetch-v17.js parseResponse's; errors are left in the answer.
+ */
+function rawFetchApi (kafka: KafkaModule): API<FetchArguments, FetchAnswer> {
+  return kafka.createAPI<FetchArguments, FetchAnswer>(1, 17, kafka.fetchV17.createRequest, (_correlationId, _apiKey, _apiVersion, reader: Reader) => {
+    reader.readInt32() // throttle_time_ms
+    const errorCode = reader.readInt16()
+    reader.readInt32() // session_id
+    const responses = reader.readArray((r) => {
+      r.readUUID() // topic_id
+      return {
+        partitions: r.readArray((r) => {
+          r.readInt32() // partition_index
+          const errorCode = r.readInt16()
+          const highWatermark = r.readInt64()
+          const lastStableOffset = r.readInt64()
+          r.readInt64() // log_start_offset
+          const abortedTransactions = r.readArray((r) => ({ producerId: r.readInt64(), firstOffset: r.readInt64() }))
+          r.readInt32() // preferred_read_replica
+          // COMPACT_RECORDS: length + 1, 0 for null.
+          const size = Math.max(0, r.readUnsignedVarInt() - 1)
+          const records = r.buffer.slice(r.position, r.position + size)
+          r.skip(size)
+          return { errorCode, highWatermark, lastStableOffset, abortedTransactions, records }
+        })
+      }
+    })
+    return { errorCode, responses }
+  })
 }
 
 /** A failure worth another try (leader moved, broker unreachable) until the deadline. */
@@ -82,6 +126,8 @@ export class BrokerReader {
   /** The library and the metadata client, created on the first call. */
   private started: Promise<{ kafka: KafkaModule, metadata: Base }> | undefined
   private closed = false
+  /** The raw Fetch API and the library's decompression, made once the library is loaded. */
+  private codecs: { fetch: API<FetchArguments, FetchAnswer>, decompress: Decompress } | undefined
 
   constructor (config: KafkaConfig) {
     const options = fetchClientOptions(config)
@@ -111,19 +157,24 @@ export class BrokerReader {
     return await this.started
   }
 
-  /** Records of one partition from `offset`: waits up to maxWaitMs for minBytes, as Kafka's Fetch does. */
+  /**
+   * Records of one partition from `offset`: waits up to maxWaitMs for minBytes, as Kafka's Fetch does.
+   * Decoding stops once the records taken reach `limits.decodeBytes` (the answer then ends after them).
+   */
   async read (topic: string, partition: number, offset: number, limits: ReadLimits, deadline: number): Promise<PartitionRead> {
-    return await this.retrying(topic, partition, deadline, async (leader, connection, { fetchV17 }) => {
+    return await this.retrying(topic, partition, deadline, async (leader, connection, kafka) => {
       const request = [{
         topicId: leader.topicId,
         partitions: [{ partition, fetchOffset: BigInt(offset), currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: limits.maxBytes }]
       }]
-      const response = await answerOf(fetchV17.api.async(connection, limits.maxWaitMs, limits.minBytes, limits.maxBytes, READ_COMMITTED,
+      const codecs = (this.codecs ??= { fetch: rawFetchApi(kafka), decompress: decompressWith(kafka.compressionsAlgorithmsByBitmask) })
+      const response = await retriable(codecs.fetch.async(connection, limits.maxWaitMs, limits.minBytes, limits.maxBytes, READ_COMMITTED,
         NO_SESSION_ID, NO_SESSION_EPOCH, request, [], ''))
-      const answer = response.responses[0]?.partitions[0] as FetchPartitionAnswer | undefined
+      failOn(response.errorCode)
+      const answer = response.responses[0]?.partitions[0]
       if (answer === undefined) throw new Retriable('unknown_server_error')
       failOn(answer.errorCode)
-      const decoded = decodeBatches(answer.records ?? [], answer.abortedTransactions ?? [], offset)
+      const decoded = decodeBatches(answer.records, answer.abortedTransactions, offset, limits.decodeBytes ?? Infinity, codecs.decompress)
       const lastStable = Number(answer.lastStableOffset >= 0n ? answer.lastStableOffset : answer.highWatermark)
       return { ...decoded, lastStable }
     })

@@ -22,6 +22,9 @@ export class FetchAnswer {
   /** Bytes still allowed. */
   get room (): number { return Math.max(0, this.maxBytes - this.bytes) }
 
+  /** Record bytes that would fill it: one byte when one more record does (any record fills it then). */
+  get wanted (): number { return this.count + 1 >= this.maxRecords ? 1 : Math.max(1, this.room) }
+
   /** Takes records of `records` (ascending offsets) from offset `from` on, until the answer is full. */
   addFrom (records: readonly FetchedRecord[], from: number): void {
     for (let i = firstAtOrAfter(records, from); i < records.length && !this.full; i++) this.add(records[i] as FetchedRecord)

@@ -120,7 +120,7 @@ export class ReadCache {
       this.used -= run.cost
       this.held -= run.records.length
       const entry = this.partitions.get(run.partition) as PartitionRuns
-      entry.runs.splice(entry.runs.indexOf(run), 1)
+      entry.runs.splice(lastStartingAtOrBefore(entry.runs, run.start), 1)
       if (entry.runs.length === 0) this.partitions.delete(run.partition)
     }
   }
@@ -147,7 +147,9 @@ function lastStartingAtOrBefore (runs: readonly Run[], offset: number): number {
 export function uncovered (runs: readonly Run[], fetched: Run): Run[] {
   const pieces: Run[] = []
   let from = fetched.start
-  for (const run of runs) {
+  // Runs are disjoint and sorted: those before the last one starting at or before `start` end before it.
+  for (let i = Math.max(0, lastStartingAtOrBefore(runs, from)); i < runs.length; i++) {
+    const run = runs[i] as Run
     if (run.end <= from) continue
     if (run.start >= fetched.end) break
     if (run.start > from) pieces.push(slice(fetched, from, run.start))

@@ -1,83 +1,179 @@
-// The records a read_committed consumer sees in one partition of a Kafka Fetch answer: the raw record
-// batches minus control batches (transaction markers) and the batches of aborted transactions, as the
-// Java consumer filters them (the broker sends those; filtering is the client's job).
+// The records a read_committed consumer sees in one partition of a Kafka Fetch answer, read straight
+// from the answer's record bytes (message format v2): control batches (transaction markers) and the
+// batches of aborted transactions are left out, as the Java consumer filters them (the broker sends
+// those; filtering is the client's job).
+//
+// The broker always sends whole batches, and a producer's batch holds hundreds of records: a random read
+// that wants one record would otherwise decode all of them. Batches wholly before the offset asked for
+// are stepped over by their length, records before it by their varint lengths, and decoding stops once
+// the records taken reach `decodeBytes`. Only the records taken are copied out of the answer (one copy
+// per record), so that a cached record does not keep the whole socket chunk alive. CRCs are not checked
+// (the library did not either; TCP and the broker's own checks cover the transfer).
 import type { FetchedRecord } from '../message-format.js'
+import { OpError } from '../op-error.js'
 
-/** Batch attributes (KIP-98): bit 3 log-append time, bit 4 transactional, bit 5 control. */
+/** Batch attributes (KIP-98): bits 0–2 compression codec, bit 3 log-append time, bit 4 transactional, bit 5 control. */
+const COMPRESSION = 0x07
 const LOG_APPEND_TIME = 0x08
 const TRANSACTIONAL = 0x10
 const CONTROL = 0x20
 
-/** What this module reads of @platformatic/kafka's RecordsBatch. */
-export interface RawBatch {
-  readonly firstOffset: bigint
-  readonly attributes: number
-  readonly lastOffsetDelta: number
-  readonly firstTimestamp: bigint
-  readonly maxTimestamp: bigint
-  readonly producerId: bigint
-  readonly records: ReadonlyArray<{
-    readonly offsetDelta: number
-    readonly timestampDelta: bigint
-    readonly key: Buffer | null
-    readonly value: Buffer | null
-    readonly headers: ReadonlyArray<readonly [Buffer | null, Buffer | null]>
-  }>
-}
+/** Byte positions in a v2 batch: base offset (int64), length of the rest (int32), … then the records. */
+const LENGTH_AT = 8
+const LOG_OVERHEAD = 12
+const ATTRIBUTES_AT = 21
+const LAST_OFFSET_DELTA_AT = 23
+const FIRST_TIMESTAMP_AT = 27
+const MAX_TIMESTAMP_AT = 35
+const PRODUCER_ID_AT = 43
+const RECORD_COUNT_AT = 57
+const RECORDS_AT = 61
+
+/** Counted per record besides key and value, as max_bytes counts (read-cache.ts's recordBytes). */
+const RECORD_OVERHEAD_BYTES = 8
 
 export interface AbortedTransaction { readonly producerId: bigint, readonly firstOffset: bigint }
 
+/** A compressed batch's records section → its uncompressed bytes. */
+export type Decompress = (codec: number, compressed: Buffer) => Buffer
+
+/** Decompression by codec number through the library's codecs (its compressionsAlgorithmsByBitmask). */
+export function decompressWith (codecs: Readonly<Record<number, { decompressSync: (data: Buffer) => Buffer } | undefined>>): Decompress {
+  return (codec, compressed) => {
+    const algorithm = codecs[codec]
+    if (algorithm === undefined) throw new OpError('unsupported_compression_type')
+    return algorithm.decompressSync(compressed)
+  }
+}
+
 export interface DecodedRecords {
-  /**
-   * Where the first batch received starts (at or before the offset asked for: the broker sends whole
-   * batches), or the offset asked for when none came.
-   */
+  /** The offset asked for. */
   readonly start: number
   /** Records of [start, end), in log order. */
   readonly records: FetchedRecord[]
-  /** The offset after the last batch received: everything in [start, end) is known (records or gaps). */
+  /**
+   * The offset after the last batch read, or after the last record taken when decoding stopped at
+   * `decodeBytes`: everything in [start, end) is known (records or gaps).
+   */
   readonly end: number
 }
 
-/** An abort marker's control record key: version (int16) then type (int16), 0 = abort. */
-function isAbortMarker (batch: RawBatch): boolean {
-  const key = batch.records[0]?.key
-  return key !== null && key !== undefined && key.length >= 4 && key.readInt16BE(2) === 0
+const NO_HEADERS: FetchedRecord['headers'] = Object.freeze([])
+
+/** Reads the signed (zigzag) and unsigned varints of a record and the byte strings they prefix. */
+class VarintReader {
+  position = 0
+  constructor (readonly data: Buffer) {}
+
+  unsigned (): number {
+    let value = 0
+    let scale = 1
+    let byte: number
+    do {
+      byte = this.data[this.position++] as number
+      if (byte === undefined) throw new Error('record batch: truncated varint')
+      value += (byte & 0x7f) * scale
+      scale *= 128
+    } while ((byte & 0x80) !== 0)
+    return value
+  }
+
+  signed (): number {
+    const zigzag = this.unsigned()
+    return zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2
+  }
+
+  /** A varint-length byte string (a view), null for length −1. */
+  bytes (): Buffer | null {
+    const length = this.signed()
+    if (length < 0) return null
+    const start = this.position
+    this.position += length
+    if (this.position > this.data.length) throw new Error('record batch: record runs past its batch')
+    return this.data.subarray(start, this.position)
+  }
 }
 
 /**
- * A copy of bytes the client decoded as a view of the socket chunk they arrived in: a cached record must
- * hold its own bytes, not the whole chunk (a 1 KB record kept a 64 KB chunk alive, beyond the budget).
+ * A record from its key on, read from `tail`: a copy of the record's remaining bytes of its own (a record
+ * must not share memory with others: a Buffer posted from a worker thread is cloned with all the memory
+ * it views, and a cached record must not keep the answer it came in alive).
  */
-const owned = (bytes: Buffer | null): Buffer | null => bytes === null ? null : Buffer.from(bytes)
+function recordFrom (tail: Buffer, offset: number, timestamp: number): FetchedRecord {
+  const reader = new VarintReader(tail)
+  const key = reader.bytes()
+  const value = reader.bytes()
+  const headerCount = reader.signed()
+  if (headerCount <= 0) return { offset, key, value, timestamp, headers: NO_HEADERS }
+  const headers: Array<Record<string, Buffer | null>> = []
+  for (let h = 0; h < headerCount; h++) headers.push({ [reader.bytes()?.toString('utf8') ?? '']: reader.bytes() })
+  return { offset, key, value, timestamp, headers }
+}
 
-export function decodeBatches (batches: readonly RawBatch[], aborted: readonly AbortedTransaction[], from: number): DecodedRecords {
+/** The batch's records section, uncompressed. */
+function recordsOf (bytes: Buffer, batchStart: number, batchEnd: number, attributes: number, decompress: Decompress): Buffer {
+  const section = bytes.subarray(batchStart + RECORDS_AT, batchEnd)
+  const codec = attributes & COMPRESSION
+  return codec === 0 ? section : decompress(codec, section)
+}
+
+/** An abort marker's control record key: version (int16) then type (int16), 0 = abort. */
+function isAbortMarker (records: Buffer): boolean {
+  const reader = new VarintReader(records)
+  reader.signed() // length
+  reader.position++ // attributes
+  reader.signed() // timestamp delta
+  reader.signed() // offset delta
+  const key = reader.bytes()
+  return key !== null && key.length >= 4 && key.readInt16BE(2) === 0
+}
+
+export function decodeBatches (bytes: Buffer, aborted: readonly AbortedTransaction[], from: number, decodeBytes: number, decompress: Decompress): DecodedRecords {
   const pending = [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0))
   const abortedProducers = new Set<bigint>()
   const records: FetchedRecord[] = []
-  const start = Math.min(from, batches.length === 0 ? from : Number((batches[0] as RawBatch).firstOffset))
+  let taken = 0
   let end = from
-  for (const batch of batches) {
-    const lastOffset = batch.firstOffset + BigInt(batch.lastOffsetDelta)
-    end = Math.max(end, Number(lastOffset) + 1)
-    while (pending.length > 0 && (pending[0] as AbortedTransaction).firstOffset <= lastOffset) {
+  for (let at = 0; at + LOG_OVERHEAD <= bytes.length;) {
+    const batchEnd = at + LOG_OVERHEAD + bytes.readInt32BE(at + LENGTH_AT)
+    // The broker cuts its answer at max_bytes, possibly inside a batch.
+    if (batchEnd > bytes.length || batchEnd < at + RECORDS_AT) break
+    const firstOffset = Number(bytes.readBigInt64BE(at))
+    const attributes = bytes.readInt16BE(at + ATTRIBUTES_AT)
+    const lastOffset = firstOffset + bytes.readInt32BE(at + LAST_OFFSET_DELTA_AT)
+    const producerId = bytes.readBigInt64BE(at + PRODUCER_ID_AT)
+    const batchStart = at
+    at = batchEnd
+    while (pending.length > 0 && Number((pending[0] as AbortedTransaction).firstOffset) <= lastOffset) {
       abortedProducers.add((pending.shift() as AbortedTransaction).producerId)
     }
-    if ((batch.attributes & CONTROL) !== 0) {
-      if (isAbortMarker(batch)) abortedProducers.delete(batch.producerId)
-      continue
+    if ((attributes & CONTROL) !== 0) {
+      if (isAbortMarker(recordsOf(bytes, batchStart, batchEnd, attributes, decompress))) abortedProducers.delete(producerId)
+    } else if (lastOffset >= from && ((attributes & TRANSACTIONAL) === 0 || !abortedProducers.has(producerId))) {
+      const body = recordsOf(bytes, batchStart, batchEnd, attributes, decompress)
+      const timestamps = {
+        first: Number(bytes.readBigInt64BE(batchStart + FIRST_TIMESTAMP_AT)),
+        max: (attributes & LOG_APPEND_TIME) === 0 ? undefined : Number(bytes.readBigInt64BE(batchStart + MAX_TIMESTAMP_AT))
+      }
+      const count = bytes.readInt32BE(batchStart + RECORD_COUNT_AT)
+      const reader = new VarintReader(body)
+      for (let i = 0; i < count; i++) {
+        const length = reader.signed()
+        const recordEnd = reader.position + length
+        if (recordEnd > body.length) throw new Error('record batch: record runs past its batch')
+        reader.position++ // attributes (unused in v2)
+        const timestampDelta = reader.signed()
+        const offset = firstOffset + reader.signed()
+        if (offset >= from) {
+          if (taken >= decodeBytes) return { start: from, records, end: offset }
+          const record = recordFrom(Buffer.from(body.subarray(reader.position, recordEnd)), offset, timestamps.max ?? timestamps.first + timestampDelta)
+          records.push(record)
+          taken += RECORD_OVERHEAD_BYTES + (record.key?.length ?? 0) + (record.value?.length ?? 0)
+        }
+        reader.position = recordEnd
+      }
     }
-    if ((batch.attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(batch.producerId)) continue
-    const logAppendTime = (batch.attributes & LOG_APPEND_TIME) !== 0
-    for (const record of batch.records) {
-      records.push({
-        offset: Number(batch.firstOffset) + record.offsetDelta,
-        key: owned(record.key),
-        value: owned(record.value),
-        timestamp: Number(logAppendTime ? batch.maxTimestamp : batch.firstTimestamp + record.timestampDelta),
-        headers: record.headers.map(([name, value]) => ({ [name?.toString('utf8') ?? '']: owned(value) }))
-      })
-    }
+    end = Math.max(end, lastOffset + 1)
   }
-  return { start, records, end }
+  return { start: from, records, end }
 }

@@ -43,3 +43,15 @@ test('an empty answer', (t) => {
   t.is(answer.next, 0)
   t.false(answer.full)
 })
+
+test('wanted: the record bytes a random read decodes for the answer (any one record fills a binary answer)', (t) => {
+  const json = new FetchAnswer(1000, Infinity)
+  t.is(json.wanted, 1000)
+  json.addFrom(records(0, 2, 92), 0) // two records of 100 bytes as counted
+  t.is(json.wanted, 800)
+  const binary = new FetchAnswer(1000, 1)
+  t.is(binary.wanted, 1)
+  const nearlyFull = new FetchAnswer(200, Infinity)
+  nearlyFull.addFrom(records(0, 2, 92), 0)
+  t.is(nearlyFull.wanted, 1, 'a full answer still reports one byte: reads then stop at one record')
+})

@@ -28,6 +28,10 @@ test('a fetch overlapping cached runs adds only what they do not hold; runs stay
     [[5, 10, 5], [20, 30, 10], [40, 45, 5]])
   t.deepEqual(uncovered([run(10, 20)], run(12, 18)), [])
   t.deepEqual(uncovered([run(10, 20)], run(15, 25)).map((r) => [r.start, r.end]), [[20, 25]])
+  const many = [run(0, 2), run(5, 7), run(10, 12), run(20, 22)]
+  t.deepEqual(uncovered(many, run(6, 21)).map((r) => [r.start, r.end]), [[7, 10], [12, 20]], 'starting inside a later run')
+  t.deepEqual(uncovered(many, run(3, 4)).map((r) => [r.start, r.end]), [[3, 4]], 'between runs')
+  t.deepEqual(uncovered(many, run(30, 31)).map((r) => [r.start, r.end]), [[30, 31]], 'after every run')
 
   const cache = new ReadCache(1 << 20)
   cache.add('p', run(10, 20), 40)

@@ -1,71 +1,152 @@
-// Record batches of a Fetch answer → the records a read_committed reader sees (record-batches.ts). Pure.
+// Record batch bytes of a Fetch answer → the records a read_committed reader sees (record-batches.ts).
+// The batches are built by @platformatic/kafka's own encoder (the producer's wire format), so the reader
+// is checked against real v2 batches, compressed ones included.
+import { compressionsAlgorithms, compressionsAlgorithmsByBitmask, createRecordsBatch, type MessageRecord } from '@platformatic/kafka'
 import test from 'ava'
-import { decodeBatches, type RawBatch } from '../../../../src/kafka/fetch/record-batches.js'
+import { decodeBatches, decompressWith, type DecodedRecords } from '../../../../src/kafka/fetch/record-batches.js'
 
-const TRANSACTIONAL = 0x10
+const LOG_APPEND_TIME = 0x08
 const CONTROL = 0x20
+const ATTRIBUTES_AT = 21
+const decompress = decompressWith(compressionsAlgorithmsByBitmask)
 
-function batch (firstOffset: number, count: number, options: { attributes?: number, producerId?: number, timestamp?: number } = {}): RawBatch {
-  return {
-    firstOffset: BigInt(firstOffset),
-    attributes: options.attributes ?? 0,
-    lastOffsetDelta: count - 1,
-    firstTimestamp: BigInt(options.timestamp ?? 1000),
-    maxTimestamp: BigInt((options.timestamp ?? 1000) + 99),
+type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+
+interface BatchOptions {
+  readonly compression?: Compression
+  readonly producerId?: number
+  readonly transactional?: boolean
+  /** Attribute bits set after encoding (the encoder has no option for them). */
+  readonly attributes?: number
+  readonly headers?: boolean
+}
+
+/** A batch of `count` records from `firstOffset`: value `v<offset>`, key `k<offset>` on even offsets, timestamp 1000 + offset. */
+function batch (firstOffset: number, count: number, options: BatchOptions = {}): Buffer {
+  const messages: MessageRecord[] = Array.from({ length: count }, (_, i) => ({
+    topic: 't',
+    ...((firstOffset + i) % 2 === 0 ? { key: Buffer.from(`k${firstOffset + i}`) } : {}),
+    value: Buffer.from(`v${firstOffset + i}`),
+    timestamp: BigInt(1000 + firstOffset + i),
+    ...(options.headers === true ? { headers: new Map([[Buffer.from('h'), Buffer.from(`x${firstOffset + i}`)]]) } : {})
+  }))
+  return encoded(messages, firstOffset, options)
+}
+
+function encoded (messages: MessageRecord[], firstOffset: number, options: BatchOptions): Buffer {
+  const bytes = Buffer.from(createRecordsBatch(messages, {
+    compression: options.compression ?? 'none',
     producerId: BigInt(options.producerId ?? -1),
-    records: Array.from({ length: count }, (_, i) => ({
-      offsetDelta: i,
-      timestampDelta: BigInt(i),
-      key: null,
-      value: Buffer.from(`v${firstOffset + i}`),
-      headers: [[Buffer.from('h'), Buffer.from('x')]] as const
-    }))
-  }
+    ...(options.transactional === true ? { transactionalId: 'tx' } : {})
+  }).buffer)
+  bytes.writeBigInt64BE(BigInt(firstOffset), 0) // the broker assigns the base offset
+  bytes.writeInt16BE(bytes.readInt16BE(ATTRIBUTES_AT) | (options.attributes ?? 0), ATTRIBUTES_AT)
+  return bytes
 }
 
 /** A transaction marker: a control batch of one record whose key says commit (1) or abort (0). */
-function marker (offset: number, producerId: number, commit: boolean): RawBatch {
+function marker (offset: number, producerId: number, commit: boolean): Buffer {
   const key = Buffer.alloc(4)
   key.writeInt16BE(commit ? 1 : 0, 2)
-  return { ...batch(offset, 1, { attributes: TRANSACTIONAL | CONTROL, producerId }), records: [{ offsetDelta: 0, timestampDelta: 0n, key, value: null, headers: [] }] }
+  return encoded([{ topic: 't', key, value: Buffer.alloc(6), timestamp: 5000n }], offset, { producerId, transactional: true, attributes: CONTROL })
 }
 
-const offsets = (decoded: ReturnType<typeof decodeBatches>): number[] => decoded.records.map((r) => r.offset)
+const offsets = (decoded: DecodedRecords): number[] => decoded.records.map((r) => r.offset)
+const read = (batches: Buffer[], from: number, decodeBytes = Infinity, aborted: Array<{ producerId: bigint, firstOffset: bigint }> = []): DecodedRecords =>
+  decodeBatches(Buffer.concat(batches), aborted, from, decodeBytes, decompress)
 
-test('whole batches (the first may start before the offset asked for), timestamps, headers, start and end', (t) => {
-  const decoded = decodeBatches([batch(0, 5), batch(5, 3)], [], 3)
-  t.deepEqual(offsets(decoded), [0, 1, 2, 3, 4, 5, 6, 7])
-  t.deepEqual([decoded.start, decoded.end], [0, 8])
-  t.like(decoded.records[3], { offset: 3, timestamp: 1003, headers: [{ h: Buffer.from('x') }] })
-  t.deepEqual(decoded.records[3]?.value, Buffer.from('v3'))
-  const logAppend = decodeBatches([batch(0, 2, { attributes: 0x08 })], [], 0)
-  t.deepEqual(logAppend.records.map((r) => r.timestamp), [1099, 1099], 'log-append time: the batch\'s max timestamp')
+test('records from the offset asked for on (earlier ones of its batch skipped), keys, values, timestamps, headers, start and end', (t) => {
+  const decoded = read([batch(0, 5, { headers: true }), batch(5, 3)], 3)
+  t.deepEqual(offsets(decoded), [3, 4, 5, 6, 7])
+  t.deepEqual([decoded.start, decoded.end], [3, 8])
+  t.like(decoded.records[0], { offset: 3, key: null, timestamp: 1003, headers: [{ h: Buffer.from('x3') }] })
+  t.deepEqual(decoded.records[1]?.key, Buffer.from('k4'))
+  t.deepEqual(decoded.records.map((r) => r.value?.toString()), ['v3', 'v4', 'v5', 'v6', 'v7'])
+  t.deepEqual(decoded.records[2]?.headers, [])
 })
 
-test('no batches: nothing known beyond the offset asked', (t) => {
-  t.deepEqual(decodeBatches([], [], 42), { start: 42, records: [], end: 42 })
+test('log-append time: every record gets the batch\'s max timestamp', (t) => {
+  const decoded = read([batch(0, 3, { attributes: LOG_APPEND_TIME })], 0)
+  t.deepEqual(decoded.records.map((r) => r.timestamp), [1002, 1002, 1002])
 })
+
+test('decoding stops once the records taken reach decodeBytes; the answer then ends right after them', (t) => {
+  const one = read([batch(0, 5), batch(5, 3)], 2, 1)
+  t.deepEqual(offsets(one), [2])
+  t.deepEqual([one.start, one.end], [2, 3])
+  // Each record counts 8 + key + value bytes: offset 4 (k4, v4) 12, offset 5 (v5) 10.
+  const two = read([batch(0, 5), batch(5, 3)], 4, 13)
+  t.deepEqual(offsets(two), [4, 5])
+  t.is(two.end, 6)
+  const acrossBatches = read([batch(0, 5), batch(5, 3)], 4, 12)
+  t.deepEqual(offsets(acrossBatches), [4], 'exactly filled by the last record of a batch')
+  t.is(acrossBatches.end, 5)
+})
+
+test('batches wholly before the offset are stepped over; a gap before the first batch is covered', (t) => {
+  const decoded = read([batch(0, 5), batch(10, 2)], 6)
+  t.deepEqual(offsets(decoded), [10, 11])
+  t.deepEqual([decoded.start, decoded.end], [6, 12])
+})
+
+test('no batches, or only a batch the broker cut at max_bytes: nothing known beyond the offset asked', (t) => {
+  t.deepEqual(read([], 42), { start: 42, records: [], end: 42 })
+  const cut = batch(42, 3).subarray(0, 40)
+  t.deepEqual(read([cut], 42), { start: 42, records: [], end: 42 })
+  const decoded = read([batch(40, 3), batch(43, 3).subarray(0, 70)], 41)
+  t.deepEqual(offsets(decoded), [41, 42])
+  t.is(decoded.end, 43)
+})
+
+for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
+  test(`${compression} batches are decompressed through the library's codec`, (t) => {
+    if (!compressionsAlgorithms[compression].available) {
+      t.throws(() => batch(0, 1, { compression }), { message: /not supported/ }, `${compression} is not available in this Node.js`)
+      return
+    }
+    const decoded = read([batch(0, 4, { compression, headers: true }), batch(4, 4, { compression })], 2, 44)
+    t.deepEqual(offsets(decoded), [2, 3, 4, 5])
+    t.deepEqual(decoded.records.map((r) => r.value?.toString()), ['v2', 'v3', 'v4', 'v5'])
+    t.deepEqual(decoded.records[0]?.headers, [{ h: Buffer.from('x2') }])
+    t.is(decoded.end, 6)
+  })
+}
 
 test('transaction markers are skipped but covered; aborted transactions are dropped, committed ones kept', (t) => {
-  const decoded = decodeBatches([
-    batch(0, 2, { attributes: TRANSACTIONAL, producerId: 7 }), // aborted
-    batch(2, 2, { attributes: TRANSACTIONAL, producerId: 8 }), // committed
+  const decoded = read([
+    batch(0, 2, { transactional: true, producerId: 7 }), // aborted
+    batch(2, 2, { transactional: true, producerId: 8 }), // committed
     marker(4, 7, false),
     marker(5, 8, true),
     batch(6, 2),
-    batch(8, 1, { attributes: TRANSACTIONAL, producerId: 7 }), // a later transaction of 7, committed
+    batch(8, 1, { transactional: true, producerId: 7 }), // a later transaction of 7, committed
     marker(9, 7, true)
-  ], [{ producerId: 7n, firstOffset: 0n }], 0)
+  ], 0, Infinity, [{ producerId: 7n, firstOffset: 0n }])
   t.deepEqual(offsets(decoded), [2, 3, 6, 7, 8])
   t.is(decoded.end, 10)
 })
 
-test('decoded records own their bytes: a cached record does not keep the socket chunk it came in alive', (t) => {
-  const chunk = Buffer.alloc(64 * 1024, 0x61)
-  const raw = batch(0, 1)
-  const viewed: RawBatch = { ...raw, records: [{ ...raw.records[0] as RawBatch['records'][number], key: chunk.subarray(0, 2), value: chunk.subarray(2, 5), headers: [[Buffer.from('h'), chunk.subarray(5, 6)]] }] }
-  const [record] = decodeBatches([viewed], [], 0).records
+test('an aborted transaction before the offset asked for is still tracked to its marker', (t) => {
+  const batches = [batch(0, 2, { transactional: true, producerId: 7 }), batch(2, 2, { transactional: true, producerId: 7 }), marker(4, 7, false), batch(5, 1, { transactional: true, producerId: 7 })]
+  const decoded = read(batches, 3, Infinity, [{ producerId: 7n, firstOffset: 0n }])
+  t.deepEqual(offsets(decoded), [5])
+  t.deepEqual([decoded.start, decoded.end], [3, 6])
+})
+
+test('decoded records own their bytes: a cached record does not keep the answer it came in alive', (t) => {
+  const encoded = batch(0, 200, { headers: true })
+  const answer = Buffer.allocUnsafeSlow(encoded.length) // an ArrayBuffer of its own, as a socket chunk has
+  encoded.copy(answer)
+  const decoded = decodeBatches(answer, [], 100, 1, decompress)
+  const [record] = decoded.records
   const pieces = [record?.key, record?.value, record?.headers?.[0]?.h] as Buffer[]
-  t.deepEqual(pieces, [Buffer.from('aa'), Buffer.from('aaa'), Buffer.from('a')])
-  for (const bytes of pieces) t.not(bytes.buffer, chunk.buffer)
+  t.deepEqual(pieces, [Buffer.from('k100'), Buffer.from('v100'), Buffer.from('x100')])
+  for (const bytes of pieces) t.not(bytes.buffer, answer.buffer)
+})
+
+test('each record has memory of its own: a Buffer posted from a worker is cloned with all the memory it views', (t) => {
+  const messages: MessageRecord[] = Array.from({ length: 64 }, (_, i) => ({ topic: 't', value: Buffer.alloc(1024, i), timestamp: 1n }))
+  const decoded = decodeBatches(encoded(messages, 0, {}), [], 0, Infinity, decompress)
+  t.is(decoded.records.length, 64)
+  for (const record of decoded.records) t.true((record.value as Buffer).buffer.byteLength <= 8 * 1024, `${(record.value as Buffer).buffer.byteLength} bytes viewed`)
 })
