@@ -8,6 +8,7 @@ import { BodyReader } from './body.js'
 import type { BodyBudget } from './body-budget.js'
 import { headersTooLarge, HttpError, invalid, notAcceptable, notFound, serverStopping } from './errors.js'
 import { Exchange } from './exchange.js'
+import { framingError } from './framing.js'
 import { negotiate, type Representation } from './negotiate.js'
 import { pathSegments, Query, RequestHeaders } from './request.js'
 import { requestIdFor } from './request-id.js'
@@ -87,6 +88,14 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       if (error.status === 500) {
         log.error('request failed', { request_id: exchange.requestId, error: String((err as Error)?.stack ?? err) })
       }
+    }
+    const framing = framingError(headers)
+    if (framing !== undefined) {
+      // Answered on the next turn, not now: once this handler returns, uWS goes on parsing the bytes
+      // after this request (as its own reading of the framing delimits it) and would run them as a
+      // further request if this one were answered; with this one open, it closes the connection.
+      setImmediate(() => exchange.fail(framing, true))
+      return
     }
     try {
       if (stopping) throw serverStopping()
