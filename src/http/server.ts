@@ -84,7 +84,12 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     // A body the route never read leaves the connection unusable for the next request.
     const sendsBody = headers.get('transfer-encoding') !== undefined || (headers.get('content-length') ?? '0') !== '0'
     const fail = (err: unknown): void => {
-      const error = exchange.fail(err, stopping || (sendsBody && reader?.complete !== true))
+      const unread = sendsBody ? reader : undefined
+      // A client still sending its body would get a reset rather than this answer if the connection
+      // were closed now (SPEC §10.6a): the rest is read and dropped first, bounded.
+      const error = unread?.arriving === true && exchange.open
+        ? exchange.failBeforeBody(err, unread.discardRest(), () => unread.abandon())
+        : exchange.fail(err, stopping || (sendsBody && reader?.complete !== true))
       if (error.status === 500) {
         log.error('request failed', { request_id: exchange.requestId, error: String((err as Error)?.stack ?? err) })
       }
