@@ -2,9 +2,11 @@
 // delimited two ways is refused with 400 and the connection closed, on every route, and nothing of it
 // (nor of bytes smuggled behind it) reaches Kafka.
 import test from 'ava'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { gatewayPerFile } from '../helpers/gateway.js'
 import { createTopic } from '../helpers/kafka.js'
-import { exchange } from '../helpers/raw-http.js'
+import { collect, exchange, open } from '../helpers/raw-http.js'
 
 const gateway = gatewayPerFile(test)
 
@@ -85,4 +87,35 @@ test('accepted framing: chunked in any case, repeated identical content-length; 
     t.deepEqual(answer.statuses, [204], `${headers.join('; ')}: ${answer.text}`)
   }
   t.is(await nextOffset(topic), accepted.length)
+})
+
+test('Expect: 100-continue: a good request gets 100 then 204 and is written; a refused one gets its answer without sending the body', async (t) => {
+  const topic = await createTopic(t)
+  const socket = open(gateway().url)
+  socket.write(request(`POST /api/v2/messages/${topic}/0 HTTP/1.1`, ['expect: 100-continue', 'content-length: 5']))
+  const interim = await new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))))
+  t.is(interim, 'HTTP/1.1 100 Continue\r\n\r\n')
+  socket.write('hello')
+  const good = await collect(socket, 1000)
+  t.deepEqual(good.statuses, [204])
+  t.is(await nextOffset(topic), 1)
+  // uWS writes `100 Continue` before any handler runs (see README "Hostile input"): the refusal follows
+  // it at once, and the body never has to be sent.
+  const refusals: Array<readonly [string[], string, number]> = [
+    [[`content-length: ${8_000_001}`], `/api/v2/messages/${topic}/0`, 413],
+    [['content-length: 5'], '/api/v2/messages/_kastlex_tokens/0', 403]
+  ]
+  for (const [headers, path, status] of refusals) {
+    const answer = await exchange(gateway().url, request(`POST ${path} HTTP/1.1`, ['expect: 100-continue', ...headers]), 1000)
+    t.deepEqual(answer.statuses, [status], answer.text)
+  }
+  t.is(await nextOffset(topic), 1)
+})
+
+test('curl with Expect: 100-continue: 204 and the record written; 403 on the token topic', async (t) => {
+  const topic = await createTopic(t)
+  const curl = async (path: string): Promise<string> => (await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'expect: 100-continue', '--data-binary', 'hello', `${gateway().url}${path}`])).stdout
+  t.is(await curl(`/api/v2/messages/${topic}/0`), '204')
+  t.is(await curl('/api/v2/messages/_kastlex_tokens/0'), '403')
+  t.is(await nextOffset(topic), 1)
 })
