@@ -34,7 +34,12 @@ export class BodyReader {
   /** Set while the rest is being dropped: called once it ended or a bound was reached. */
   private discarded: (() => void) | undefined
 
-  constructor (res: HttpResponse, contentLength: string | undefined, private readonly limit: number, private readonly budget: BodyBudget) {
+  /**
+   * `limit` 0: a body nobody reads (no route, or a route that takes none), only dropped; it is read at
+   * most up to `discardBound` when answered early.
+   */
+  constructor (res: HttpResponse, contentLength: string | undefined, limit: number, private readonly budget: BodyBudget,
+    private readonly discardBound = DISCARD_LIMIT_FACTOR * limit) {
     this.outcome = new Promise((resolve) => { this.settle = resolve })
     const declared = contentLength === undefined ? undefined : Number(contentLength)
     if (declared !== undefined && declared > limit) this.finish({ ok: false, error: bodyTooLarge() })
@@ -69,19 +74,19 @@ export class BodyReader {
         body = undefined
         chunks = []
       }
-      if (isLast || this.received > DISCARD_LIMIT_FACTOR * limit) this.discarded?.()
+      if (isLast || this.received > discardBound) this.discarded?.()
     })
   }
 
   /**
    * The request was answered without its whole body: resolves once the rest came (dropped as it
-   * comes, not held in memory nor counted in the budget), the body passed DISCARD_LIMIT_FACTOR times
-   * the limit, DISCARD_MS passed, or `end` was called. Then the connection may be closed without the
+   * comes, not held in memory nor counted in the budget), the body passed the discard bound (by
+   * default DISCARD_LIMIT_FACTOR times the limit), DISCARD_MS passed, or `end` was called. Then the connection may be closed without the
    * client, still sending, losing the answer to a reset.
    */
   discardRest (): Promise<void> {
     this.finish({ ok: false, error: new HttpError(400, 'invalid body: not read') })
-    if (this.ended || this.received > DISCARD_LIMIT_FACTOR * this.limit) return Promise.resolve()
+    if (this.ended || this.received > this.discardBound) return Promise.resolve()
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.discarded?.(), DISCARD_MS)
       this.discarded = () => {

@@ -4,7 +4,7 @@ import type { HttpsConfig } from '../config.js'
 import { ANONYMOUS } from '../auth/users.js'
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
-import { BodyReader } from './body.js'
+import { BodyReader, DISCARD_LIMIT_FACTOR } from './body.js'
 import type { BodyBudget } from './body-budget.js'
 import { headersTooLarge, HttpError, invalid, notAcceptable, notFound, serverStopping } from './errors.js'
 import { Exchange } from './exchange.js'
@@ -55,6 +55,8 @@ export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly
  */
 export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, bodies: BodyBudget, https?: HttpsConfig): Server {
   let listenSockets: uWS.us_listen_socket[] = []
+  /** How much of a body no route reads is read (and dropped) when its request is answered early. */
+  const discardBound = DISCARD_LIMIT_FACTOR * router.largestBodyLimit
   /** Requests not answered yet. */
   const open = new Set<Exchange>()
   let stopping = false
@@ -84,6 +86,8 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     // A body the route never read leaves the connection unusable for the next request.
     const sendsBody = headers.get('transfer-encoding') !== undefined || (headers.get('content-length') ?? '0') !== '0'
     const fail = (err: unknown): void => {
+      // Refused before a route took the body (no route, 406…): nothing listened to it yet.
+      if (sendsBody && reader === undefined && exchange.open) reader = new BodyReader(res, headers.get('content-length'), 0, bodies, discardBound)
       const unread = sendsBody ? reader : undefined
       // A client still sending its body would get a reset rather than this answer if the connection
       // were closed now (SPEC §10.6a): the rest is read and dropped first, bounded.
@@ -119,10 +123,11 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
       // the route asks for it, after authentication and parameters (SPEC §2.4).
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit, bodies)
+      else if (sendsBody) reader = new BodyReader(res, headers.get('content-length'), 0, bodies, discardBound)
       // Read on demand (login, and requests with a token), before the response ends.
       const peer = (): string => Buffer.from(res.getRemoteAddressAsText()).toString()
       const authorized = authorize(route, headers, match.params, peer, (name) => { user = name })
-      const body = reader
+      const body = route.bodyLimit !== undefined ? reader : undefined
       const ctx: RequestContext = {
         method,
         params: match.params,

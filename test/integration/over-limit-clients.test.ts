@@ -119,3 +119,11 @@ test('bounded: a body still coming after twice the limit, or 5 s after the answe
   t.is(await eventually(inFlight, (n) => n === 0), 0)
   t.is(await nextOffset(topic), 0)
 })
+
+test('a body no route reads (no route, or a GET) is dropped too before the answer closes the connection: fetch gets the 404', async (t) => {
+  for (const path of ['/api/v2/no/such/route', '/health/x']) {
+    const res = await fetch(`${gateway().url}${path}`, { method: 'POST', body: Buffer.alloc(FAR_OVER) })
+    t.is(res.status, 404)
+    t.deepEqual(await res.json(), { error: 'not found' })
+  }
+})
