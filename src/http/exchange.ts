@@ -90,11 +90,12 @@ export class Exchange {
     // is written through writeStatus/writeHeader, which uWS writes verbatim, with the body after the
     // last header; uWS ends that header's line with CRLF, which ends the body (JSON allows it).
     const body = error.body()
+    const length = Buffer.byteLength(body) + 2
     this.res.cork(() => {
       this.writeHead(error.status, error.headers)
       this.res.writeHeader('connection', 'close')
       this.res.writeHeader('content-type', JSON_TYPE)
-      this.res.writeHeader('content-length', `${Buffer.byteLength(body) + 2}\r\n\r\n${body}`)
+      this.res.writeHeader('content-length', this.head ? `${length}\r\n` : `${length}\r\n\r\n${body}`)
     })
     this.end(error.status)
     // On a later turn: the rest may end within the read that carried this request, while uWS still
