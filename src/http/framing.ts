@@ -15,7 +15,7 @@ const CONTENT_LENGTH = /^[0-9]{1,15}$/
  */
 export function framingError (headers: RequestHeaders): HttpError | undefined {
   const lengths = headers.all('content-length')
-  if (lengths.some((value) => !CONTENT_LENGTH.test(value) || value !== lengths[0])) return invalid('content-length')
+  for (const value of lengths) if (value !== lengths[0] || !CONTENT_LENGTH.test(value)) return invalid('content-length')
   const encodings = headers.all('transfer-encoding')
   if (encodings.length === 0) return undefined
   if (encodings.length > 1 || encodings[0]?.toLowerCase() !== 'chunked') return invalid('transfer-encoding')
