@@ -63,12 +63,12 @@ export class Router {
     }))
   }
 
-  /** The route for a method (HEAD as GET) and decoded segments; undefined → 404. */
   /** The largest body any route reads (0 when none does). */
   get largestBodyLimit (): number {
     return Math.max(0, ...this.routes.map(({ route }) => route.bodyLimit ?? 0))
   }
 
+  /** The route for a method (HEAD as GET) and decoded segments; undefined → 404. */
   match (method: string, segments: readonly string[]): Match | undefined {
     const wanted = method === 'HEAD' ? 'GET' : method
     for (const { route, segments: pattern } of this.routes) {
