@@ -86,17 +86,23 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     // A body the route never read leaves the connection unusable for the next request.
     const sendsBody = headers.get('transfer-encoding') !== undefined || (headers.get('content-length') ?? '0') !== '0'
     const fail = (err: unknown): void => {
+      if (!(err instanceof HttpError) || err.status === 500) {
+        log.error('request failed', { request_id: exchange.requestId, error: String((err as Error)?.stack ?? err) })
+      }
       // Refused before a route took the body (no route, 406…): nothing listened to it yet.
       if (sendsBody && reader === undefined && exchange.open) reader = new BodyReader(res, headers.get('content-length'), 0, bodies, discardBound)
       const unread = sendsBody ? reader : undefined
-      // A client still sending its body would get a reset rather than this answer if the connection
-      // were closed now (SPEC §10.6a): the rest is read and dropped first, bounded.
-      const error = unread?.arriving === true && exchange.open
-        ? exchange.failBeforeBody(err, unread.discardRest(), () => unread.abandon())
-        : exchange.fail(err, stopping || (sendsBody && reader?.complete !== true))
-      if (error.status === 500) {
-        log.error('request failed', { request_id: exchange.requestId, error: String((err as Error)?.stack ?? err) })
+      if (unread?.arriving !== true || !exchange.open) {
+        exchange.fail(err, stopping || (sendsBody && reader?.complete !== true))
+        return
       }
+      // A client still sending its body would get a reset rather than this answer if the connection
+      // were closed now (SPEC §10.6a): the rest is read and dropped first, bounded. Decided a turn
+      // later: the rest often came in the read that carried the request, and then a plain answer will do.
+      setImmediate(() => {
+        if (unread.arriving && exchange.open) exchange.failBeforeBody(err, unread.discardRest(), () => unread.abandon())
+        else exchange.fail(err, stopping || !unread.complete)
+      })
     }
     const framing = framingError(headers)
     if (framing !== undefined) {
