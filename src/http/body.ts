@@ -1,62 +1,99 @@
 // Reading a request body under a limit (uWS `onData`): refuse on Content-Length first, count bytes as
 // chunks arrive, stop at the limit, and copy into one exclusively owned buffer (transferable to a worker).
-// Every body holds its bytes in the shared BodyBudget until its request ends.
+// Every body holds its bytes in the shared BodyBudget until its request ends. A body the request was
+// answered without (413, 403, …) can then be read to its end and dropped, so that the client, still
+// sending, receives the answer (SPEC §10.6a): bounded by bytes and time.
 import type { HttpResponse } from '@trufflesuite/uws-js-unofficial'
 import type { BodyBudget } from './body-budget.js'
 import { bodyTooLarge, HttpError, invalid, overloaded } from './errors.js'
 
 export type BodyOutcome = { readonly ok: true, readonly body: Buffer } | { readonly ok: false, readonly error: HttpError }
 
-const DECIMAL = /^[0-9]+$/
+/** SPEC §10.6a: the rest of an unread body is read for at most this long after the answer… */
+export const DISCARD_MS = 5000
+/** …and only while the whole body has come to no more than this many times the limit. */
+export const DISCARD_LIMIT_FACTOR = 2
 
 /**
  * Starts reading at once (uWS drops chunks that arrive with no handler attached); the outcome is
  * awaited only after the route has validated everything else (SPEC §2.4: 400 before 413).
+ * `contentLength` has passed the framing checks (framing.ts): a decimal, or absent when chunked.
  */
 export class BodyReader {
   readonly outcome: Promise<BodyOutcome>
-  /** The whole body was read: the connection can be kept after the reply. */
+  /** The whole body was read and delivered: the connection can be kept after the reply. */
   complete = false
+  /** The client sent the body's last byte (whether it was kept or not). */
+  private ended = false
+  /** Bytes that came, kept or not. */
+  private received = 0
   private settle: (outcome: BodyOutcome) => void = () => {}
   private settled = false
   /** Bytes taken from the budget, given back by `end`. */
   private reserved = 0
+  /** Set while the rest is being dropped: called once it ended or a bound was reached. */
+  private discarded: (() => void) | undefined
 
-  constructor (res: HttpResponse, contentLength: string | undefined, limit: number, private readonly budget: BodyBudget) {
+  /**
+   * `limit` 0: a body nobody reads (no route, or a route that takes none), only dropped; it is read at
+   * most up to `discardBound` when answered early.
+   */
+  constructor (res: HttpResponse, contentLength: string | undefined, limit: number, private readonly budget: BodyBudget,
+    private readonly discardBound = DISCARD_LIMIT_FACTOR * limit) {
     this.outcome = new Promise((resolve) => { this.settle = resolve })
-    if (contentLength !== undefined && !DECIMAL.test(contentLength)) {
-      this.finish({ ok: false, error: invalid('content-length') })
-      return
-    }
     const declared = contentLength === undefined ? undefined : Number(contentLength)
-    if (declared !== undefined && declared > limit) {
-      this.finish({ ok: false, error: bodyTooLarge() })
-      return
-    }
-    if (declared !== undefined && !this.reserve(declared)) return
+    if (declared !== undefined && declared > limit) this.finish({ ok: false, error: bodyTooLarge() })
+    else if (declared !== undefined) this.reserve(declared)
     // Known length: one buffer, allocated when the first bytes come, one copy per chunk.
     // Chunked: a copy per chunk (its bytes reserved as it comes), joined at the end.
     let body: Buffer | undefined
-    const chunks: Buffer[] = []
-    let received = 0
+    let chunks: Buffer[] = []
     res.onData((chunk, isLast) => {
-      if (this.settled) return
-      const bytes = new Uint8Array(chunk) // a view of memory uWS reuses once this handler returns
-      if (received + bytes.byteLength > (declared ?? limit)) return this.finish({ ok: false, error: declared === undefined ? bodyTooLarge() : invalid('body', 'longer than content-length') })
-      if (declared !== undefined) {
-        body ??= Buffer.allocUnsafeSlow(declared)
-        body.set(bytes, received)
-      } else {
-        if (!this.reserve(bytes.byteLength)) return
-        const copy = Buffer.allocUnsafeSlow(bytes.byteLength)
-        copy.set(bytes)
-        chunks.push(copy)
+      const kept = this.received
+      this.received += chunk.byteLength
+      this.ended = isLast
+      if (!this.settled) {
+        const bytes = new Uint8Array(chunk) // a view of memory uWS reuses once this handler returns
+        if (this.received > (declared ?? limit)) {
+          this.finish({ ok: false, error: declared === undefined ? bodyTooLarge() : invalid('body', 'longer than content-length') })
+        } else if (declared !== undefined) {
+          body ??= Buffer.allocUnsafeSlow(declared)
+          body.set(bytes, kept)
+        } else if (this.reserve(bytes.byteLength)) {
+          const copy = Buffer.allocUnsafeSlow(bytes.byteLength)
+          copy.set(bytes)
+          chunks.push(copy)
+        }
+        if (isLast && !this.settled) {
+          this.complete = true
+          body ??= chunks.length === 1 ? chunks[0] : joined(chunks, this.received)
+          this.finish({ ok: true, body: body.subarray(0, this.received) })
+        }
+        if (!this.settled) return
+        // Refused: what came so far is no longer needed.
+        body = undefined
+        chunks = []
       }
-      received += bytes.byteLength
-      if (!isLast) return
-      this.complete = true
-      body ??= chunks.length === 1 ? chunks[0] : joined(chunks, received)
-      this.finish({ ok: true, body: body.subarray(0, received) })
+      if (isLast || this.received > discardBound) this.discarded?.()
+    })
+  }
+
+  /**
+   * The request was answered without its whole body: resolves once the rest came (dropped as it
+   * comes, not held in memory nor counted in the budget), the body passed the discard bound (by
+   * default DISCARD_LIMIT_FACTOR times the limit), DISCARD_MS passed, or `end` was called. Then the connection may be closed without the
+   * client, still sending, losing the answer to a reset.
+   */
+  discardRest (): Promise<void> {
+    this.finish({ ok: false, error: new HttpError(400, 'invalid body: not read') })
+    if (this.ended || this.received > this.discardBound) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.discarded?.(), DISCARD_MS)
+      this.discarded = () => {
+        clearTimeout(timer)
+        this.discarded = undefined
+        resolve()
+      }
     })
   }
 
@@ -66,6 +103,17 @@ export class BodyReader {
     if (!this.settled) this.finish({ ok: false, error: new HttpError(400, 'invalid body: aborted') })
     this.budget.release(this.reserved)
     this.reserved = 0
+  }
+
+  /** The client has not sent the body's last byte yet. */
+  get arriving (): boolean {
+    return !this.ended
+  }
+
+  /** The client went away: nothing more will come. */
+  abandon (): void {
+    this.discarded?.()
+    this.end()
   }
 
   /** Takes bytes from the budget; when they do not fit, the outcome is 503 overloaded. */

@@ -28,6 +28,8 @@ export class Exchange {
   status = 0
   /** The `error` member of a 4xx/5xx reply, for the access log. */
   error: string | undefined
+  /** Told when the client goes away after `failBeforeBody` answered, before the connection was closed. */
+  private gone: (() => void) | undefined
 
   constructor (
     private readonly res: HttpResponse,
@@ -38,6 +40,7 @@ export class Exchange {
   ) {
     res.onAborted(() => {
       this.aborted = true
+      this.gone?.()
       // A body cut off while streaming keeps the status it was sent with (as nginx logs it).
       this.end(this.replied ? this.status : 499)
     })
@@ -56,10 +59,7 @@ export class Exchange {
     if (reply.status >= 400) this.error ??= errorMember(body)
     let streaming = false
     this.res.cork(() => {
-      this.res.writeStatus(STATUS_LINES[reply.status] ?? String(reply.status))
-      this.res.writeHeader('x-request-id', this.requestId)
-      this.res.writeHeader('cache-control', CACHE_CONTROL)
-      for (const [name, value] of reply.headers ?? []) this.res.writeHeader(name, value)
+      this.writeHead(reply.status, reply.headers ?? [])
       if (body === undefined) {
         this.res.end(undefined, close)
         return
@@ -83,6 +83,44 @@ export class Exchange {
     if (this.open) this.error = error.error
     this.send({ status: error.status, body: error.body(), headers: error.headers }, close)
     return error
+  }
+
+  /**
+   * Renders an error while the request body is still coming: the whole answer is written at once, and
+   * the connection closed only once `rest` settles (the rest of the body read and dropped, bounded), so
+   * that a client still sending gets the answer rather than a reset (SPEC §10.6a). `gone` is told if
+   * the client leaves first.
+   */
+  failBeforeBody (err: unknown, rest: Promise<void>, gone: () => void): HttpError {
+    const error = err instanceof HttpError ? err : internalError()
+    if (!this.open) return error
+    this.replied = true
+    this.error = error.error
+    this.gone = gone
+    // uWS.js 20.30 cannot answer now and close later: `end` finishes the response object (it cannot
+    // be closed afterwards), and `end(…, true)` resets a client that is still sending. So the answer
+    // is written through writeStatus/writeHeader, which uWS writes verbatim, with the body after the
+    // last header; uWS ends that header's line with CRLF, which ends the body (JSON allows it).
+    const body = error.body()
+    const length = Buffer.byteLength(body) + 2
+    this.res.cork(() => {
+      this.writeHead(error.status, error.headers)
+      this.res.writeHeader('connection', 'close')
+      this.res.writeHeader('content-type', JSON_TYPE)
+      this.res.writeHeader('content-length', this.head ? `${length}\r\n` : `${length}\r\n\r\n${body}`)
+    })
+    this.end(error.status)
+    // On a later turn: the rest may end within the read that carried this request, while uWS still
+    // holds the answer in its cork buffer, which a close then would drop.
+    void rest.then(() => setImmediate(() => { if (!this.aborted) this.res.close() }))
+    return error
+  }
+
+  private writeHead (status: number, headers: ReadonlyArray<readonly [string, string]>): void {
+    this.res.writeStatus(STATUS_LINES[status] ?? String(status))
+    this.res.writeHeader('x-request-id', this.requestId)
+    this.res.writeHeader('cache-control', CACHE_CONTROL)
+    for (const [name, value] of headers) this.res.writeHeader(name, value)
   }
 
   /** Writes what the socket takes now and the rest as it drains; true when all of it was written at once. */

@@ -65,6 +65,11 @@ export class Router {
     }))
   }
 
+  /** The largest body any route reads (0 when none does). */
+  get largestBodyLimit (): number {
+    return Math.max(0, ...this.routes.map(({ route }) => route.bodyLimit ?? 0))
+  }
+
   /** The route for a method (HEAD as GET) and decoded segments; undefined → 404. */
   match (method: string, segments: readonly string[]): Match | undefined {
     const wanted = method === 'HEAD' ? 'GET' : method

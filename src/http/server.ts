@@ -4,10 +4,11 @@ import type { HttpsConfig } from '../config.js'
 import { ANONYMOUS } from '../auth/users.js'
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
-import { BodyReader } from './body.js'
+import { BodyReader, DISCARD_LIMIT_FACTOR } from './body.js'
 import type { BodyBudget } from './body-budget.js'
 import { headersTooLarge, HttpError, invalid, notAcceptable, notFound, serverStopping } from './errors.js'
 import { Exchange } from './exchange.js'
+import { framingError } from './framing.js'
 import { negotiate, type Representation } from './negotiate.js'
 import { pathSegments, Query, RequestHeaders } from './request.js'
 import { requestIdFor } from './request-id.js'
@@ -54,6 +55,8 @@ export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly
  */
 export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, bodies: BodyBudget, https?: HttpsConfig): Server {
   let listenSockets: uWS.us_listen_socket[] = []
+  /** How much of a body no route reads is read (and dropped) when its request is answered early. */
+  const discardBound = DISCARD_LIMIT_FACTOR * router.largestBodyLimit
   /** Requests not answered yet. */
   const open = new Set<Exchange>()
   let stopping = false
@@ -83,10 +86,31 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     // A body the route never read leaves the connection unusable for the next request.
     const sendsBody = headers.get('transfer-encoding') !== undefined || (headers.get('content-length') ?? '0') !== '0'
     const fail = (err: unknown): void => {
-      const error = exchange.fail(err, stopping || (sendsBody && reader?.complete !== true))
-      if (error.status === 500) {
+      if (!(err instanceof HttpError) || err.status === 500) {
         log.error('request failed', { request_id: exchange.requestId, error: String((err as Error)?.stack ?? err) })
       }
+      // Refused before a route took the body (no route, 406…): nothing listened to it yet.
+      if (sendsBody && reader === undefined && exchange.open) reader = new BodyReader(res, headers.get('content-length'), 0, bodies, discardBound)
+      const unread = sendsBody ? reader : undefined
+      if (unread?.arriving !== true || !exchange.open) {
+        exchange.fail(err, stopping || (sendsBody && reader?.complete !== true))
+        return
+      }
+      // A client still sending its body would get a reset rather than this answer if the connection
+      // were closed now (SPEC §10.6a): the rest is read and dropped first, bounded. Decided a turn
+      // later: the rest often came in the read that carried the request, and then a plain answer will do.
+      setImmediate(() => {
+        if (unread.arriving && exchange.open) exchange.failBeforeBody(err, unread.discardRest(), () => unread.abandon())
+        else exchange.fail(err, stopping || !unread.complete)
+      })
+    }
+    const framing = framingError(headers)
+    if (framing !== undefined) {
+      // Answered on the next turn, not now: once this handler returns, uWS goes on parsing the bytes
+      // after this request (as its own reading of the framing delimits it) and would run them as a
+      // further request if this one were answered; with this one open, it closes the connection.
+      setImmediate(() => exchange.fail(framing, true))
+      return
     }
     try {
       if (stopping) throw serverStopping()
@@ -105,10 +129,11 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
       // the route asks for it, after authentication and parameters (SPEC §2.4).
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit, bodies)
+      else if (sendsBody) reader = new BodyReader(res, headers.get('content-length'), 0, bodies, discardBound)
       // Read on demand (login, and requests with a token), before the response ends.
       const peer = (): string => Buffer.from(res.getRemoteAddressAsText()).toString()
       const authorized = authorize(route, headers, match.params, peer, (name) => { user = name })
-      const body = reader
+      const body = route.bodyLimit !== undefined ? reader : undefined
       const ctx: RequestContext = {
         method,
         params: match.params,

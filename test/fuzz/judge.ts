@@ -5,8 +5,6 @@ import type { FuzzRequest } from './generate.js'
 
 /** Headers split over several reads are limited to 4 KiB by this uWS build (issue 12): a close is known. */
 const SPLIT_HEADER_LIMIT = 4096
-/** A body this large may still be on its way when the gateway answers without reading it and closes. */
-const EARLY_ANSWER_BODY = 64 * 1024
 /**
  * This uWS build neither answers nor closes a request with more header lines than this (it waits for
  * its 10 s idle timeout); seen by the fuzzer, belongs with issue 12 (the HTTP front end).
@@ -80,7 +78,6 @@ export class Tally {
     if (outcome.kind === 'closed') {
       this.count(this.statuses, 'closed')
       if (!wellFormedHttp(request)) return undefined
-      if ((request.body?.length ?? 0) > EARLY_ANSWER_BODY) { this.knownIssue('issue 12: an answer given before the body was read is not received (closed while sending)', example()); return undefined }
       if (!UWS_KNOWN_METHODS.has(request.method)) { this.knownIssue('front end: other methods closed without an answer (uWS; with issue 12)', example()); return undefined }
       if (headerBytes(request) > SPLIT_HEADER_LIMIT) { this.knownIssue('issue 12: large headers closed', example()); return undefined }
       if (previous?.method === 'HEAD') { this.knownIssue('front end: the request after a HEAD on a keep-alive connection is closed unanswered (uWS endWithoutBody; with issue 12)', `${example()} after ${describe(previous)}`); return undefined }

@@ -86,9 +86,61 @@ test('an upload abandoned half-way gives its reservation back', async (t) => {
   t.is(budget.inFlight, 0)
 })
 
-test('refused before reading (413, bad content-length) reserves nothing', async (t) => {
+test('refused before reading (413) reserves nothing', async (t) => {
   const budget = new BodyBudget(100)
   t.is(failure(await new BodyReader(response().res, '101', 100, budget).outcome)?.status, 413)
-  t.is(failure(await new BodyReader(response().res, '1e3', 100, budget).outcome)?.status, 400)
+  t.is(budget.inFlight, 0)
+})
+
+test('the rest of a refused body is dropped as it comes; discarding ends with the body', async (t) => {
+  const budget = new BodyBudget(1000)
+  const { res, send } = response()
+  const reader = new BodyReader(res, '150', 100, budget)
+  send('x'.repeat(50), false)
+  t.true(reader.arriving)
+  const rest = reader.discardRest()
+  reader.end()
+  t.is(budget.inFlight, 0, 'discarded bytes are not held')
+  let done = false
+  void rest.then(() => { done = true })
+  send('x'.repeat(50), false)
+  await Promise.resolve()
+  t.false(done)
+  send('x'.repeat(50), true)
+  await rest
+  t.false(reader.arriving)
+  t.false(reader.complete)
+})
+
+test('chunked over the limit: discarding stops at twice the limit', async (t) => {
+  const budget = new BodyBudget(1000)
+  const { res, send } = response()
+  const reader = new BodyReader(res, undefined, 100, budget)
+  send('x'.repeat(150), false)
+  t.is(failure(await reader.outcome)?.status, 413)
+  const rest = reader.discardRest()
+  let done = false
+  void rest.then(() => { done = true })
+  send('x'.repeat(50), false)
+  await Promise.resolve()
+  t.false(done, 'at 200 bytes: still reading')
+  send('x', false)
+  await rest
+  t.true(reader.arriving, 'stopped before the end')
+  reader.end()
+  t.is(budget.inFlight, 0)
+})
+
+test('discarding ends when the client goes away, and at once when the body already ended', async (t) => {
+  const budget = new BodyBudget(1000)
+  const left = response()
+  const leaving = new BodyReader(left.res, '500', 100, budget)
+  const rest = leaving.discardRest()
+  leaving.abandon()
+  await rest
+  const whole = response()
+  const ended = new BodyReader(whole.res, '500', 100, budget)
+  whole.send('x'.repeat(500), true)
+  await ended.discardRest()
   t.is(budget.inFlight, 0)
 })

@@ -69,3 +69,8 @@ test('Router.match: a literal segment is not a parameter', (t) => {
   t.deepEqual(r.match('GET', ['api', 'v1', 'urp', 'x'])?.params, { topic: 'x' })
   t.is(r.match('GET', ['api', 'v1', 'urps', 'x']), undefined)
 })
+
+test('Router.largestBodyLimit: the largest bodyLimit of any route, 0 when none reads a body', (t) => {
+  t.is(router.largestBodyLimit, 0)
+  t.is(new Router([{ ...route('POST', '/a'), bodyLimit: 10 }, { ...route('POST', '/b'), bodyLimit: 30 }, route('GET', '/c')]).largestBodyLimit, 30)
+})
