@@ -75,7 +75,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   metrics.bodyBytesInFlight(() => bodies.inFlight)
   const server = createServer(new Router(routes), log, metrics, authorize, bodies, config.https)
   try {
-    await server.listen(config.httpPort)
+    await server.listen({ host: config.httpHost, port: config.httpPort }, config.reusePort)
   } catch (err) {
     log.fatal((err as Error).message)
     log.flush()
@@ -83,7 +83,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
     // abort ("uv_loop_close() while having open handles") instead of exiting 1.
     exitNow(1)
   }
-  log.info('listening', { port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
+  log.info('listening', { host: config.httpHost, port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
   // Under the supervisor (src/supervisor.ts): from now on a death is a crash to restart from.
   process.send?.(LISTENING_MESSAGE)
 
