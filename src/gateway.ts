@@ -55,8 +55,8 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   const storage = config.auth.tokenStorage
   const tokens = storage === undefined
     ? undefined
-    : new TokenStore({ kafka: config.kafka, topic: storage.topic }, async (key, value) => {
-      await kafka.run({ op: 'produce', topic: storage.topic, partition: 0, key, value, headers: [] })
+    : new TokenStore({ kafka: config.kafka, topic: storage.topic }, async (key, value, requester) => {
+      await kafka.run({ op: 'produce', topic: storage.topic, partition: 0, key, value, headers: [] }, requester)
     }, log)
   const auth = loadAuth(config.auth, tokens)
   const metrics = new GatewayMetrics(() => kafka.stats(), async () => await kafka.runOnEach({ op: 'clientStats' }))

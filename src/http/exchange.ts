@@ -1,7 +1,8 @@
-// One request's response side: the abort flag, corking, idempotent finishing, large bodies by tryEnd.
+// One request's response side: the abort flag, corking, idempotent finishing, large bodies by tryEnd, and
+// the connection's reads paused while a Kafka write for the request runs (Requester).
 import type { HttpResponse } from '@trufflesuite/uws-js-unofficial'
 import { HttpError, internalError } from './errors.js'
-import type { Reply } from './router.js'
+import type { Reply, Requester } from './router.js'
 
 const STATUS_LINES: Readonly<Record<number, string>> = {
   200: '200 OK', 204: '204 No Content', 400: '400 Bad Request', 401: '401 Unauthorized', 403: '403 Forbidden',
@@ -15,9 +16,11 @@ const CACHE_CONTROL = 'max-age=0, private, must-revalidate'
 /** Bodies above this are written as the socket drains (tryEnd + onWritable) instead of buffered by uWS. */
 const STREAM_ABOVE_BYTES = 64 * 1024
 
-export class Exchange {
+export class Exchange implements Requester {
   private finished = false
   private aborted = false
+  /** Reading the connection is paused until the answer (see Requester). */
+  private held = false
   /** Set once a reply was written; the status goes to the access log. */
   status = 0
   /** The `error` member of a 4xx/5xx reply, for the access log. */
@@ -40,12 +43,20 @@ export class Exchange {
     return !this.finished && !this.aborted
   }
 
+  hold (): void {
+    if (!this.open || this.held) return
+    this.held = true
+    this.res.pause()
+  }
+
   /** Writes the reply; `close` ends the connection after it (e.g. an unread request body). */
   send (reply: Reply, close = false): void {
     if (!this.open) return
     const body = reply.body
     if (reply.status >= 400) this.error ??= errorMember(body)
     this.res.cork(() => {
+      // Before end(): once end() closed the connection, the response must not be touched.
+      if (this.held) this.res.resume()
       this.res.writeStatus(STATUS_LINES[reply.status] ?? String(reply.status))
       this.res.writeHeader('x-request-id', this.requestId)
       this.res.writeHeader('cache-control', CACHE_CONTROL)

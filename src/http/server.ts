@@ -123,6 +123,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
         representation,
         requestId: exchange.requestId,
         get peer () { return peer() },
+        requester: exchange,
         body: async () => {
           if (body === undefined) return Buffer.alloc(0)
           const outcome = await body.outcome

@@ -71,6 +71,7 @@ function context (route: Route, params: Record<string, string>): RequestContext 
     representation: { kind: 'json' },
     requestId: 'test',
     peer: '127.0.0.1',
+    requester: { open: true, hold: () => {} },
     body: async () => Buffer.alloc(0)
   }
 }
