@@ -8,6 +8,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>
     body?: Buffer | string
     connections?: number
+    /** requests sent on a connection before waiting for answers (HTTP pipelining) */
+    pipelining?: number
     /** seconds */
     duration?: number
     /** seconds */
@@ -22,6 +24,8 @@ declare module 'autocannon' {
     timeouts: number
     non2xx: number
     '2xx': number
+    /** requests sent, pipelined ones included, and answers received */
+    requests: { sent: number, total: number }
   }
 
   /**

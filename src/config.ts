@@ -1,6 +1,7 @@
 // Every KASTLEX_* variable this gateway reads, parsed and validated in one place (SPEC §9).
 // Nothing else reads process.env. All problems are collected and reported together.
 import { existsSync, readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { parse as parseYaml } from 'yaml'
 import { parseInteger } from './http/params.js'
 import { isTopicName } from './kafka/names.js'
@@ -19,6 +20,8 @@ export interface KafkaConfig {
 }
 
 export interface HttpsConfig {
+  /** KASTLEX_HTTPS_HOST: an IP address; `::` is dual stack (IPv4 too). */
+  readonly host: string
   readonly port: number
   readonly certFile: string
   readonly keyFile: string
@@ -48,7 +51,14 @@ export interface AuthConfig {
 }
 
 export interface Config {
+  /** KASTLEX_HTTP_HOST: an IP address; `::` is dual stack (IPv4 too). */
+  readonly httpHost: string
   readonly httpPort: number
+  /**
+   * KASTLEX_HTTP_REUSE_PORT: the HTTP (and HTTPS) port may be shared with other processes that ask for it
+   * too (SO_REUSEPORT, the kernel spreads connections); off, a taken port stops the start.
+   */
+  readonly reusePort: boolean
   readonly auth: AuthConfig
   /** KASTLEX_USE_HTTPS: a TLS listener beside HTTP. */
   readonly https: HttpsConfig | undefined
@@ -86,7 +96,7 @@ const KNOWN_HERE = new Set([
   'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH', 'KASTLEX_TOKEN_TTL_SECONDS',
   'KASTLEX_METRICS_AUTH', 'KASTLEX_TRUST_PROXY', 'KASTLEX_LOGIN_WINDOW_S', 'KASTLEX_LOGIN_MAX_PER_ADDRESS',
   'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_AUTH_FAILURES_PER_ADDRESS', 'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_STORE_WAIT_MS',
-  'KASTLEX_HTTP_PORT', 'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
+  'KASTLEX_HTTP_HOST', 'KASTLEX_HTTPS_HOST', 'KASTLEX_HTTP_REUSE_PORT', 'KASTLEX_HTTP_PORT', 'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
   'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE', 'KASTLEX_KAFKA_SASL_FILE', 'KASTLEX_KAFKA_REQUEST_TIMEOUT_MS',
   'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_MAX_BODY_BYTES_IN_FLIGHT', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_FETCH_BUFFER_BYTES', 'KASTLEX_WORKERS',
   'KASTLEX_BATCH_MAX_RECORDS', 'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
@@ -102,6 +112,9 @@ const IGNORED = new Set(['KASTLEX_ZOOKEEPER_CLUSTER', 'KASTLEX_CG_CACHE_DIR'])
  * pool of 2 in produce (+42 % at 64 connections), binary fetch (+40 %) and memory, and tied mixed load.
  */
 export const DEFAULT_WORKERS = 0
+
+/** Every address of the host, IPv6 and (through IPv4-mapped addresses) IPv4 (SPEC §9). */
+export const DEFAULT_LISTEN_HOST = '::'
 
 export class ConfigError extends Error {
   constructor (readonly problems: readonly string[]) {
@@ -140,6 +153,13 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     if (raw === 'true' || raw === 'false') return raw === 'true' ? 1 : 0
     return integer('KASTLEX_TRUST_PROXY', 0, 0, 100)
   }
+  /** A listen address: an IP literal (no host names: one name can stand for several addresses). */
+  const listenHost = (name: string): string => {
+    const raw = value(name)
+    if (raw === undefined) return DEFAULT_LISTEN_HOST
+    if (isIP(raw) === 0) problems.push(`${name}: expected an IP address such as ::, 0.0.0.0, 127.0.0.1 or ::1, got ${JSON.stringify(raw)}`)
+    return raw
+  }
   /** The path in `name` (or `fallback`) if readable; a problem otherwise. Undefined when neither is set. */
   const readableFile = (name: string, fallback?: string): string | undefined => {
     const path = value(name) ?? fallback
@@ -156,6 +176,7 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
   function httpsConfig (): HttpsConfig {
     const caFile = value('KASTLEX_CACERTFILE') ?? '/etc/kastlex/ssl/ca-cert.crt'
     return {
+      host: listenHost('KASTLEX_HTTPS_HOST'),
       port: integer('KASTLEX_HTTPS_PORT', 8093, 1, 65535),
       certFile: readableFile('KASTLEX_CERTFILE', '/etc/kastlex/ssl/server.crt') as string,
       keyFile: readableFile('KASTLEX_KEYFILE', '/etc/kastlex/ssl/server.key') as string,
@@ -253,7 +274,9 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
   }
 
   const config: Config = {
+    httpHost: listenHost('KASTLEX_HTTP_HOST'),
     httpPort: integer('KASTLEX_HTTP_PORT', 8092, 1, 65535),
+    reusePort: boolean('KASTLEX_HTTP_REUSE_PORT', false),
     auth,
     https,
     kafka: { common, producer, securityProtocol, requestTimeoutMs, produceTimeoutMs },

@@ -56,8 +56,8 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   const storage = config.auth.tokenStorage
   const tokens = storage === undefined
     ? undefined
-    : new TokenStore({ kafka: config.kafka, topic: storage.topic }, async (key, value) => {
-      await kafka.run({ op: 'produce', topic: storage.topic, partition: 0, key, value, headers: [] })
+    : new TokenStore({ kafka: config.kafka, topic: storage.topic }, async (key, value, requester) => {
+      await kafka.run({ op: 'produce', topic: storage.topic, partition: 0, key, value, headers: [] }, requester)
     }, log)
   const auth = loadAuth(config.auth, tokens)
   const metrics = new GatewayMetrics(() => kafka.stats(), async () => await kafka.runOnEach({ op: 'clientStats' }))
@@ -75,8 +75,8 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   const bodies = new BodyBudget(config.maxBodyBytesInFlight)
   metrics.bodyBytesInFlight(() => bodies.inFlight)
   const server = createServer(new Router(routes), log, metrics, authorize, bodies, config.https)
-  await server.listen(config.httpPort).catch((err: Error) => failStart(log, err))
-  log.info('listening', { port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
+  await server.listen({ host: config.httpHost, port: config.httpPort }, config.reusePort).catch((err: Error) => failStart(log, err))
+  log.info('listening', { host: config.httpHost, port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
   // Under the supervisor (src/supervisor.ts): from now on a death is a crash to restart from.
   process.send?.(LISTENING_MESSAGE)
 

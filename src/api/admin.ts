@@ -29,7 +29,7 @@ export function adminRoutes (access: AccessControl, tokens: TokenStore | undefin
       action: 'revoke',
       handle: async (ctx) => {
         if (tokens === undefined) throw new HttpError(501, 'token storage disabled')
-        await tokens.revoke(ctx.params.username as string)
+        await tokens.revoke(ctx.params.username as string, ctx.requester)
         return { status: 204 }
       }
     }

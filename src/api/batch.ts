@@ -2,11 +2,9 @@
 // must (parameters, headers, size, media type, topic) and forwards the body's bytes untouched: decoding,
 // the record checks and the answer's JSON happen where the producer runs, one pool task per batch.
 import { batchFormat, unsupportedMediaType } from '../batch/records.js'
-import { HttpError } from '../http/errors.js'
 import type { RequestContext, Route } from '../http/router.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
-import type { BatchResult, ProduceBatchOp } from '../pool/messages.js'
 import { messageHeaders, partitionParam } from './messages.js'
 import type { MetadataCache } from './metadata-cache.js'
 
@@ -36,7 +34,8 @@ function batchHandler ({ kafka, metadata, maxRecords, metrics }: BatchOptions) {
     // A partition beyond the cached count gets a live lookup (partitions may have been added).
     if (pathPartition !== undefined) await metadata.partition(topic, pathPartition)
     const partitionCount = (await metadata.topic(topic))?.partitions.length ?? null
-    const result = await handOffBatch(ctx, kafka, {
+    // Handed to Kafka only if the client is still there (see Requester): nothing produced otherwise.
+    const result = await kafka.run({
       op: 'produceBatch',
       topic,
       partition: pathPartition ?? -1,
@@ -46,20 +45,9 @@ function batchHandler ({ kafka, metadata, maxRecords, metrics }: BatchOptions) {
       body,
       headers,
       maxRecords
-    })
+    }, ctx.requester)
     if (result.produced > 0) metrics.produced(topic, result.producedBytes, result.produced)
     return { status: 200, body: result.body }
   }
 }
 
-/** Answer to a request whose client went away before its batch reached Kafka (never sent: nobody listens). */
-const clientGone = (): HttpError => new HttpError(499, 'client closed request')
-
-/**
- * The one place a batch is handed to Kafka. A request whose connection is already gone produces
- * nothing: its client cannot learn the offsets and would send the batch again.
- */
-async function handOffBatch (ctx: RequestContext, kafka: KafkaClient, op: ProduceBatchOp): Promise<BatchResult> {
-  if (ctx.clientGone()) throw clientGone()
-  return await kafka.run(op)
-}

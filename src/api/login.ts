@@ -41,7 +41,7 @@ export function loginRoute ({ access, issuer, limiter, trustProxyHops, tokens }:
       if (!await verifyPassword(password, user?.passwordHash)) throw invalidCredentials()
       permit.succeeded()
       const token = issuer.issue(username)
-      await tokens?.save(username, token)
+      await tokens?.save(username, token, ctx.requester)
       return { status: 200, body: JSON.stringify({ token }) }
     }
   }

@@ -51,7 +51,7 @@ function produceHandler ({ kafka, metadata, metrics }: MessagesOptions) {
     }
     const recordKey = key === undefined || key.length === 0 ? null : key
     const bytes = (recordKey?.length ?? 0) + body.length
-    const delivered = await kafka.run({ op: 'produce', topic, partition, key: recordKey, value: body.length === 0 ? null : body, headers })
+    const delivered = await kafka.run({ op: 'produce', topic, partition, key: recordKey, value: body.length === 0 ? null : body, headers }, ctx.requester)
     metrics.produced(topic, bytes)
     return {
       status: 204,

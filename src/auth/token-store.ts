@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url'
 import type { KafkaConfig } from '../config.js'
 import type { Logger } from '../log.js'
 import { HttpError } from '../http/errors.js'
+import type { Requester } from '../http/router.js'
 import { encodeTokenRecord, tokenHash, tokenKey } from './token-record.js'
 import { Waiters } from './waiters.js'
 
-/** Writes one record to partition 0 of the token topic with acks from the producer settings. */
-export type TokenRecordWriter = (key: Buffer, value: Buffer | null) => Promise<void>
+/** Writes one record to partition 0 of the token topic with acks from the producer settings (for `requester`). */
+export type TokenRecordWriter = (key: Buffer, value: Buffer | null, requester: Requester | undefined) => Promise<void>
 
 /** What the token-store worker is started with. */
 export interface TokenStoreWorkerData {
@@ -113,22 +114,23 @@ export class TokenStore {
   /**
    * Stores a freshly issued token (replacing the user's previous one): written to Kafka first, then
    * valid on this instance at once. A Kafka failure → 503 with its name, and the token must not be handed out.
+   * Not written once the login's `requester` went away (no one would receive the token).
    */
-  async save (username: string, token: string): Promise<void> {
+  async save (username: string, token: string, requester?: Requester): Promise<void> {
     const hash = tokenHash(token)
-    await this.written(tokenKey(username), encodeTokenRecord({ exp: expiryOf(token), tokenHash: hash }))
+    await this.written(tokenKey(username), encodeTokenRecord({ exp: expiryOf(token), tokenHash: hash }), requester)
     this.hashes.set(username, hash.toString('hex'))
   }
 
-  /** Revokes the user's token: a tombstone for every instance, and gone here at once. */
-  async revoke (username: string): Promise<void> {
-    await this.written(tokenKey(username), null)
+  /** Revokes the user's token: a tombstone for every instance, and gone here at once (not once `requester` went away). */
+  async revoke (username: string, requester?: Requester): Promise<void> {
+    await this.written(tokenKey(username), null, requester)
     this.hashes.delete(username)
   }
 
-  private async written (key: string, value: Buffer | null): Promise<void> {
+  private async written (key: string, value: Buffer | null, requester: Requester | undefined): Promise<void> {
     try {
-      await this.write(Buffer.from(key, 'utf8'), value)
+      await this.write(Buffer.from(key, 'utf8'), value, requester)
     } catch (err) {
       throw new HttpError(503, err instanceof HttpError ? err.error : 'unknown_server_error')
     }

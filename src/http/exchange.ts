@@ -1,7 +1,8 @@
-// One request's response side: the abort flag, corking, idempotent finishing, large bodies by tryEnd.
+// One request's response side: the abort flag, corking, idempotent finishing, large bodies by tryEnd, and
+// the connection's reads paused while a Kafka write for the request runs (Requester).
 import type { HttpResponse } from '@trufflesuite/uws-js-unofficial'
 import { HttpError, internalError } from './errors.js'
-import type { Reply } from './router.js'
+import type { Reply, Requester } from './router.js'
 
 const STATUS_LINES: Readonly<Record<number, string>> = {
   200: '200 OK', 204: '204 No Content', 400: '400 Bad Request', 401: '401 Unauthorized', 403: '403 Forbidden',
@@ -18,12 +19,14 @@ const CACHE_CONTROL = 'max-age=0, private, must-revalidate'
  */
 const STREAM_ABOVE_BYTES = 64 * 1024
 
-export class Exchange {
+export class Exchange implements Requester {
   /** A reply was written (or is being streamed): no other may follow. */
   private replied = false
   /** The reply's last byte was handed to the socket, or the client went away. */
   private finished = false
   private aborted = false
+  /** Reading the connection is paused until the answer (see Requester). */
+  private held = false
   /** The status of the reply written (0 until then); it goes to the access log. */
   status = 0
   /** The `error` member of a 4xx/5xx reply, for the access log. */
@@ -50,6 +53,12 @@ export class Exchange {
     return !this.replied && !this.aborted
   }
 
+  hold (): void {
+    if (!this.open || this.held) return
+    this.held = true
+    this.res.pause()
+  }
+
   /** Writes the reply; `close` ends the connection after it (e.g. an unread request body). */
   send (reply: Reply, close = false): void {
     if (!this.open) return
@@ -59,6 +68,8 @@ export class Exchange {
     if (reply.status >= 400) this.error ??= errorMember(body)
     let streaming = false
     this.res.cork(() => {
+      // Before end(): once end() closed the connection, the response must not be touched.
+      if (this.held) this.res.resume()
       this.writeHead(reply.status, reply.headers ?? [])
       if (body === undefined) {
         this.res.end(undefined, close)

@@ -14,6 +14,20 @@ export interface Reply {
   readonly body?: string | Buffer
 }
 
+/**
+ * A request whose route writes to Kafka, as the Kafka client sees it (pool/kafka-client.ts). uWS closes a
+ * connection when it parses a request while the answer to the previous one is pending (HTTP pipelining),
+ * and the pending request is then never answered. So a write is handed to librdkafka only after uWS has
+ * parsed all that arrived with the request, only while the request is `open`, and `hold` then stops
+ * reading the connection until the answer is written: a write that started is answered.
+ */
+export interface Requester {
+  /** Not answered yet, and its connection not closed. */
+  readonly open: boolean
+  /** Reads no further request from the connection until this request's answer is written. */
+  hold: () => void
+}
+
 export interface RequestContext {
   readonly method: string
   readonly params: Readonly<Record<string, string>>
@@ -23,10 +37,10 @@ export interface RequestContext {
   readonly requestId: string
   /** The socket peer's address (the client, or a proxy); read it before the first await. */
   readonly peer: string
+  /** For the Kafka client's hand-off of a write (see Requester). */
+  readonly requester: Requester
   /** The request body, limited to the route's size (413 when over); valid once per request. */
   readonly body: () => Promise<Buffer>
-  /** The connection closed (or the request was answered) before the handler finished. */
-  readonly clientGone: () => boolean
 }
 
 export interface Route {

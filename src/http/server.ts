@@ -24,12 +24,18 @@ export const MAX_HEADER_BYTES = 64 * 1024
  */
 const STOP_QUIET_MS = 250
 
+export interface ListenAddress {
+  readonly host: string
+  readonly port: number
+}
+
 export interface Server {
   /**
    * Resolves once listening on the HTTP port and, when HTTPS is configured, the HTTPS port; rejects with
    * neither open when a port cannot be bound or the TLS files are unusable (the message names the variable).
+   * Each port is bound exclusively unless `reusePort` (SO_REUSEPORT: shared with processes that ask the same).
    */
-  listen: (port: number) => Promise<void>
+  listen: (http: ListenAddress, reusePort: boolean) => Promise<void>
   /**
    * The graceful stop (SPEC §1): stops accepting connections; requests already started are finished and
    * their answers close their connections (`connection: close`); a request arriving from now on is
@@ -142,13 +148,13 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
         representation,
         requestId: exchange.requestId,
         get peer () { return peer() },
+        requester: exchange,
         body: async () => {
           if (body === undefined) return Buffer.alloc(0)
           const outcome = await body.outcome
           if (!outcome.ok) throw outcome.error
           return outcome.body
-        },
-        clientGone: () => !exchange.open
+        }
       }
       const run = (): void => {
         const reply = route.handle(ctx)
@@ -184,14 +190,14 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
   }
 
   return {
-    listen: async (port) => {
+    listen: async (http, reusePort) => {
       if (listenSockets.length > 0) throw new Error('already listening')
-      const listeners: Array<[uWS.TemplatedApp, number, string]> = [[app, port, 'port']]
+      const listeners: Array<[uWS.TemplatedApp, ListenAddress, string]> = [[app, http, 'HTTP port']]
       if (https !== undefined) {
         tlsApp ??= serve(sslApp(https))
-        listeners.push([tlsApp, https.port, 'HTTPS port'])
+        listeners.push([tlsApp, https, 'HTTPS port'])
       }
-      const bound = await Promise.allSettled(listeners.map(async ([target, at, what]) => await bind(target, at, what)))
+      const bound = await Promise.allSettled(listeners.map(async ([target, at, what]) => await bind(target, at, what, reusePort)))
       for (const outcome of bound) if (outcome.status === 'fulfilled') listenSockets.push(outcome.value)
       const failed = bound.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
       if (failed !== undefined) {
@@ -209,10 +215,17 @@ function closeEveryConnection (app: uWS.TemplatedApp): void {
   (app as unknown as { close: () => void }).close()
 }
 
-function bind (app: uWS.TemplatedApp, port: number, what: string): Promise<uWS.us_listen_socket> {
+/** uWS's listen with options (in 20.30, missing from its typings); the options are uSockets' LIBUS_LISTEN_* flags. */
+type ListenWithOptions = (host: string, port: number, options: number, cb: (socket: uWS.us_listen_socket | false) => void) => void
+/** Without it uSockets sets SO_REUSEPORT: a second gateway on the port would start and take part of the connections. */
+const EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT: number }).LIBUS_LISTEN_EXCLUSIVE_PORT
+const SHARED_PORT = 0
+
+function bind (app: uWS.TemplatedApp, { host, port }: ListenAddress, what: string, reusePort: boolean): Promise<uWS.us_listen_socket> {
   return new Promise((resolve, reject) => {
-    app.listen('0.0.0.0', port, (socket) => {
-      if (socket === false) reject(new Error(`cannot listen on ${what} ${port}`))
+    const listen = app.listen.bind(app) as unknown as ListenWithOptions
+    listen(host, port, reusePort ? SHARED_PORT : EXCLUSIVE_PORT, (socket) => {
+      if (socket === false) reject(new Error(`cannot listen on ${what} ${port} on ${host} (the port is taken by another process, or ${host} is not an address of this host)`))
       else resolve(socket)
     })
   })

@@ -5,13 +5,21 @@ import { BroadcastChannel, MessageChannel, type MessagePort, type TransferListIt
 import { Piscina } from 'piscina'
 import type { Config } from '../config.js'
 import { HttpError, kafkaError } from '../http/errors.js'
+import type { Requester } from '../http/router.js'
 import { KafkaService } from '../kafka/service.js'
 import type { PoolStats } from '../metrics/gateway-metrics.js'
 import { needsOffsetsTail, SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
 
+/** The op's request went away before its write started (nginx's 499: the client closed the request). */
+export const requesterGone = (): HttpError => new HttpError(499, 'client_closed_request')
+
 export interface KafkaClient {
-  /** The op's result, or an HttpError (Kafka failures per SPEC §2.6). */
-  run: <O extends KafkaOp>(op: O) => Promise<ResultOf<O>>
+  /**
+   * The op's result, or an HttpError (Kafka failures per SPEC §2.6). With a `requester` (a write for a
+   * request) the op starts after the I/O callbacks of this event-loop turn, where uWS parses all of one
+   * read, and only if the requester is still open (else it rejects with `requesterGone`), holding it.
+   */
+  run: <O extends KafkaOp>(op: O, requester?: Requester) => Promise<ResultOf<O>>
   /** The op on every worker (one result each); inline, on this thread. */
   runOnEach: <O extends KafkaOp>(op: O) => Promise<Array<ResultOf<O>>>
   /** Worker threads, ops waiting for one, and the share of threads busy (0 threads inline). */
@@ -32,7 +40,12 @@ export class InlineKafkaClient implements KafkaClient {
     this.service = new KafkaService({ config, offsetsTail: true })
   }
 
-  async run<O extends KafkaOp> (op: O): Promise<ResultOf<O>> {
+  async run<O extends KafkaOp> (op: O, requester?: Requester): Promise<ResultOf<O>> {
+    if (requester !== undefined) {
+      await afterIoCallbacks()
+      if (!requester.open) throw requesterGone()
+      requester.hold()
+    }
     return unwrap(await this.service.execute(op))
   }
 
@@ -51,6 +64,7 @@ export class InlineKafkaClient implements KafkaClient {
 
 interface Waiting {
   readonly op: KafkaOp
+  readonly requester: Requester | undefined
   readonly resolve: (value: unknown) => void
   readonly reject: (err: Error) => void
   settled: boolean
@@ -136,18 +150,19 @@ export class PooledKafkaClient implements KafkaClient {
     return { size: this.shards.length, queueDepth, utilization: busy / this.shards.length }
   }
 
-  run<O extends KafkaOp> (op: O): Promise<ResultOf<O>> {
-    return this.runOn(this.shardFor(op), op)
+  run<O extends KafkaOp> (op: O, requester?: Requester): Promise<ResultOf<O>> {
+    return this.runOn(this.shardFor(op), op, requester)
   }
 
   async runOnEach<O extends KafkaOp> (op: O): Promise<Array<ResultOf<O>>> {
     return await Promise.all(this.shards.map(async (shard) => await this.runOn(shard, op)))
   }
 
-  private runOn<O extends KafkaOp> (shard: Shard, op: O): Promise<ResultOf<O>> {
+  /** Ops are sent after the I/O callbacks of the turn (setImmediate), which is where Requester is checked. */
+  private runOn<O extends KafkaOp> (shard: Shard, op: O, requester?: Requester): Promise<ResultOf<O>> {
     return new Promise((resolve, reject) => {
       if (shard.queue.length === 0) setImmediate(() => this.dispatch(shard))
-      shard.queue.push({ op, resolve: resolve as (value: unknown) => void, reject, settled: false })
+      shard.queue.push({ op, requester, resolve: resolve as (value: unknown) => void, reject, settled: false })
     })
   }
 
@@ -159,8 +174,9 @@ export class PooledKafkaClient implements KafkaClient {
   }
 
   private dispatch (shard: Shard): void {
-    const batch = shard.queue
+    const batch = withoutGoneRequesters(shard.queue)
     shard.queue = []
+    if (batch.length === 0) return
     if (shard === this.shards[this.nextShard]) this.nextShard = (this.nextShard + 1) % this.shards.length
     const { port1, port2 } = new MessageChannel()
     let open = batch.length
@@ -205,6 +221,25 @@ export class PooledKafkaClient implements KafkaClient {
     channel.close()
     await Promise.all(this.shards.map(async ({ pool }) => await pool.destroy()))
   }
+}
+
+/** Resolves in the check phase of this turn, after every I/O callback uWS runs for the reads of the turn. */
+function afterIoCallbacks (): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+/** The waiting ops still wanted, their requesters held; the others are rejected with `requesterGone`. */
+function withoutGoneRequesters (queue: readonly Waiting[]): Waiting[] {
+  const wanted: Waiting[] = []
+  for (const waiting of queue) {
+    if (waiting.requester?.open === false) {
+      waiting.reject(requesterGone())
+      continue
+    }
+    waiting.requester?.hold()
+    wanted.push(waiting)
+  }
+  return wanted
 }
 
 /** FNV-1a of topic and partition: which worker reads a partition. */

@@ -24,9 +24,9 @@ function openssl (...args: string[]): void {
 
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
 
-/** A self-signed certificate for 127.0.0.1: `<name>.crt`, `<name>.key`. */
+/** A self-signed certificate for 127.0.0.1 and ::1: `<name>.crt`, `<name>.key`. */
 function selfSigned (name: string, cn = '127.0.0.1'): void {
-  openssl('req', '-x509', ...EC_KEY, '-subj', `/CN=${cn}`, '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1',
+  openssl('req', '-x509', ...EC_KEY, '-subj', `/CN=${cn}`, '-addext', 'subjectAltName=IP:127.0.0.1,IP:::1', '-days', '1',
     '-keyout', file(`${name}.key`), '-out', file(`${name}.crt`))
 }
 
@@ -55,16 +55,16 @@ test.after.always(() => { rmSync(dir, { recursive: true, force: true }) })
 
 interface Answer { status: number, body: string }
 
-function httpsGet (port: number, path: string, ca: string): Promise<Answer> {
+function httpsGet (port: number, path: string, ca: string, host = '127.0.0.1'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, ca: readFileSync(ca), agent: false }, (res) => {
+    const req = request({ host, port, path, ca: readFileSync(ca), agent: false }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => { body += chunk })
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
     })
     req.once('error', reject)
-    req.setTimeout(10_000, () => req.destroy(new Error(`no answer from https://127.0.0.1:${port}${path}`)))
+    req.setTimeout(10_000, () => req.destroy(new Error(`no answer from https://${host}:${port}${path}`)))
     req.end()
   })
 }
@@ -161,4 +161,26 @@ test('an HTTPS port already taken stops the start', async (t) => {
   })
   t.is(status, 1, output)
   t.regex(output, new RegExp(`cannot listen on HTTPS port ${port}`))
+})
+
+test('KASTLEX_HTTPS_HOST: :: by default answers over IPv4 and IPv6; ::1 refuses 127.0.0.1', async (t) => {
+  const files = { KASTLEX_CERTFILE: file('server.crt'), KASTLEX_KEYFILE: file('server.key') }
+  const dual = await httpsGateway(files)
+  t.teardown(dual.stop)
+  t.is((await httpsGet(dual.httpsPort, '/health', file('server.crt'))).status, 200)
+  t.is((await httpsGet(dual.httpsPort, '/health', file('server.crt'), '::1')).status, 200)
+  const v6 = await httpsGateway({ ...files, KASTLEX_HTTPS_HOST: '::1' })
+  t.teardown(v6.stop)
+  t.is((await httpsGet(v6.httpsPort, '/health', file('server.crt'), '::1')).status, 200)
+  await t.throwsAsync(httpsGet(v6.httpsPort, '/health', file('server.crt')), { code: 'ECONNREFUSED' })
+})
+
+test('an HTTPS port another gateway holds stops the start (no silent sharing)', async (t) => {
+  const files = { KASTLEX_CERTFILE: file('server.crt'), KASTLEX_KEYFILE: file('server.key') }
+  const first = await httpsGateway(files)
+  t.teardown(first.stop)
+  const { status, output } = await startExpectingFailure({ ...files, KASTLEX_HTTPS_PORT: String(first.httpsPort) })
+  t.is(status, 1, output)
+  t.regex(output, new RegExp(`cannot listen on HTTPS port ${first.httpsPort} on ::`))
+  t.notRegex(output, /"msg":"listening"/)
 })

@@ -59,6 +59,31 @@ test('defaults', (t) => {
   t.false(Object.keys(config.kafka.common).some((k) => k.startsWith('sasl.') || k.startsWith('ssl.')))
 })
 
+test('listen addresses: KASTLEX_HTTP_HOST and KASTLEX_HTTPS_HOST default to :: (dual stack); IP literals only', (t) => {
+  const defaults = load({ KASTLEX_USE_HTTPS: 'true', KASTLEX_CERTFILE: AUTH.KASTLEX_JWK_FILE, KASTLEX_KEYFILE: AUTH.KASTLEX_JWK_FILE })
+  t.is(defaults.httpHost, '::')
+  t.is(defaults.https?.host, '::')
+  t.is(load({ KASTLEX_HTTP_HOST: '' }).httpHost, '::', 'empty = unset')
+  for (const host of ['0.0.0.0', '127.0.0.1', '::1', '::', 'fe80::1%lo', '::ffff:127.0.0.1']) {
+    t.is(load({ KASTLEX_HTTP_HOST: host }).httpHost, host)
+    const https = load({ KASTLEX_USE_HTTPS: 'true', KASTLEX_CERTFILE: AUTH.KASTLEX_JWK_FILE, KASTLEX_KEYFILE: AUTH.KASTLEX_JWK_FILE, KASTLEX_HTTPS_HOST: host })
+    t.is(https.https?.host, host)
+    t.is(https.httpHost, '::', 'the HTTP host is its own')
+  }
+  for (const host of ['localhost', '[::1]', '127.0.0.1:8092', '256.0.0.1', ' ::', 'any']) {
+    t.true(refused(t, { KASTLEX_HTTP_HOST: host }).includes('KASTLEX_HTTP_HOST'), host)
+    const message = refused(t, { KASTLEX_USE_HTTPS: 'true', KASTLEX_CERTFILE: AUTH.KASTLEX_JWK_FILE, KASTLEX_KEYFILE: AUTH.KASTLEX_JWK_FILE, KASTLEX_HTTPS_HOST: host })
+    t.true(message.includes('KASTLEX_HTTPS_HOST'), host)
+  }
+})
+
+test('KASTLEX_HTTP_REUSE_PORT: off by default (a taken port stops the start), a boolean', (t) => {
+  t.false(load({}).reusePort)
+  t.true(load({ KASTLEX_HTTP_REUSE_PORT: 'true' }).reusePort)
+  t.false(load({ KASTLEX_HTTP_REUSE_PORT: '0' }).reusePort)
+  t.true(refused(t, { KASTLEX_HTTP_REUSE_PORT: 'yes' }).includes('KASTLEX_HTTP_REUSE_PORT'))
+})
+
 test('empty variables count as unset', (t) => {
   const config = load({ KASTLEX_HTTP_PORT: '', KASTLEX_KAFKA_CLUSTER: '', KASTLEX_KAFKA_USE_SSL: '', KASTLEX_KAFKA_SASL_FILE: '' })
   t.is(config.httpPort, 8092)

@@ -74,8 +74,8 @@ function context (route: Route, params: Record<string, string>): RequestContext 
     representation: { kind: 'json' },
     requestId: 'test',
     peer: '127.0.0.1',
-    body: async () => Buffer.alloc(0),
-    clientGone: () => false
+    requester: { open: true, hold: () => {} },
+    body: async () => Buffer.alloc(0)
   }
 }
 

@@ -44,3 +44,19 @@ test('a batch body travels to the worker as one op, its memory transferred rathe
   await pool.run({ op: 'produceBatch', topic: 't', partition: -1, partitionCount: 1, format: 'binary', body, headers: [], maxRecords: 1000 })
   t.is(body.buffer.byteLength, 0, 'detached on this thread: it moved to the worker')
 })
+
+test('an op whose requester is no longer open when the turn ends is never sent to a worker: it rejects 499', async (t) => {
+  const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 1, workerData: () => ({}) })
+  t.teardown(async () => { await pool.close() })
+  const held: string[] = []
+  const requester = (name: string): { open: boolean, hold: () => void } => ({ open: true, hold: () => { held.push(name) } })
+  const closing = requester('closing')
+  const gone = pool.run({ op: 'topicConfig', topic: 'crash' }, closing)
+  const wanted = pool.run({ op: 'metadata' }, requester('wanted'))
+  // As uWS does when it parses a pipelined request later in the same read: the connection closes.
+  closing.open = false
+  const error = await t.throwsAsync(gone)
+  t.like(error, { status: 499, error: 'client_closed_request' })
+  t.deepEqual(await wanted, { brokers: [], topics: [] }, 'the batch went without the crashing op')
+  t.deepEqual(held, ['wanted'], 'the requester of an op sent is held until its answer')
+})
