@@ -1,5 +1,5 @@
 // One request's response side: the abort flag, corking, idempotent finishing, large bodies by tryEnd.
-import type { HttpResponse } from '@trufflesuite/uws-js-unofficial'
+import type { HttpResponse } from 'uwebsockets'
 import { HttpError, internalError } from './errors.js'
 import type { Reply } from './router.js'
 
