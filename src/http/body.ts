@@ -1,7 +1,7 @@
 // Reading a request body under a limit (uWS `onData`): refuse on Content-Length first, count bytes as
 // chunks arrive, stop at the limit, and copy into one exclusively owned buffer (transferable to a worker).
 // Every body holds its bytes in the shared BodyBudget until its request ends.
-import type { HttpResponse } from 'uwebsockets'
+import type { HttpResponse } from './uws.js'
 import type { BodyBudget } from './body-budget.js'
 import { bodyTooLarge, HttpError, invalid, overloaded } from './errors.js'
 

@@ -1,5 +1,5 @@
 // One request's response side: the abort flag, corking, idempotent finishing, large bodies by tryEnd.
-import type { HttpResponse } from 'uwebsockets'
+import type { HttpResponse } from './uws.js'
 import { HttpError, internalError } from './errors.js'
 import type { Reply } from './router.js'
 

@@ -1,5 +1,5 @@
 // The front end: uWS hands every request here; the request runs SPEC §2.4 top to bottom.
-import uWS from 'uwebsockets'
+import * as uWS from './uws.js'
 import type { HttpsConfig } from '../config.js'
 import { ANONYMOUS } from '../auth/users.js'
 import type { Logger } from '../log.js'
