@@ -17,13 +17,22 @@ const MANIFEST = join(ROOT, 'native/uws/Cargo.toml')
 const CRATE = 'libuwebsockets-sys'
 const OUT = join(ROOT, 'node_modules/.kastlex-uws')
 
+/** A complete HTTP/1.1 answer closing the connection, as a C++ string literal: `{"error": message}`. */
+function jsonError (status, message) {
+  const body = JSON.stringify({ error: message })
+  return JSON.stringify(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${body.length}\r\n\r\n${body}`)
+}
+
 /**
  * Each edit replaces text that must occur exactly once (a new upstream version that moved it fails the
  * install here, not at run time). Together: a request line ending in HTTP/1.0 is parsed like HTTP/1.1 and
  * marked ancient; an ancient request needs no Host header, and a head may end right after the request line
  * (upstream waited for a header field that never comes); its connection closes after the answer unless
  * the request said `Connection: keep-alive`; and the answer says which (`Connection: close` or
- * `Connection: keep-alive`), as HTTP/1.0 clients expect.
+ * `Connection: keep-alive`), as HTTP/1.0 clients expect. Beside HTTP/1.0: heads split anywhere are
+ * waited for, heads with too many fields or bytes no field may hold are refused at once instead of left
+ * waiting, and uWS's own refusals are JSON.
  */
 const HTTP10_EDITS = {
   'uWebSockets/src/HttpParser.h': [
@@ -34,6 +43,23 @@ const HTTP10_EDITS = {
       'req->ancientHttp = req->headers->value.data()[req->headers->value.length() + 8] == \'0\';'],
     ['if (!req->getHeader("host").data()) {',
       'if (!req->ancientHttp && !req->getHeader("host").data()) {'],
+    // A request line that has not fully arrived is waited for (upstream answered 505 when a read ended
+    // inside it); one that has arrived and is not `METHOD /target HTTP/1.x` is still refused.
+    ['        if (!(postPaddedBuffer = consumeRequestLine(postPaddedBuffer, headers[0]))) {\n',
+      `        char *requestLine = postPaddedBuffer;
+        if (!(postPaddedBuffer = consumeRequestLine(postPaddedBuffer, headers[0]))) {
+            if (!memchr(requestLine, '\\n', (size_t) (end - requestLine))) return 0;
+`],
+    // More header lines than uWS has room for: 431 (upstream waited for more data until the idle timeout).
+    ['        /* We ran out of header space, too large request */\n        return 0;',
+      '        err = HTTP_ERROR_431_REQUEST_HEADER_FIELDS_TOO_LARGE;\n        return 0;'],
+    // A byte that cannot be in a field name or value: 400 (upstream waited until the idle timeout). The
+    // data ends in a fenced CR, so a name stopping there, or in the data's last CR, has merely not arrived.
+    ['                /* Error: invalid chars in field name */\n                return 0;',
+      `                if (postPaddedBuffer < end && !(postPaddedBuffer[0] == '\\r' && postPaddedBuffer + 1 == end)) err = HTTP_ERROR_400_BAD_REQUEST;
+                return 0;`],
+    ['                    /* Error - invalid chars in field value */\n                    return 0;',
+      '                    err = HTTP_ERROR_400_BAD_REQUEST;\n                    return 0;'],
     // A head without any field (HTTP/1.0 needs none) ends right after the request line.
     ['        headers++;\n\n        for (unsigned int i = 1;',
       `        headers++;
@@ -44,6 +70,15 @@ const HTTP10_EDITS = {
         }
 
         for (unsigned int i = 1;`]
+  ],
+  // uWS's own refusals (a head it cannot parse or hold) in the gateway's error format.
+  'uWebSockets/src/HttpErrors.h': [
+    ['"HTTP/1.1 505 HTTP Version Not Supported\\r\\nConnection: close\\r\\n\\r\\n<h1>HTTP Version Not Supported</h1><p>This server does not support HTTP/1.0.</p><hr><i>uWebSockets/20 Server</i>"',
+      jsonError('505 HTTP Version Not Supported', 'http version not supported')],
+    ['"HTTP/1.1 431 Request Header Fields Too Large\\r\\nConnection: close\\r\\n\\r\\n<h1>Request Header Fields Too Large</h1><hr><i>uWebSockets/20 Server</i>"',
+      jsonError('431 Request Header Fields Too Large', 'request header fields too large')],
+    ['"HTTP/1.1 400 Bad Request\\r\\nConnection: close\\r\\n\\r\\n<h1>Bad Request</h1><hr><i>uWebSockets/20 Server</i>"',
+      jsonError('400 Bad Request', 'bad request')]
   ],
   'uWebSockets/src/HttpContext.h': [
     ['if (httpRequest->isAncient() || httpRequest->getHeader("connection").length() == 5) {',
