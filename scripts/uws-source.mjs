@@ -32,7 +32,7 @@ function jsonError (status, message) {
  * the request said `Connection: keep-alive`; and the answer says which (`Connection: close` or
  * `Connection: keep-alive`), as HTTP/1.0 clients expect. Beside HTTP/1.0: heads split anywhere are
  * waited for, heads with too many fields or bytes no field may hold are refused at once instead of left
- * waiting, and uWS's own refusals are JSON.
+ * waiting, and uWS's own refusals (400, 431) are JSON.
  */
 const HTTP10_EDITS = {
   'uWebSockets/src/HttpParser.h': [
@@ -44,12 +44,15 @@ const HTTP10_EDITS = {
     ['if (!req->getHeader("host").data()) {',
       'if (!req->ancientHttp && !req->getHeader("host").data()) {'],
     // A request line that has not fully arrived is waited for (upstream answered 505 when a read ended
-    // inside it); one that has arrived and is not `METHOD /target HTTP/1.x` is still refused.
-    ['        if (!(postPaddedBuffer = consumeRequestLine(postPaddedBuffer, headers[0]))) {\n',
-      `        char *requestLine = postPaddedBuffer;
+    // inside it); one that has arrived and is not `METHOD /target HTTP/1.x` is a bad request (400).
+    [`        if (!(postPaddedBuffer = consumeRequestLine(postPaddedBuffer, headers[0]))) {
+            /* Error - invalid request line */
+            /* Assuming it is 505 HTTP Version Not Supported */
+            err = HTTP_ERROR_505_HTTP_VERSION_NOT_SUPPORTED;`,
+    `        char *requestLine = postPaddedBuffer;
         if (!(postPaddedBuffer = consumeRequestLine(postPaddedBuffer, headers[0]))) {
             if (!memchr(requestLine, '\\n', (size_t) (end - requestLine))) return 0;
-`],
+            err = HTTP_ERROR_400_BAD_REQUEST;`],
     // More header lines than uWS has room for: 431 (upstream waited for more data until the idle timeout).
     ['        /* We ran out of header space, too large request */\n        return 0;',
       '        err = HTTP_ERROR_431_REQUEST_HEADER_FIELDS_TOO_LARGE;\n        return 0;'],
@@ -73,8 +76,6 @@ const HTTP10_EDITS = {
   ],
   // uWS's own refusals (a head it cannot parse or hold) in the gateway's error format.
   'uWebSockets/src/HttpErrors.h': [
-    ['"HTTP/1.1 505 HTTP Version Not Supported\\r\\nConnection: close\\r\\n\\r\\n<h1>HTTP Version Not Supported</h1><p>This server does not support HTTP/1.0.</p><hr><i>uWebSockets/20 Server</i>"',
-      jsonError('505 HTTP Version Not Supported', 'http version not supported')],
     ['"HTTP/1.1 431 Request Header Fields Too Large\\r\\nConnection: close\\r\\n\\r\\n<h1>Request Header Fields Too Large</h1><hr><i>uWebSockets/20 Server</i>"',
       jsonError('431 Request Header Fields Too Large', 'request header fields too large')],
     ['"HTTP/1.1 400 Bad Request\\r\\nConnection: close\\r\\n\\r\\n<h1>Bad Request</h1><hr><i>uWebSockets/20 Server</i>"',
