@@ -107,7 +107,12 @@ const HTTP10_EDITS = {
 }
 
 function crateDirectory () {
-  execFileSync('cargo', ['fetch', '--manifest-path', MANIFEST], { stdio: 'inherit' })
+  try {
+    execFileSync('cargo', ['fetch', '--manifest-path', MANIFEST], { stdio: 'inherit' })
+  } catch (err) {
+    if (err.code === 'ENOENT') throw new Error('cargo not found: it fetches the uWebSockets sources (install Rust\'s cargo, e.g. apt-get install -y cargo)')
+    throw err
+  }
   const metadata = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--manifest-path', MANIFEST], { maxBuffer: 64 << 20 }).toString())
   const crate = metadata.packages.find((p) => p.name === CRATE)
   if (crate === undefined) throw new Error(`cargo metadata lists no ${CRATE}`)
