@@ -4,8 +4,8 @@
 //     pinned in native/uws/Cargo.toml; cargo checks it against the registry's checksum);
 //   - the Node bindings (addon.cpp and its headers): the npm package `uwebsockets` (its prebuilt binaries
 //     are not used: they refuse HTTP/1.0).
-// They are copied to node_modules/.kastlex-uws/ and changed there so that HTTP/1.0 requests are served
-// (upstream answers them 505): see HTTP10_EDITS. Usage: node scripts/uws-source.mjs
+// They are copied to node_modules/.kastlex-uws/ and changed there (UWS_EDITS): HTTP/1.0 served (upstream
+// answers it 505) and a few front-end fixes. Usage: node scripts/uws-source.mjs
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -32,9 +32,9 @@ function jsonError (status, message) {
  * the request said `Connection: keep-alive`; and the answer says which (`Connection: close` or
  * `Connection: keep-alive`), as HTTP/1.0 clients expect. Beside HTTP/1.0: heads split anywhere are
  * waited for, heads with too many fields or bytes no field may hold are refused at once instead of left
- * waiting, and uWS's own refusals (400, 431) are JSON.
+ * waiting, uWS's own refusals (400, 431) are JSON, and a HEAD answer no longer ends its connection.
  */
-const HTTP10_EDITS = {
+const UWS_EDITS = {
   'uWebSockets/src/HttpParser.h': [
     ['if (memcmp(" HTTP/1.1\\r\\n", data, 11) == 0) {',
       'if (memcmp(" HTTP/1.1\\r\\n", data, 11) == 0 || memcmp(" HTTP/1.0\\r\\n", data, 11) == 0) {'],
@@ -102,7 +102,12 @@ const HTTP10_EDITS = {
         int state = getHttpResponseData()->state;
         if (state & HttpResponseData<SSL>::HTTP_ANCIENT_CLOSE) writeHeader("Connection", "close");
         else if ((state & HttpResponseData<SSL>::HTTP_ANCIENT_KEEP_ALIVE) && !(state & HttpResponseData<SSL>::HTTP_CONNECTION_CLOSE)) writeHeader("Connection", "keep-alive");
-`]
+`],
+    // endWithoutBody (HEAD) with a reported length left the response pending (its body never "written"),
+    // so uWS closed the connection at the next request on it.
+    ['            internalEnd({nullptr, 0}, reportedContentLength.value(), false, true, closeConnection);',
+      `            getHttpResponseData()->offset = reportedContentLength.value();
+            internalEnd({nullptr, 0}, reportedContentLength.value(), false, true, closeConnection);`]
   ]
 }
 
@@ -136,5 +141,5 @@ mkdirSync(OUT, { recursive: true })
 cpSync(join(crate, 'uWebSockets/src'), join(OUT, 'uWebSockets/src'), { recursive: true })
 cpSync(join(crate, 'uWebSockets/uSockets/src'), join(OUT, 'uWebSockets/uSockets/src'), { recursive: true })
 cpSync(bindings, join(OUT, 'bindings'), { recursive: true, filter: (path) => !path.endsWith('.node') })
-for (const [file, edits] of Object.entries(HTTP10_EDITS)) edit(join(OUT, file), edits)
+for (const [file, edits] of Object.entries(UWS_EDITS)) edit(join(OUT, file), edits)
 console.log(`uws-source: ${CRATE} from ${crate} and the bindings of uwebsockets prepared in ${OUT}`)

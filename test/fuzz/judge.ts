@@ -69,7 +69,6 @@ export class Tally {
       if (!wellFormedHttp(request)) return undefined
       if ((request.body?.length ?? 0) > EARLY_ANSWER_BODY) { this.knownIssue('issue 12: an answer given before the body was read is not received (closed while sending)', example()); return undefined }
       if (!UWS_KNOWN_METHODS.has(request.method)) { this.knownIssue('front end: other methods closed without an answer (uWS; with issue 12)', example()); return undefined }
-      if (previous?.method === 'HEAD') { this.knownIssue('front end: the request after a HEAD on a keep-alive connection is closed unanswered (uWS endWithoutBody; with issue 12)', `${example()} after ${describe(previous)}`); return undefined }
       this.fail('no answer (connection closed)', `${example()}; previous request on that connection: ${previous === undefined ? 'none' : describe(previous)}`)
       return 'closed'
     }

@@ -42,8 +42,11 @@ export class RawConnection {
     }
   }
 
-  /** The next answer on the connection (its body by content-length); rejects when the connection ends first. */
-  async response (): Promise<RawResponse> {
+  /**
+   * The next answer on the connection (its body by content-length, none for an answer to HEAD); rejects
+   * when the connection ends first.
+   */
+  async response (toHead = false): Promise<RawResponse> {
     const headEnd = await this.until(() => { const at = this.buffer.indexOf('\r\n\r\n'); return at < 0 ? undefined : at })
     const [statusLine = '', ...lines] = this.buffer.subarray(0, headEnd).toString('latin1').split('\r\n')
     const headers = new Map<string, string>()
@@ -53,7 +56,7 @@ export class RawConnection {
       const value = line.slice(colon + 1).trim()
       headers.set(name, headers.has(name) ? `${headers.get(name) ?? ''}, ${value}` : value)
     }
-    const length = Number(headers.get('content-length') ?? '0')
+    const length = toHead ? 0 : Number(headers.get('content-length') ?? '0')
     await this.until(() => this.buffer.length >= headEnd + 4 + length ? true : undefined)
     const body = this.buffer.subarray(headEnd + 4, headEnd + 4 + length)
     this.buffer = this.buffer.subarray(headEnd + 4 + length)

@@ -114,7 +114,7 @@ test('request ids are echoed when printable, generated otherwise', async (t) => 
 })
 
 test('large request headers: 3 KiB accepted; over 64 KiB refused with a JSON 431, never served', async (t) => {
-  // However the kernel splits it (http10-and-heads.test.ts splits heads on purpose).
+  // However the kernel splits it (http-front-end.test.ts splits heads on purpose).
   const request = (size: number): Promise<string> =>
     rawRequest(`GET /health HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(size)}\r\nconnection: close\r\n\r\n`)
   t.regex(await request(3_000), /^HTTP\/1.1 200 /)

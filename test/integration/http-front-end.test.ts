@@ -1,5 +1,6 @@
-// The front end speaks HTTP/1.0 as well as 1.1 and takes request heads however they are split over
-// reads, up to the documented 64 KiB of fields (issue 12, SPEC §4.7).
+// The front end speaks HTTP/1.0 as well as 1.1, takes request heads however they are split over
+// reads up to the documented 64 KiB of fields, and keeps a connection open after a HEAD answer (issue 12,
+// SPEC §4.7).
 import test from 'ava'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
@@ -94,4 +95,17 @@ test('a head beyond 64 KiB of fields is refused with a JSON 431, however it arri
       connection.destroy()
     }
   }
+})
+
+test('a HEAD answer leaves its keep-alive connection open: the next request on it is answered', async (t) => {
+  const connection = await RawConnection.open(gateway().url)
+  await connection.send('HEAD /health HTTP/1.1\r\nhost: x\r\n\r\n')
+  const head = await connection.response(true)
+  t.is(head.status, 200)
+  t.is(head.headers.get('content-length'), String(HEALTH.length))
+  await connection.send('GET /health HTTP/1.1\r\nhost: x\r\n\r\n')
+  const next = await connection.response()
+  t.is(next.status, 200)
+  t.is(next.body.toString(), HEALTH)
+  connection.destroy()
 })
