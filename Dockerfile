@@ -1,11 +1,14 @@
 # KastleX gateway image. Build: docker build -t kastlex .   Run: docker run -p 8092:8092 -e KASTLEX_KAFKA_CLUSTER=kafka:9092 kastlex
 # Configured by the same KASTLEX_* environment variables as `npm start` (see README).
 
-# Build stage: full Debian image with the compilers node-gyp needs (librdkafka, the admin addon).
+# Build stage: full Debian image with the compilers node-gyp needs (librdkafka, the admin addon,
+# uWebSockets.js) and cargo, which fetches the uWebSockets sources (scripts/uws-source.mjs).
 FROM node:20-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends cargo && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json binding.gyp* ./
 COPY native ./native
+COPY scripts/uws-source.mjs ./scripts/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src

@@ -3,7 +3,7 @@
 // Every body holds its bytes in the shared BodyBudget until its request ends. A body the request was
 // answered without (413, 403, …) can then be read to its end and dropped, so that the client, still
 // sending, receives the answer (SPEC §10.6a): bounded by bytes and time.
-import type { HttpResponse } from '@trufflesuite/uws-js-unofficial'
+import type { HttpResponse } from './uws.js'
 import type { BodyBudget } from './body-budget.js'
 import { bodyTooLarge, HttpError, invalid, overloaded } from './errors.js'
 

@@ -1,6 +1,6 @@
 // One request's response side: the abort flag, corking, idempotent finishing, large bodies by tryEnd, and
 // the connection's reads paused while a Kafka write for the request runs (Requester).
-import type { HttpResponse } from '@trufflesuite/uws-js-unofficial'
+import type { HttpResponse } from './uws.js'
 import { HttpError, internalError } from './errors.js'
 import type { Reply, Requester } from './router.js'
 

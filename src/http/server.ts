@@ -1,11 +1,12 @@
 // The front end: uWS hands every request here; the request runs SPEC §2.4 top to bottom.
-import uWS from '@trufflesuite/uws-js-unofficial'
+import * as uWS from './uws.js'
 import type { HttpsConfig } from '../config.js'
 import { ANONYMOUS } from '../auth/users.js'
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { BodyReader, DISCARD_LIMIT_FACTOR } from './body.js'
 import type { BodyBudget } from './body-budget.js'
+import { MAX_HEADER_BYTES } from './header-limits.js'
 import { headersTooLarge, HttpError, invalid, notAcceptable, notFound, serverStopping } from './errors.js'
 import { Exchange } from './exchange.js'
 import { framingError } from './framing.js'
@@ -16,8 +17,6 @@ import { sslApp } from './tls.js'
 import type { RequestContext, Route, Router } from './router.js'
 
 const JSON_REPRESENTATION: Representation = { kind: 'json' }
-/** Request headers accepted in total (SPEC §4.7); uWS is told the same through UWS_HTTP_MAX_HEADERS_SIZE. */
-export const MAX_HEADER_BYTES = 64 * 1024
 /**
  * On stop, connections are closed once no request is in flight and none arrived for this long: a client
  * that just got an answer (sent before the stop) and is writing its next request gets it answered.
@@ -185,8 +184,8 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     const settled = (): boolean => open.size === 0 && performance.now() - lastArrival >= STOP_QUIET_MS
     while (!settled() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
     for (const exchange of open) exchange.fail(new HttpError(503, 'timeout'), true)
-    closeEveryConnection(app)
-    if (tlsApp !== undefined) closeEveryConnection(tlsApp)
+    app.close()
+    tlsApp?.close()
   }
 
   return {
@@ -210,15 +209,10 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
   }
 }
 
-/** uWS's TemplatedApp::close (present in 20.30, missing from its typings): closes every socket of the app. */
-function closeEveryConnection (app: uWS.TemplatedApp): void {
-  (app as unknown as { close: () => void }).close()
-}
-
-/** uWS's listen with options (in 20.30, missing from its typings); the options are uSockets' LIBUS_LISTEN_* flags. */
+/** uWS's listen with host and options (missing from its typings); the options are uSockets' LIBUS_LISTEN_* flags. */
 type ListenWithOptions = (host: string, port: number, options: number, cb: (socket: uWS.us_listen_socket | false) => void) => void
 /** Without it uSockets sets SO_REUSEPORT: a second gateway on the port would start and take part of the connections. */
-const EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT: number }).LIBUS_LISTEN_EXCLUSIVE_PORT
+const EXCLUSIVE_PORT = uWS.LIBUS_LISTEN_EXCLUSIVE_PORT
 const SHARED_PORT = 0
 
 function bind (app: uWS.TemplatedApp, { host, port }: ListenAddress, what: string, reusePort: boolean): Promise<uWS.us_listen_socket> {

@@ -5,7 +5,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import uWS from '@trufflesuite/uws-js-unofficial'
+import * as uWS from './uws.js'
 import type { HttpsConfig } from '../config.js'
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g

@@ -6,10 +6,7 @@
 // Each call in flight waits for its result on a libuv pool thread (UV_THREADPOOL_SIZE, default 4,
 // shared with fs, dns, crypto): at most its timeout plus 5 s. A worker thread being terminated
 // waits for its calls in flight too.
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { loadNativeAddon } from '../native-addon.js'
 import { kafkaErrorName } from './errors.js'
 import { isGroupId, isTopicName, MAX_GROUP_ID_BYTES } from './names.js'
 
@@ -121,22 +118,10 @@ interface NativeAddon {
 
 let addon: NativeAddon | undefined
 
-/**
- * Loads build/Release/kastlex_admin.node from the package root: the nearest ancestor of this module
- * that holds it (three levels up from dist/src/kafka/, two from src/kafka/). Keyed on the addon
- * itself, not binding.gyp, because a runtime image ships build/ and dist/ without the sources.
- */
+/** The addon, loaded on first use. */
 export function loadAddon (): NativeAddon {
-  if (addon !== undefined) return addon
-  const here = dirname(fileURLToPath(import.meta.url))
-  for (let dir = here; ; dir = dirname(dir)) {
-    const file = join(dir, 'build', 'Release', ADDON_FILE)
-    if (existsSync(file)) {
-      addon = createRequire(import.meta.url)(file) as NativeAddon
-      return addon
-    }
-    if (dirname(dir) === dir) throw new Error(`build/Release/${ADDON_FILE} not found above ${here}: build it with \`npm run install\` (node-gyp rebuild)`)
-  }
+  addon ??= loadNativeAddon(ADDON_FILE) as NativeAddon
+  return addon
 }
 
 // ---- validation: no bad argument reaches native code ----

@@ -11,7 +11,7 @@ import { KAFKA } from '../helpers/kafka.js'
 import { eventually } from '../helpers/poll.js'
 import { Connection, type Outcome } from './connection.js'
 import { RequestGenerator, serialize, type FuzzRequest, type Topology } from './generate.js'
-import { describe, frontEndSilence, Tally } from './judge.js'
+import { describe, Tally } from './judge.js'
 import { Prng } from './prng.js'
 import { bodyFlood, PROBE_MAX_MS, runProbe } from './raw-probes.js'
 import { validCheck } from './valid.js'
@@ -53,8 +53,7 @@ const DEADLINE_SLACK_MS = 4000
  * (a plateau, not growth).
  */
 const RSS_END_MIB_PER_WORKER = 32
-export const deadlineFor = (request: FuzzRequest): number =>
-  frontEndSilence(request) !== undefined ? 3000 : request.waitMs + 2 * KAFKA_TIMEOUT_MS + DEADLINE_SLACK_MS
+export const deadlineFor = (request: FuzzRequest): number => request.waitMs + 2 * KAFKA_TIMEOUT_MS + DEADLINE_SLACK_MS
 /** Junk that carries tokens or logs in is held below SPEC §10.6a's default auth-failure limit (100 per 10 s). */
 const AUTH_PER_SECOND = 4
 /** Valid requests answered 503 (Kafka busy) tolerated: 1 % of the valid checks. */

@@ -2,7 +2,7 @@
 // body and answers 204, nothing else. Spawned by bench/compare/contenders.ts as its own process.
 //
 //   node dist/bench/compare/ceilings/bare-uws.js <port>      (listens on 127.0.0.1 only; prints "listening <port>")
-import uWS from '@trufflesuite/uws-js-unofficial'
+import * as uWS from '../../../src/http/uws.js'
 
 const HOST = '127.0.0.1'
 const port = Number(process.argv[2] ?? process.env.BENCH_BARE_PORT ?? 18093)

@@ -1,7 +1,7 @@
 // Request bodies under their limit and under the shared in-flight budget (SPEC §10.6a), against a
 // stand-in for uWS's response (only onData is used).
 import test from 'ava'
-import type { HttpResponse } from '@trufflesuite/uws-js-unofficial'
+import type { HttpResponse } from '../../../src/http/uws.js'
 import { BodyReader, type BodyOutcome } from '../../../src/http/body.js'
 import { BodyBudget } from '../../../src/http/body-budget.js'
 

@@ -2,7 +2,7 @@
 // a fixed number of bytes per write: when a reply counts as finished (what a graceful stop waits for),
 // that a streamed body arrives whole, and that nothing is written twice or after the client left.
 import test from 'ava'
-import type { HttpResponse } from '@trufflesuite/uws-js-unofficial'
+import type { HttpResponse } from '../../../src/http/uws.js'
 import { Exchange } from '../../../src/http/exchange.js'
 
 /** A uWS response whose socket accepts `perWrite` bytes at a time (Infinity: everything at once). */

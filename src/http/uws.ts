@@ -1,0 +1,15 @@
+// uWebSockets.js as binding.gyp builds it (target `uws`, sources prepared by scripts/uws-source.mjs): the
+// bindings and types of the npm package `uwebsockets` on upstream uWebSockets, changed to serve HTTP/1.0.
+// Import it as a namespace (`import * as uWS from './uws.js'`), like the upstream module.
+import type * as upstream from 'uwebsockets'
+import { loadNativeAddon } from '../native-addon.js'
+
+export type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from 'uwebsockets'
+
+const addon = loadNativeAddon('uws.node') as typeof upstream
+
+export const App = addon.App
+export const SSLApp = addon.SSLApp
+export const us_listen_socket_close = addon.us_listen_socket_close
+/** uSockets' listen flag that refuses a port another socket holds (without it: SO_REUSEPORT). */
+export const LIBUS_LISTEN_EXCLUSIVE_PORT = (addon as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT: number }).LIBUS_LISTEN_EXCLUSIVE_PORT
