@@ -17,7 +17,7 @@ COPY test ./test
 COPY bench ./bench
 COPY scripts ./scripts
 # Only what runs: the gateway's JavaScript, the addon, and the production packages without sources,
-# tests and other platforms' binaries (about 40 MB instead of 660; test/integration/runtime-tree.test.ts
+# tests and other platforms' binaries (about 25 MB instead of 660; test/integration/runtime-tree.test.ts
 # starts the gateway from exactly this folder).
 RUN npm run build && node scripts/runtime-tree.mjs /runtime
 

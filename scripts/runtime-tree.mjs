@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** Files of the project itself, relative to its root. */
-const OWN = ['package.json', 'dist/src', 'dist/workers', 'build/Release/kastlex_admin.node']
+const OWN = ['package.json', 'dist/src', 'dist/workers', 'build/Release/kastlex_admin.node', 'build/Release/uws.node']
 
 /**
  * Packages whose install holds far more than runs: only these paths of them are kept. librdkafka's
@@ -22,7 +22,9 @@ const ONLY = {
   'node_modules/@platformatic/rdkafka': [
     'package.json', 'librdkafka.js', 'lib', 'LICENSE.txt', 'build/Release/node-librdkafka.node',
     'build/deps/librdkafka.so.1', 'build/deps/librdkafka++.so.1'
-  ]
+  ],
+  // Sources and types for our own uWS build (build/Release/uws.node); its prebuilt binaries never load.
+  'node_modules/uwebsockets': ['package.json', 'LICENSE']
 }
 
 /** Never needed at run time, in any package. */

@@ -7,7 +7,8 @@
 // They are copied to node_modules/.kastlex-uws/ and changed there (UWS_EDITS): HTTP/1.0 served (upstream
 // answers it 505) and a few front-end fixes. Usage: node scripts/uws-source.mjs
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -111,14 +112,22 @@ const UWS_EDITS = {
   ]
 }
 
-function crateDirectory () {
+/** cargo from PATH, else where rustup installs it (a non-login shell may not have it on PATH). */
+function cargo () {
+  const rustup = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', 'cargo')
   try {
-    execFileSync('cargo', ['fetch', '--manifest-path', MANIFEST], { stdio: 'inherit' })
-  } catch (err) {
-    if (err.code === 'ENOENT') throw new Error('cargo not found: it fetches the uWebSockets sources (install Rust\'s cargo, e.g. apt-get install -y cargo)')
-    throw err
+    execFileSync('cargo', ['--version'], { stdio: 'ignore' })
+    return 'cargo'
+  } catch {
+    if (existsSync(rustup)) return rustup
+    throw new Error('cargo not found: it fetches the uWebSockets sources (install Rust\'s cargo, e.g. apt-get install -y cargo)')
   }
-  const metadata = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--manifest-path', MANIFEST], { maxBuffer: 64 << 20 }).toString())
+}
+
+function crateDirectory () {
+  const command = cargo()
+  execFileSync(command, ['fetch', '--manifest-path', MANIFEST], { stdio: 'inherit' })
+  const metadata = JSON.parse(execFileSync(command, ['metadata', '--format-version', '1', '--manifest-path', MANIFEST], { maxBuffer: 64 << 20 }).toString())
   const crate = metadata.packages.find((p) => p.name === CRATE)
   if (crate === undefined) throw new Error(`cargo metadata lists no ${CRATE}`)
   return dirname(crate.manifest_path)

@@ -77,6 +77,7 @@ test('a runtime tree missing a file the gateway needs fails the same check', asy
   const needed = [
     'node_modules/@platformatic/rdkafka/build/deps/librdkafka.so.1',
     'build/Release/kastlex_admin.node',
+    'build/Release/uws.node',
     'dist/workers',
     'node_modules/@platformatic/kafka',
     `node_modules/@node-rs/bcrypt-${process.platform}-${process.arch}-gnu`
