@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { gatewayPerFile } from '../helpers/gateway.js'
 import { createTopic } from '../helpers/kafka.js'
-import { collect, exchange, open, RawConnection } from '../helpers/raw-http.js'
+import { collect, exchange, open, RawConnection, type RawAnswer } from '../helpers/raw-http.js'
 
 const gateway = gatewayPerFile(test)
 
@@ -91,24 +91,33 @@ test('accepted framing: chunked in any case, repeated identical content-length; 
 
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n'
 
-test('Expect: 100-continue (any case): 100 only once the route asks for the body, then 204 and the record written', async (t) => {
-  const topic = await createTopic(t)
+/** Sends the head, waits (up to 5 s) for what comes first, then sends `hello` and collects the rest. */
+async function expectingContinue (path: string, headers: readonly string[]): Promise<{ interim: string, rest: RawAnswer }> {
   const socket = open(gateway().url)
-  socket.write(request(`POST /api/v2/messages/${topic}/0 HTTP/1.1`, ['Expect: 100-Continue', 'content-length: 5', 'connection: close']))
+  socket.write(request(`POST ${path} HTTP/1.1`, [...headers, 'content-length: 5', 'connection: close']))
   const interim = await new Promise<string>((resolve) => {
     const timer = setTimeout(() => resolve('(nothing within 5 s)'), 5000)
     socket.once('data', (chunk: Buffer) => { clearTimeout(timer); resolve(chunk.toString('latin1')) })
   })
-  t.is(interim, CONTINUE)
   socket.write('hello')
-  const good = await collect(socket, 10_000)
-  t.deepEqual(good.statuses, [204], good.text)
-  t.false(good.text.includes('100 Continue'), 'one 100 only')
+  return { interim, rest: await collect(socket, 10_000) }
+}
+
+test('Expect: 100-continue (any case): 100 only once the route asks for the body, then 204 and the record written', async (t) => {
+  const topic = await createTopic(t)
+  const login = await fetch(`${gateway().url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"admin","password":"admin"}' })
+  const { token } = await login.json() as { token: string }
+  for (const headers of [['Expect: 100-Continue'], ['expect: 100-continue', `authorization: Bearer ${token}`]]) {
+    const { interim, rest } = await expectingContinue(`/api/v2/messages/${topic}/0`, headers)
+    t.is(interim, CONTINUE, headers.join('; '))
+    t.deepEqual(rest.statuses, [204], rest.text)
+    t.false(rest.text.includes('100 Continue'), 'one 100 only')
+  }
   // A client that sends the body without waiting: the 100 (if any) comes before the final answer, once.
   const eager = await exchange(gateway().url, request(`POST /api/v2/messages/${topic}/0 HTTP/1.1`, ['expect: 100-continue', 'content-length: 5', 'connection: close'], 'hello'), 10_000)
   t.deepEqual(eager.statuses, [204], eager.text)
   t.regex(eager.text, /^(HTTP\/1\.1 100 Continue\r\n\r\n)?HTTP\/1\.1 204 /)
-  t.is(await nextOffset(topic), 2)
+  t.is(await nextOffset(topic), 3)
 })
 
 test('Expect: 100-continue refused by authentication, permission or content-length: the answer and no 100, without the body', async (t) => {
