@@ -33,7 +33,8 @@ function jsonError (status, message) {
  * the request said `Connection: keep-alive`; and the answer says which (`Connection: close` or
  * `Connection: keep-alive`), as HTTP/1.0 clients expect. Beside HTTP/1.0: heads split anywhere are
  * waited for, heads with too many fields or bytes no field may hold are refused at once instead of left
- * waiting, uWS's own refusals (400, 431) are JSON, and a HEAD answer no longer ends its connection.
+ * waiting, uWS's own refusals (400, 431) are JSON, and a HEAD answer no longer ends its connection, and
+ * `100 Continue` is written by the gateway (res.writeContinue) instead of before every handler.
  */
 const UWS_EDITS = {
   'uWebSockets/src/HttpParser.h': [
@@ -83,6 +84,15 @@ const UWS_EDITS = {
       jsonError('400 Bad Request', 'bad request')]
   ],
   'uWebSockets/src/HttpContext.h': [
+    // No automatic `100 Continue` before the handler runs: the gateway writes it (writeContinue) once a
+    // route asks for the body, i.e. after authentication, permission and content-length passed (SPEC §10.6a).
+    [`            /* Middleware? Automatically respond to expectations */
+            std::string_view expect = user.httpRequest->getHeader("expect");
+            if (expect.length() && expect == "100-continue") {
+                user.httpResponse->writeContinue();
+            }
+
+`, ''],
     ['if (httpRequest->isAncient() || httpRequest->getHeader("connection").length() == 5) {',
       `if (httpRequest->isAncient()) {
                     std::string_view connection = httpRequest->getHeader("connection");
@@ -94,6 +104,28 @@ const UWS_EDITS = {
   ],
   'uWebSockets/src/HttpResponseData.h': [
     ['HTTP_CONNECTION_CLOSE = 16 // used', 'HTTP_CONNECTION_CLOSE = 16, // used\n        HTTP_ANCIENT_KEEP_ALIVE = 32,\n        HTTP_ANCIENT_CLOSE = 64']
+  ],
+  // res.writeContinue() in JS, for the 100 Continue uWS no longer writes itself (HTTP and HTTPS apps).
+  'bindings/HttpResponseWrapper.h': [
+    ['    /* Takes nothing, returns this */\n    template <int SSL>\n    static void res_resume(',
+      `    /* Takes nothing, returns this */
+    template <int SSL>
+    static void res_writeContinue(const FunctionCallbackInfo<Value> &args) {
+        auto *res = getHttpResponse<SSL>(args);
+        if (res) {
+            assumeCorked();
+            res->writeContinue();
+            args.GetReturnValue().Set(args.Holder());
+        }
+    }
+
+    /* Takes nothing, returns this */
+    template <int SSL>
+    static void res_resume(`],
+    ['            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "pause", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_pause<SSL>));\n',
+      `            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "pause", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_pause<SSL>));
+            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "writeContinue", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_writeContinue<SSL>));
+`]
   ],
   'uWebSockets/src/HttpResponse.h': [
     ['    void writeMark() {\n',

@@ -105,6 +105,11 @@ export class BodyReader {
     this.reserved = 0
   }
 
+  /** Neither refused nor complete yet: the body is still awaited. */
+  get pending (): boolean {
+    return !this.settled
+  }
+
   /** The client has not sent the body's last byte yet. */
   get arriving (): boolean {
     return !this.ended

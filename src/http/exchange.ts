@@ -27,6 +27,7 @@ export class Exchange implements Requester {
   private aborted = false
   /** Reading the connection is paused until the answer (see Requester). */
   private held = false
+  private continued = false
   /** The status of the reply written (0 until then); it goes to the access log. */
   status = 0
   /** The `error` member of a 4xx/5xx reply, for the access log. */
@@ -57,6 +58,16 @@ export class Exchange implements Requester {
     if (!this.open || this.held) return
     this.held = true
     this.res.pause()
+  }
+
+  /**
+   * `100 Continue` (the client waits for it before sending its body), at most once and only before the
+   * reply: written into the same socket buffer, so the reply follows it.
+   */
+  continue (): void {
+    if (!this.open || this.continued) return
+    this.continued = true
+    this.res.cork(() => this.res.writeContinue())
   }
 
   /** Writes the reply; `close` ends the connection after it (e.g. an unread request body). */

@@ -150,6 +150,9 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
         requester: exchange,
         body: async () => {
           if (body === undefined) return Buffer.alloc(0)
+          // Asked for only once authentication, permission and parameters passed (SPEC §10.6a); a body
+          // already refused (content-length over the limit) gets its error instead.
+          if (body.pending && expectsContinue(headers)) exchange.continue()
           const outcome = await body.outcome
           if (!outcome.ok) throw outcome.error
           return outcome.body
@@ -207,6 +210,11 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     close,
     get inFlight () { return open.size }
   }
+}
+
+/** `Expect: 100-continue`, in any case. */
+function expectsContinue (headers: RequestHeaders): boolean {
+  return headers.get('expect')?.toLowerCase() === '100-continue'
 }
 
 /** uWS's listen with host and options (missing from its typings); the options are uSockets' LIBUS_LISTEN_* flags. */

@@ -1,10 +1,21 @@
 // uWebSockets.js as binding.gyp builds it (target `uws`, sources prepared by scripts/uws-source.mjs): the
-// bindings and types of the npm package `uwebsockets` on upstream uWebSockets, changed to serve HTTP/1.0.
+// bindings and types of the npm package `uwebsockets` on upstream uWebSockets, changed to serve HTTP/1.0
+// and to leave `100 Continue` to the gateway.
 // Import it as a namespace (`import * as uWS from './uws.js'`), like the upstream module.
 import type * as upstream from 'uwebsockets'
 import { loadNativeAddon } from '../native-addon.js'
 
 export type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from 'uwebsockets'
+
+declare module 'uwebsockets' {
+  interface HttpResponse {
+    /**
+     * Writes `HTTP/1.1 100 Continue` (added by scripts/uws-source.mjs, which also stops uWS from writing it
+     * before every handler). Corked, and before the final answer.
+     */
+    writeContinue: () => HttpResponse
+  }
+}
 
 const addon = loadNativeAddon('uws.node') as typeof upstream
 

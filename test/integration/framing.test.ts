@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { gatewayPerFile } from '../helpers/gateway.js'
 import { createTopic } from '../helpers/kafka.js'
-import { collect, exchange, open } from '../helpers/raw-http.js'
+import { collect, exchange, open, RawConnection, type RawAnswer } from '../helpers/raw-http.js'
 
 const gateway = gatewayPerFile(test)
 
@@ -89,34 +89,77 @@ test('accepted framing: chunked in any case, repeated identical content-length; 
   t.is(await nextOffset(topic), accepted.length)
 })
 
-test('Expect: 100-continue: a good request gets 100 then 204 and is written; a refused one gets its answer without sending the body', async (t) => {
-  const topic = await createTopic(t)
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n'
+
+/** Sends the head, waits (up to 5 s) for what comes first, then sends `hello` and collects the rest. */
+async function expectingContinue (path: string, headers: readonly string[]): Promise<{ interim: string, rest: RawAnswer }> {
   const socket = open(gateway().url)
-  socket.write(request(`POST /api/v2/messages/${topic}/0 HTTP/1.1`, ['expect: 100-continue', 'content-length: 5', 'connection: close']))
-  const interim = await new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))))
-  t.is(interim, 'HTTP/1.1 100 Continue\r\n\r\n')
+  socket.write(request(`POST ${path} HTTP/1.1`, [...headers, 'content-length: 5', 'connection: close']))
+  const interim = await new Promise<string>((resolve) => {
+    const timer = setTimeout(() => resolve('(nothing within 5 s)'), 5000)
+    socket.once('data', (chunk: Buffer) => { clearTimeout(timer); resolve(chunk.toString('latin1')) })
+  })
   socket.write('hello')
-  const good = await collect(socket, 10_000)
-  t.deepEqual(good.statuses, [204])
-  t.is(await nextOffset(topic), 1)
-  // uWS writes `100 Continue` before any handler runs (see README "Hostile input"): the refusal follows
-  // it at once, and the body never has to be sent.
-  const refusals: Array<readonly [string[], string, number]> = [
-    [[`content-length: ${8_000_001}`], `/api/v2/messages/${topic}/0`, 413],
-    [['content-length: 5'], '/api/v2/messages/_kastlex_tokens/0', 403]
-  ]
-  for (const [headers, path, status] of refusals) {
-    // Not waiting for the close: the body never comes, so the connection is closed 5 s after the answer.
-    const answer = await exchange(gateway().url, request(`POST ${path} HTTP/1.1`, ['expect: 100-continue', ...headers]), 3000)
-    t.deepEqual(answer.statuses, [status], answer.text)
+  return { interim, rest: await collect(socket, 10_000) }
+}
+
+test('Expect: 100-continue (any case): 100 only once the route asks for the body, then 204 and the record written', async (t) => {
+  const topic = await createTopic(t)
+  const login = await fetch(`${gateway().url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"admin","password":"admin"}' })
+  const { token } = await login.json() as { token: string }
+  for (const headers of [['Expect: 100-Continue'], ['expect: 100-continue', `authorization: Bearer ${token}`]]) {
+    const { interim, rest } = await expectingContinue(`/api/v2/messages/${topic}/0`, headers)
+    t.is(interim, CONTINUE, headers.join('; '))
+    t.deepEqual(rest.statuses, [204], rest.text)
+    t.false(rest.text.includes('100 Continue'), 'one 100 only')
   }
-  t.is(await nextOffset(topic), 1)
+  // A client that sends the body without waiting: the 100 (if any) comes before the final answer, once.
+  const eager = await exchange(gateway().url, request(`POST /api/v2/messages/${topic}/0 HTTP/1.1`, ['expect: 100-continue', 'content-length: 5', 'connection: close'], 'hello'), 10_000)
+  t.deepEqual(eager.statuses, [204], eager.text)
+  t.regex(eager.text, /^(HTTP\/1\.1 100 Continue\r\n\r\n)?HTTP\/1\.1 204 /)
+  t.is(await nextOffset(topic), 3)
 })
 
-test('curl with Expect: 100-continue: 204 and the record written; 403 on the token topic', async (t) => {
+test('Expect: 100-continue refused by authentication, permission or content-length: the answer and no 100, without the body', async (t) => {
   const topic = await createTopic(t)
-  const curl = async (path: string): Promise<string> => (await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'expect: 100-continue', '--data-binary', 'hello', `${gateway().url}${path}`])).stdout
-  t.is(await curl(`/api/v2/messages/${topic}/0`), '204')
-  t.is(await curl('/api/v2/messages/_kastlex_tokens/0'), '403')
+  const refusals: Array<readonly [string[], string, number]> = [
+    [[`content-length: ${8_000_001}`], `/api/v2/messages/${topic}/0`, 413],
+    [['content-length: 5'], '/api/v2/messages/_kastlex_tokens/0', 403],
+    [['content-length: 5', 'authorization: Bearer forged.token.here'], `/api/v2/messages/${topic}/0`, 401],
+    [['content-length: 5'], `/api/v2/messages/${topic}/x`, 400]
+  ]
+  for (const [headers, path, status] of refusals) {
+    const connection = await RawConnection.open(gateway().url)
+    await connection.send(request(`POST ${path} HTTP/1.1`, ['expect: 100-continue', ...headers]))
+    // The first answer on the connection is the final one: no `100 Continue` before it.
+    const answer = await connection.response()
+    connection.destroy()
+    t.is(answer.status, status, `${path} ${headers.join('; ')}: ${answer.statusLine}`)
+  }
+  // A route that takes no body never asks for one.
+  const health = await exchange(gateway().url, request('GET /health HTTP/1.1', ['expect: 100-continue', 'connection: close']))
+  t.deepEqual(health.statuses, [200], health.text)
+  t.false(health.text.includes('100 Continue'), health.text)
+  t.is(await nextOffset(topic), 0)
+})
+
+/** curl with `Expect: 100-continue` and a 5-byte body: the status, the bytes it uploaded and its -v trace. */
+const curlExpecting = async (path: string): Promise<{ status: string, uploaded: number, trace: string }> => {
+  const { stdout, stderr } = await promisify(execFile)('curl', ['-sS', '-v', '-o', '/dev/null', '-w', '%{http_code} %{size_upload}', '-H', 'Expect: 100-continue', '--data-binary', 'hello', `${gateway().url}${path}`])
+  const [status = '', uploaded = ''] = stdout.split(' ')
+  return { status, uploaded: Number(uploaded), trace: stderr }
+}
+
+test('curl with Expect: 100-continue: 100 then 204 and the record written; a 403 before any 100, the body never uploaded', async (t) => {
+  const topic = await createTopic(t)
+  const good = await curlExpecting(`/api/v2/messages/${topic}/0`)
+  t.is(good.status, '204', good.trace)
+  t.is(good.uploaded, 5)
+  t.true(good.trace.includes('< HTTP/1.1 100 Continue'), good.trace)
+  // curl waits 1 s for a 100, then sends the body anyway: nothing uploaded means the 403 came first.
+  const refused = await curlExpecting('/api/v2/messages/_kastlex_tokens/0')
+  t.is(refused.status, '403', refused.trace)
+  t.is(refused.uploaded, 0, refused.trace)
+  t.false(refused.trace.includes('100 Continue'), refused.trace)
   t.is(await nextOffset(topic), 1)
 })
