@@ -50,7 +50,9 @@ test('produce answers 503 within its deadline once the broker is gone; nothing h
   const gateway = await startGateway({ KASTLEX_KAFKA_CLUSTER: address, KASTLEX_PRODUCE_TIMEOUT_MS: '3000', KASTLEX_KAFKA_REQUEST_TIMEOUT_MS: '3000' })
   t.teardown(gateway.stop)
   t.is((await fetch(`${gateway.url}/api/v2/messages/doomed/0`, { method: 'POST', body: 'before' })).status, 204)
-  t.is((await fetch(`${gateway.url}/api/v2/messages/doomed/0/0`)).status, 200)
+  // The first fetch loads the fetch client (about a second of CPU, counted against its 3 s deadline): on a
+  // loaded machine it may answer 503 timeout; the reads before the broker goes away only need to work.
+  t.is(await eventually(async () => (await fetch(`${gateway.url}/api/v2/messages/doomed/0/0`)).status, (status) => status === 200), 200)
 
   t.is(kafka('down'), 0)
   const started = Date.now()
