@@ -182,7 +182,8 @@ test('many long polls of one partition at the end of the log do not hold up a re
   const started = Date.now()
   const messages = await (await fetch(url(`/api/v2/messages/${topic}/0/0?max_wait_time=0`))).json() as Array<{ value: string }>
   t.deepEqual(messages.map((m) => m.value), ['n0', 'n1', 'n2'])
-  t.true(Date.now() - started < 2000, `answered after ${Date.now() - started} ms`)
+  // Held up behind the polls, it would answer after their 4 s; the margin is for a loaded machine.
+  t.true(Date.now() - started < 3500, `answered after ${Date.now() - started} ms`)
   for (const poll of await Promise.all(polls)) t.is(poll.status, 200)
 })
 
