@@ -229,24 +229,40 @@ private:
                 us_poll_change((us_poll_t *) s, us_socket_context_loop(SSL, us_socket_context(SSL, s)), us_poll_events((us_poll_t *) s) & LIBUS_SOCKET_WRITABLE);
             }
 `],
+    ['    static HttpContextData<SSL> *getSocketContextDataS(us_socket_t *s) {\n',
+      `    /* Once the answer a request waited for (pipelining) is complete and written out, parses the held bytes */
+    static us_socket_t *parseHeld(us_socket_t *s) {
+        HttpResponseData<SSL> *httpResponseData = (HttpResponseData<SSL> *) us_socket_ext(SSL, s);
+        if (httpResponseData->held.empty() || (httpResponseData->state & HttpResponseData<SSL>::HTTP_RESPONSE_PENDING)
+            || ((AsyncSocket<SSL> *) s)->getBufferedAmount() || us_socket_is_closed(SSL, s)) {
+            return s;
+        }
+        std::string bytes = std::move(httpResponseData->held);
+        httpResponseData->held.clear();
+        size_t length = bytes.length();
+        bytes.resize(length + MINIMUM_HTTP_POST_PADDING);
+        s = getSocketContextDataS(s)->onData(s, bytes.data(), (int) length);
+        /* Read again, unless another request waits or the application paused reading */
+        if (!us_socket_is_closed(SSL, s) && httpResponseData->held.empty() && !httpResponseData->paused) {
+            us_poll_change((us_poll_t *) s, us_socket_context_loop(SSL, us_socket_context(SSL, s)), us_poll_events((us_poll_t *) s) | LIBUS_SOCKET_READABLE);
+        }
+        return s;
+    }
+
+    static HttpContextData<SSL> *getSocketContextDataS(us_socket_t *s) {
+`],
+    // An answer streamed through onWritable may complete here: the writable event that follows may never come.
+    [`                 * It makes little sense to drain any backpressure when the user has registered onWritable. */
+                return s;`,
+    `                 * It makes little sense to drain any backpressure when the user has registered onWritable. */
+                return parseHeld(s);`],
     [`            /* Expect another writable event, or another request within the timeout */
             asyncSocket->timeout(HTTP_IDLE_TIMEOUT_S);
 `,
     `            /* Expect another writable event, or another request within the timeout */
             asyncSocket->timeout(HTTP_IDLE_TIMEOUT_S);
 
-            /* The answer a request waited for is complete and written out: parse the held bytes now */
-            if (httpResponseData->held.length() && !(httpResponseData->state & HttpResponseData<SSL>::HTTP_RESPONSE_PENDING)
-                && asyncSocket->getBufferedAmount() == 0 && !us_socket_is_closed(SSL, s)) {
-                std::string bytes = std::move(httpResponseData->held);
-                httpResponseData->held.clear();
-                size_t length = bytes.length();
-                bytes.resize(length + MINIMUM_HTTP_POST_PADDING);
-                s = getSocketContextDataS(s)->onData(s, bytes.data(), (int) length);
-                if (!us_socket_is_closed(SSL, s) && httpResponseData->held.empty() && !httpResponseData->paused) {
-                    us_poll_change((us_poll_t *) s, us_socket_context_loop(SSL, us_socket_context(SSL, s)), us_poll_events((us_poll_t *) s) | LIBUS_SOCKET_READABLE);
-                }
-            }
+            s = parseHeld(s);
 `]
   ],
   'uWebSockets/src/HttpResponse.h': [

@@ -14,12 +14,19 @@ interface Answer { status: number, headers: Map<string, string>, body: string }
  * Writes `requests` in one write on a new connection, the last one asking to close it; resolves with the
  * answers received until the gateway closed it.
  */
-function pipelined (gateway: Gateway, requests: readonly string[]): Promise<Answer[]> {
+function pipelined (gateway: Gateway, requests: readonly string[], readAfterMs = 0): Promise<Answer[]> {
   const { hostname, port } = new URL(gateway.url)
   const last = requests.length - 1
   const payload = requests.map((request, i) => i === last ? request.replace('\r\n', '\r\nconnection: close\r\n') : request).join('')
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(payload))
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(payload)
+      // A reader that is slow to start: the answers meet backpressure.
+      if (readAfterMs > 0) {
+        socket.pause()
+        setTimeout(() => socket.resume(), readAfterMs)
+      }
+    })
     let received = ''
     socket.setEncoding('latin1')
     socket.on('data', (chunk: string) => { received += chunk })
@@ -93,6 +100,17 @@ test('2 GETs with asynchronous answers pipelined in one write: both answered', a
   t.is(answers[0]?.body, answers[1]?.body)
   const health = await pipelined(gateway, range(0, 3).map(() => 'GET /health HTTP/1.1\r\nhost: localhost\r\n\r\n'))
   t.deepEqual(health.map((answer) => answer.status), [200, 200, 200])
+})
+
+test('3 GETs with answers of 4 MB pipelined to a reader that waits 1 s: all answered in full', async (t) => {
+  const gateway = await startGateway({ KASTLEX_WORKERS: '0' })
+  t.teardown(gateway.stop)
+  const topic = await createTopic(t)
+  for (let i = 0; i < 8; i++) await produce(gateway, topic, String(i).repeat(500_000))
+  const get = `GET /api/v2/messages/${topic}/0/0?max_bytes=5000000&max_wait_time=0 HTTP/1.1\r\nhost: localhost\r\n\r\n`
+  const answers = await pipelined(gateway, [get, get, get], 1000)
+  t.deepEqual(answers.map((answer) => answer.status), [200, 200, 200])
+  for (const answer of answers) t.deepEqual((JSON.parse(answer.body) as Array<{ offset: number }>).map((record) => record.offset), range(0, 8))
 })
 
 test('a request pipelined behind an answer that closes the connection is not executed', async (t) => {
