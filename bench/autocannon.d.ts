@@ -12,6 +12,8 @@ declare module 'autocannon' {
     pipelining?: number
     /** seconds */
     duration?: number
+    /** requests to make, then stop once all are answered (takes precedence over duration) */
+    amount?: number
     /** seconds */
     timeout?: number
   }

@@ -144,6 +144,188 @@ const UWS_EDITS = {
   ]
 }
 
+/**
+ * HTTP/1.1 pipelining (upstream closes the connection when it parses a request while an answer is
+ * pending). Such a request now waits: the parser stops at its first byte, the bytes from there on are kept
+ * unparsed (`held`, one read at most: reading the socket stops while bytes are held), and once the answer
+ * before it is complete and written out (the socket's next writable event, so never inside the
+ * application's end()), the kept bytes go through the data handler again, as if just read. Reading resumes
+ * when nothing is held any more, unless the application paused the response.
+ */
+const PIPELINING_EDITS = {
+  'uWebSockets/src/HttpParser.h': [
+    ['static void *FULLPTR = (void *)~(uintptr_t)0;',
+      `static void *FULLPTR = (void *)~(uintptr_t)0;
+/* Returned by a request handler for a request that must wait for the answer before it (pipelining) */
+static void *HELDPTR = (void *)~(uintptr_t)1;`],
+    ['struct HttpParser {\n\nprivate:\n',
+      `struct HttpParser {
+
+public:
+    /* The bytes from the first byte of a request that waits (pipelining) on, not parsed yet */
+    std::string held;
+
+private:
+`],
+    // The waiting request's head is not consumed: its bytes are held from its first one.
+    ['            void *returnedUser = requestHandler(user, req);\n',
+      `            void *returnedUser = requestHandler(user, req);
+            if (returnedUser == HELDPTR) {
+                return {consumedTotal - consumed, HELDPTR};
+            }
+`],
+    ['        HttpRequest req;\n\n        if (remainingStreamingBytes) {',
+      `        HttpRequest req;
+
+        /* A request waits: whatever arrives is kept behind it (the socket is not read until it is parsed) */
+        if (held.length()) {
+            held.append(data, length);
+            return {0, user};
+        }
+
+        if (remainingStreamingBytes) {`],
+    [`            std::pair<unsigned int, void *> consumed = fenceAndConsumePostPadded<true>(fallback.data(), (unsigned int) fallback.length(), user, reserved, &req, requestHandler, dataHandler);
+            if (consumed.second != user) {`,
+    `            std::pair<unsigned int, void *> consumed = fenceAndConsumePostPadded<true>(fallback.data(), (unsigned int) fallback.length(), user, reserved, &req, requestHandler, dataHandler);
+            if (consumed.second == HELDPTR) {
+                /* The fallback holds the start of the waiting request, data all of it that was read since */
+                held.assign(fallback.data() + consumed.first, had - consumed.first);
+                held.append(data, length);
+                fallback.clear();
+                return {0, user};
+            }
+            if (consumed.second != user) {`],
+    [`        std::pair<unsigned int, void *> consumed = fenceAndConsumePostPadded<false>(data, length, user, reserved, &req, requestHandler, dataHandler);
+        if (consumed.second != user) {`,
+    `        std::pair<unsigned int, void *> consumed = fenceAndConsumePostPadded<false>(data, length, user, reserved, &req, requestHandler, dataHandler);
+        if (consumed.second == HELDPTR) {
+            held.assign(data + consumed.first, length - consumed.first);
+            return {0, user};
+        }
+        if (consumed.second != user) {`]
+  ],
+  // The data handler, callable again with the held bytes.
+  'uWebSockets/src/HttpContextData.h': [
+    ['    bool isParsingHttp = false;\n',
+      '    bool isParsingHttp = false;\n    us_socket_t *(*onData)(us_socket_t *, char *, int) = nullptr;\n']
+  ],
+  'uWebSockets/src/HttpResponseData.h': [
+    // uSockets keeps its poll event bits in an internal header; binding.gyp builds it on libuv.
+    ['#include "HttpParser.h"\n', `#include "HttpParser.h"
+
+#ifndef LIBUS_SOCKET_READABLE
+#include <uv.h>
+#define LIBUS_SOCKET_READABLE UV_READABLE
+#define LIBUS_SOCKET_WRITABLE UV_WRITABLE
+#endif
+`],
+    ['    int state = 0;\n', '    int state = 0;\n\n    /* The application paused reading (pause() without resume() since) */\n    bool paused = false;\n']
+  ],
+  'uWebSockets/src/HttpContext.h': [
+    ['us_socket_context_on_data(SSL, getSocketContext(), [](us_socket_t *s, char *data, int length) {',
+      'us_socket_context_on_data(SSL, getSocketContext(), getSocketContextData()->onData = [](us_socket_t *s, char *data, int length) -> us_socket_t * {'],
+    // Checked before the timeout and the offset are reset: they belong to the pending answer.
+    [`                /* For every request we reset the timeout and hang until user makes action */
+                /* Warning: if we are in shutdown state, resetting the timer is a security issue! */
+                us_socket_timeout(SSL, (us_socket_t *) s, 0);
+
+                /* Reset httpResponse */
+                HttpResponseData<SSL> *httpResponseData = (HttpResponseData<SSL> *) us_socket_ext(SSL, (us_socket_t *) s);
+                httpResponseData->offset = 0;
+
+                /* Are we not ready for another request yet? Terminate the connection. */
+                if (httpResponseData->state & HttpResponseData<SSL>::HTTP_RESPONSE_PENDING) {
+                    us_socket_close(SSL, (us_socket_t *) s, 0, nullptr);
+                    return nullptr;
+                }
+`,
+    `                HttpResponseData<SSL> *httpResponseData = (HttpResponseData<SSL> *) us_socket_ext(SSL, (us_socket_t *) s);
+
+                /* Not ready for another request yet (pipelined): it waits, unparsed, for the pending answer */
+                if (httpResponseData->state & HttpResponseData<SSL>::HTTP_RESPONSE_PENDING) {
+                    return HELDPTR;
+                }
+
+                /* For every request we reset the timeout and hang until user makes action */
+                /* Warning: if we are in shutdown state, resetting the timer is a security issue! */
+                us_socket_timeout(SSL, (us_socket_t *) s, 0);
+
+                /* Reset httpResponse */
+                httpResponseData->offset = 0;
+`],
+    ['            httpContextData->isParsingHttp = false;\n',
+      `            httpContextData->isParsingHttp = false;
+
+            /* A request waits: read no more until it is parsed */
+            if (returnedSocket == s && httpResponseData->held.length()) {
+                us_poll_change((us_poll_t *) s, us_socket_context_loop(SSL, us_socket_context(SSL, s)), us_poll_events((us_poll_t *) s) & LIBUS_SOCKET_WRITABLE);
+            }
+`],
+    ['    static HttpContextData<SSL> *getSocketContextDataS(us_socket_t *s) {\n',
+      `    /* Once the answer a request waited for (pipelining) is complete and written out, parses the held bytes */
+    static us_socket_t *parseHeld(us_socket_t *s) {
+        HttpResponseData<SSL> *httpResponseData = (HttpResponseData<SSL> *) us_socket_ext(SSL, s);
+        if (httpResponseData->held.empty() || (httpResponseData->state & HttpResponseData<SSL>::HTTP_RESPONSE_PENDING)
+            || ((AsyncSocket<SSL> *) s)->getBufferedAmount() || us_socket_is_closed(SSL, s)) {
+            return s;
+        }
+        std::string bytes = std::move(httpResponseData->held);
+        httpResponseData->held.clear();
+        size_t length = bytes.length();
+        bytes.resize(length + MINIMUM_HTTP_POST_PADDING);
+        s = getSocketContextDataS(s)->onData(s, bytes.data(), (int) length);
+        /* Read again, unless another request waits or the application paused reading */
+        if (!us_socket_is_closed(SSL, s) && httpResponseData->held.empty() && !httpResponseData->paused) {
+            us_poll_change((us_poll_t *) s, us_socket_context_loop(SSL, us_socket_context(SSL, s)), us_poll_events((us_poll_t *) s) | LIBUS_SOCKET_READABLE);
+        }
+        return s;
+    }
+
+    static HttpContextData<SSL> *getSocketContextDataS(us_socket_t *s) {
+`],
+    // An answer streamed through onWritable may complete here: the writable event that follows may never come.
+    [`                 * It makes little sense to drain any backpressure when the user has registered onWritable. */
+                return s;`,
+    `                 * It makes little sense to drain any backpressure when the user has registered onWritable. */
+                return parseHeld(s);`],
+    [`            /* Expect another writable event, or another request within the timeout */
+            asyncSocket->timeout(HTTP_IDLE_TIMEOUT_S);
+`,
+    `            /* Expect another writable event, or another request within the timeout */
+            asyncSocket->timeout(HTTP_IDLE_TIMEOUT_S);
+
+            s = parseHeld(s);
+`]
+  ],
+  'uWebSockets/src/HttpResponse.h': [
+    [`    HttpResponse *pause() {
+        Super::pause();`,
+    `    HttpResponse *pause() {
+        getHttpResponseData()->paused = true;
+        Super::pause();`],
+    // Reading, unless a request is held (uSockets' resume restores events saved by whichever socket paused last).
+    [`    HttpResponse *resume() {
+        Super::resume();`,
+    `    HttpResponse *resume() {
+        getHttpResponseData()->paused = false;
+        Super::resume();
+        if (getHttpResponseData()->held.empty()) readHeld(LIBUS_SOCKET_READABLE);`],
+    ['    void writeMark() {\n',
+      `    /* Adds events to the socket's poll: writable once a held request may be parsed, readable on resume */
+    void readHeld(int events) {
+        us_poll_t *p = (us_poll_t *) this;
+        us_poll_change(p, us_socket_context_loop(SSL, us_socket_context(SSL, (us_socket_t *) this)), us_poll_events(p) | events);
+    }
+
+    void writeMark() {
+`],
+    ['            Super::write("\\r\\n0\\r\\n\\r\\n", 7);\n\n            httpResponseData->markDone();\n',
+      '            Super::write("\\r\\n0\\r\\n\\r\\n", 7);\n\n            httpResponseData->markDone();\n            if (httpResponseData->held.length()) readHeld(LIBUS_SOCKET_WRITABLE);\n'],
+    ['            if (httpResponseData->offset == totalSize) {\n                httpResponseData->markDone();\n',
+      '            if (httpResponseData->offset == totalSize) {\n                httpResponseData->markDone();\n                if (httpResponseData->held.length()) readHeld(LIBUS_SOCKET_WRITABLE);\n']
+  ]
+}
+
 /** cargo from PATH, else where rustup installs it (a non-login shell may not have it on PATH). */
 function cargo () {
   const rustup = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', 'cargo')
@@ -182,5 +364,7 @@ mkdirSync(OUT, { recursive: true })
 cpSync(join(crate, 'uWebSockets/src'), join(OUT, 'uWebSockets/src'), { recursive: true })
 cpSync(join(crate, 'uWebSockets/uSockets/src'), join(OUT, 'uWebSockets/uSockets/src'), { recursive: true })
 cpSync(bindings, join(OUT, 'bindings'), { recursive: true, filter: (path) => !path.endsWith('.node') })
-for (const [file, edits] of Object.entries(UWS_EDITS)) edit(join(OUT, file), edits)
+for (const edits of [UWS_EDITS, PIPELINING_EDITS]) {
+  for (const [file, fileEdits] of Object.entries(edits)) edit(join(OUT, file), fileEdits)
+}
 console.log(`uws-source: ${CRATE} from ${crate} and the bindings of uwebsockets prepared in ${OUT}`)

@@ -15,11 +15,10 @@ export interface Reply {
 }
 
 /**
- * A request whose route writes to Kafka, as the Kafka client sees it (pool/kafka-client.ts). uWS closes a
- * connection when it parses a request while the answer to the previous one is pending (HTTP pipelining),
- * and the pending request is then never answered. So a write is handed to librdkafka only after uWS has
- * parsed all that arrived with the request, only while the request is `open`, and `hold` then stops
- * reading the connection until the answer is written: a write that started is answered.
+ * A request whose route writes to Kafka, as the Kafka client sees it (pool/kafka-client.ts). A write is
+ * handed to librdkafka only after uWS has parsed all that arrived with the request and only while the
+ * request is `open` (no record for a client already gone), and `hold` then stops reading the connection
+ * until the answer is written (requests pipelined behind it wait for it anyway: README, The HTTP front end).
  */
 export interface Requester {
   /** Not answered yet, and its connection not closed. */

@@ -5,12 +5,13 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { createServer } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { authEnvironment } from '../../src/auth/dev-auth.js'
 import { freePort, startGateway, testAuthFiles } from '../helpers/gateway.js'
-import { KAFKA } from '../helpers/kafka.js'
+import { KAFKA, createTopic } from '../helpers/kafka.js'
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'kastlex-https-test-'))
@@ -92,6 +93,28 @@ test('HTTPS beside HTTP: the same routes answer on both ports', async (t) => {
   t.deepEqual(await plain.json(), { status: 'ok' })
   // A client that does not trust the certificate is refused by its own TLS stack, not served in the clear.
   await t.throwsAsync(httpsGet(gateway.httpsPort, '/health', file('other.crt')), { message: /self[- ]signed|verify|certificate/i })
+})
+
+test('HTTPS: 10 produces pipelined in one write are answered in order (pipelining over TLS)', async (t) => {
+  const gateway = await httpsGateway({ KASTLEX_CERTFILE: file('server.crt'), KASTLEX_KEYFILE: file('server.key'), KASTLEX_WORKERS: '0' })
+  t.teardown(gateway.stop)
+  const topic = await createTopic(t)
+  const post = (i: number): string => `POST /api/v1/messages/${topic}/0 HTTP/1.1\r\nhost: localhost\r\ncontent-length: ${String(i).length}\r\n` +
+    `${i === 9 ? 'connection: close\r\n' : ''}\r\n${i}`
+  const received = await new Promise<string>((resolve, reject) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port: gateway.httpsPort, ca: readFileSync(file('server.crt')) }, () => {
+      socket.write(Array.from({ length: 10 }, (_, i) => post(i)).join(''))
+    })
+    let data = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (chunk: string) => { data += chunk })
+    socket.once('error', reject)
+    socket.once('close', () => resolve(data))
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`connection not closed; received: ${JSON.stringify(data)}`)))
+  })
+  const offsets = [...received.matchAll(/x-message-offset: (\d+)/gi)].map((match) => Number(match[1]))
+  t.is(received.match(/HTTP\/1\.1 204/g)?.length, 10, received)
+  t.deepEqual(offsets, Array.from({ length: 10 }, (_, i) => i))
 })
 
 test('KASTLEX_CACERTFILE is sent as the chain; no client certificate is requested', async (t) => {

@@ -53,7 +53,7 @@ test('an op whose requester is no longer open when the turn ends is never sent t
   const closing = requester('closing')
   const gone = pool.run({ op: 'topicConfig', topic: 'crash' }, closing)
   const wanted = pool.run({ op: 'metadata' }, requester('wanted'))
-  // As uWS does when it parses a pipelined request later in the same read: the connection closes.
+  // The client closes the connection before the turn ends.
   closing.open = false
   const error = await t.throwsAsync(gone)
   t.like(error, { status: 499, error: 'client_closed_request' })
