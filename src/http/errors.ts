@@ -35,6 +35,8 @@ export const overloaded = (): HttpError => new HttpError(503, 'overloaded', {}, 
 export const serverStopping = (): HttpError => new HttpError(503, 'stopping')
 export const headersTooLarge = (): HttpError => new HttpError(431, 'request header fields too large')
 export const internalError = (): HttpError => new HttpError(500, 'internal server error')
+/** What a client is told of anything thrown: an HttpError as itself, anything else as a 500. */
+export const asHttpError = (err: unknown): HttpError => err instanceof HttpError ? err : internalError()
 
 /** A Kafka failure named per SPEC §2.6, with the status the contract gives that name. */
 export function kafkaError (name: string, extras?: ErrorExtras): HttpError {

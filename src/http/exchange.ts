@@ -1,7 +1,7 @@
 // One request's response side: the abort flag, corking, idempotent finishing, large bodies by tryEnd, and
 // the connection's reads paused while a Kafka write for the request runs (Requester).
 import type { HttpResponse } from './uws.js'
-import { HttpError, internalError } from './errors.js'
+import { asHttpError, type HttpError } from './errors.js'
 import type { Reply, Requester } from './router.js'
 
 const STATUS_LINES: Readonly<Record<number, string>> = {
@@ -100,7 +100,7 @@ export class Exchange implements Requester {
 
   /** Renders an error: HttpErrors as themselves, anything else as 500. */
   fail (err: unknown, close = false): HttpError {
-    const error = err instanceof HttpError ? err : internalError()
+    const error = asHttpError(err)
     // Known here: send() need not read it back out of the body it is rendered into.
     if (this.open) this.error = error.error
     this.send({ status: error.status, body: error.body(), headers: error.headers }, close)
@@ -114,13 +114,13 @@ export class Exchange implements Requester {
    * the client leaves first.
    */
   failBeforeBody (err: unknown, rest: Promise<void>, gone: () => void): HttpError {
-    const error = err instanceof HttpError ? err : internalError()
+    const error = asHttpError(err)
     if (!this.open) return error
     this.replied = true
     this.error = error.error
     this.gone = gone
-    // uWS.js 20.30 cannot answer now and close later: `end` finishes the response object (it cannot
-    // be closed afterwards), and `end(…, true)` resets a client that is still sending. So the answer
+    // uWS.js cannot answer now and close later: `end` finishes the response object (it cannot be
+    // closed afterwards), and `end(…, true)` resets a client that is still sending. So the answer
     // is written through writeStatus/writeHeader, which uWS writes verbatim, with the body after the
     // last header; uWS ends that header's line with CRLF, which ends the body (JSON allows it).
     const body = error.body()

@@ -1,5 +1,5 @@
 // SPEC §10.6a: how a request body is delimited must be beyond doubt, or a proxy in front and this
-// gateway could split the bytes into different requests (request smuggling). uWS 20.30 takes the first
+// gateway could split the bytes into different requests (request smuggling). uWS takes the first
 // content-length line and treats any transfer-encoding as chunked; requests it would read differently
 // from a strict reader are refused here, before any route logic, with 400 and the connection closed.
 import { invalid, type HttpError } from './errors.js'

@@ -90,12 +90,14 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     log.trace('request received', { request_id: exchange.requestId, method, path })
     // A body the route never read leaves the connection unusable for the next request.
     const sendsBody = headers.get('transfer-encoding') !== undefined || (headers.get('content-length') ?? '0') !== '0'
+    /** A reader for a body no route takes: it only drops what comes (up to discardBound when answered early). */
+    const droppingReader = (): BodyReader => new BodyReader(res, headers.get('content-length'), 0, bodies, discardBound)
     const fail = (err: unknown): void => {
       if (!(err instanceof HttpError) || err.status === 500) {
         log.error('request failed', { request_id: exchange.requestId, error: String((err as Error)?.stack ?? err) })
       }
       // Refused before a route took the body (no route, 406…): nothing listened to it yet.
-      if (sendsBody && reader === undefined && exchange.open) reader = new BodyReader(res, headers.get('content-length'), 0, bodies, discardBound)
+      if (sendsBody && reader === undefined && exchange.open) reader = droppingReader()
       const unread = sendsBody ? reader : undefined
       if (unread?.arriving !== true || !exchange.open) {
         exchange.fail(err, stopping || (sendsBody && reader?.complete !== true))
@@ -134,7 +136,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
       // the route asks for it, after authentication and parameters (SPEC §2.4).
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit, bodies)
-      else if (sendsBody) reader = new BodyReader(res, headers.get('content-length'), 0, bodies, discardBound)
+      else if (sendsBody) reader = droppingReader()
       // Read on demand (login, and requests with a token), before the response ends.
       const peer = (): string => Buffer.from(res.getRemoteAddressAsText()).toString()
       const authorized = authorize(route, headers, match.params, peer, (name) => { user = name })

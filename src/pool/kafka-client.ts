@@ -43,8 +43,7 @@ export class InlineKafkaClient implements KafkaClient {
   async run<O extends KafkaOp> (op: O, requester?: Requester): Promise<ResultOf<O>> {
     if (requester !== undefined) {
       await afterIoCallbacks()
-      if (!requester.open) throw requesterGone()
-      requester.hold()
+      if (!admitted(requester)) throw requesterGone()
     }
     return unwrap(await this.service.execute(op))
   }
@@ -69,9 +68,6 @@ interface Waiting {
   readonly reject: (err: Error) => void
   settled: boolean
 }
-
-/** Answer to the ops of a worker that died or failed the task (SPEC: in-flight requests get 503). */
-export const workerFailed = (): HttpError => new HttpError(503, 'worker_failed')
 
 export interface PoolOptions {
   readonly filename: string
@@ -228,16 +224,20 @@ function afterIoCallbacks (): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
 }
 
+/** Whether a write may start for its request (still open); if so the request is held until its answer. */
+function admitted (requester: Requester | undefined): boolean {
+  if (requester === undefined) return true
+  if (!requester.open) return false
+  requester.hold()
+  return true
+}
+
 /** The waiting ops still wanted, their requesters held; the others are rejected with `requesterGone`. */
 function withoutGoneRequesters (queue: readonly Waiting[]): Waiting[] {
   const wanted: Waiting[] = []
   for (const waiting of queue) {
-    if (waiting.requester?.open === false) {
-      waiting.reject(requesterGone())
-      continue
-    }
-    waiting.requester?.hold()
-    wanted.push(waiting)
+    if (admitted(waiting.requester)) wanted.push(waiting)
+    else waiting.reject(requesterGone())
   }
   return wanted
 }
