@@ -31,6 +31,29 @@ async function until<T> (what: string, probe: () => Promise<T>, done: (value: T)
   return value
 }
 
+// A fresh broker creates __consumer_offsets on the first group lookup and answers
+// coordinator_load_in_progress while it loads (the gateway retries that, src/kafka/service.ts; the raw
+// client does not). The tests below list and describe groups directly, so they start once a group
+// lookup (which creates the topic) and a listing both answer without error.
+test.before('the group coordinator has loaded', async () => {
+  const admin = new AdminClient({ 'bootstrap.servers': KAFKA, 'client.id': 'admin-client-test', log_level: 0 })
+  const loaded = async (): Promise<string> => {
+    try {
+      const [probe] = await admin.describeGroups(['admin-client-test-probe'], TIMEOUT_MS)
+      if (probe?.error !== null) return `describeGroups: ${probe?.error}`
+      await admin.listGroups(TIMEOUT_MS)
+      return 'loaded'
+    } catch (err) {
+      return (err as Error).message
+    }
+  }
+  try {
+    await until('group coordinator loaded', loaded, (seen) => seen === 'loaded', 60_000)
+  } finally {
+    admin.close()
+  }
+})
+
 async function produce (topic: string, records: Array<{ partition: number, value: string, timestamp?: number }>): Promise<void> {
   const producer = new Kafka.Producer({ 'bootstrap.servers': KAFKA, 'linger.ms': 0, log_level: 0 } as Kafka.ProducerGlobalConfig)
   clients.push(producer)
