@@ -27,8 +27,6 @@ export interface FuzzOptions {
   readonly workerModes: readonly string[]
   readonly rssEndMiB: number
   readonly rssPeakMiB: number
-  /** FUZZ_KNOWN_FAIL=1: the known front-end (issue 12) behaviours fail the run too (once that issue is fixed). */
-  readonly knownFail: boolean
 }
 
 const KAFKA_TIMEOUT_MS = 3000
@@ -80,8 +78,7 @@ export function optionsFrom (argv: readonly string[], env: NodeJS.ProcessEnv): F
     probeLanes: number('FUZZ_PROBE_LANES', long ? 4 : 2),
     workerModes: (env.FUZZ_WORKERS ?? '0,2').split(',').map((s) => s.trim()).filter((s) => s !== ''),
     rssEndMiB: number('FUZZ_RSS_END_MIB', 128),
-    rssPeakMiB: number('FUZZ_RSS_PEAK_MIB', 256),
-    knownFail: env.FUZZ_KNOWN_FAIL === '1'
+    rssPeakMiB: number('FUZZ_RSS_PEAK_MIB', 256)
   }
 }
 
@@ -364,7 +361,6 @@ export class Fuzzer {
     const sorted = (map: Map<string, number>): string => [...map].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${v}`).join(', ')
     const valid503 = tally.statuses.get('valid 503') ?? 0
     if (valid503 > Math.max(1, tally.validChecks * VALID_503_SHARE)) tally.fail('valid requests answered 503', `${valid503} of ${tally.validChecks} valid checks`)
-    if (this.options.knownFail) for (const [name, { first }] of tally.known) tally.fail(name, first)
     for (const crash of this.crashes) {
       tally.fail('gateway died', `KASTLEX_WORKERS=${crash.mode}, ${crash.how} after ${crash.afterRequests} requests; ${crash.culprit ?? ''}; ` +
         `in flight: ${crash.inFlight.slice(0, 5).map(describe).join(' | ')}; output tail: ${JSON.stringify(crash.output.slice(-600))}`)
@@ -378,7 +374,6 @@ export class Fuzzer {
     for (const run of this.runs) {
       this.log(`  gateway KASTLEX_WORKERS=${run.mode}: ${run.requests} requests in ${run.seconds.toFixed(1)} s (${(run.requests / run.seconds).toFixed(0)}/s, gateway CPU ${run.cpu?.toFixed(1) ?? '?'} s), RSS start ${run.rssStart.toFixed(0)} MiB, peak ${run.rssPeak.toFixed(0)} MiB, end ${run.rssEnd?.toFixed(0) ?? '(died)'} MiB`)
     }
-    for (const [name, { count, first }] of tally.known) this.log(`  known (not failing): ${name}: ${count}; first: ${first}`)
     for (const note of tally.notes) this.log(`  note: ${note}`)
     for (const [name, { count, first }] of tally.failures) this.log(`  FAIL ${name}: ${count}; first: ${first}`)
     this.log(tally.failures.size === 0 ? 'fuzz: PASSED' : `fuzz: FAILED (${[...tally.failures.keys()].join(', ')}); rerun with FUZZ_SEED=${this.options.seed}`)

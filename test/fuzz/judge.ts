@@ -1,11 +1,8 @@
 // What the fuzzer counts and what fails a run. Every answer gets the general checks; requests with an
-// expectation (generate.ts) get theirs; failures and known issue-12 behaviours keep their first example.
+// expectation (generate.ts) get theirs; each failure category keeps its first example.
 import { LOGIN_BODY_LIMIT } from '../../src/api/login.js'
 import type { Outcome } from './connection.js'
 import type { FuzzRequest } from './generate.js'
-
-/** Methods this uWS build closes the connection on without calling the handler (seen by the fuzzer). */
-const UWS_KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT'])
 
 interface Example {
   count: number
@@ -17,7 +14,6 @@ export class Tally {
   readonly categories = new Map<string, number>()
   readonly unavailable = new Map<string, number>()
   readonly failures = new Map<string, Example>()
-  readonly known = new Map<string, Example>()
   readonly notes: string[] = []
   requests = 0
   validChecks = 0
@@ -27,12 +23,10 @@ export class Tally {
     this.requests += other.requests
     this.validChecks += other.validChecks
     for (const name of ['statuses', 'categories', 'unavailable'] as const) for (const [key, n] of other[name]) this[name].set(key, (this[name].get(key) ?? 0) + n)
-    for (const name of ['failures', 'known'] as const) {
-      for (const [key, { count, first }] of other[name]) {
-        const entry = this[name].get(key)
-        if (entry === undefined) this[name].set(key, { count, first })
-        else entry.count += count
-      }
+    for (const [key, { count, first }] of other.failures) {
+      const entry = this.failures.get(key)
+      if (entry === undefined) this.failures.set(key, { count, first })
+      else entry.count += count
     }
     this.notes.push(...other.notes)
   }
@@ -44,12 +38,6 @@ export class Tally {
   fail (category: string, example: string): void {
     const entry = this.failures.get(category)
     if (entry === undefined) this.failures.set(category, { count: 1, first: example })
-    else entry.count++
-  }
-
-  knownIssue (category: string, example: string): void {
-    const entry = this.known.get(category)
-    if (entry === undefined) this.known.set(category, { count: 1, first: example })
     else entry.count++
   }
 
@@ -66,7 +54,6 @@ export class Tally {
     if (outcome.kind === 'closed') {
       this.count(this.statuses, 'closed')
       if (!wellFormedHttp(request)) return undefined
-      if (!UWS_KNOWN_METHODS.has(request.method)) { this.knownIssue('front end: other methods closed without an answer (uWS; with issue 12)', example()); return undefined }
       // SPEC §10.6a reads the rest of a refused body up to twice the route's limit, then closes: a client
       // still sending beyond that may see the reset before the answer.
       if (request.target.startsWith('/login') && (request.body?.length ?? 0) > 2 * LOGIN_BODY_LIMIT) { this.count(this.statuses, 'closed beyond the read-and-drop bound'); return undefined }
