@@ -115,9 +115,59 @@ const directProducer: Contender = {
           latencyP50Ms: r.latencyP50Ms,
           latencyP99Ms: r.latencyP99Ms,
           latencyP999Ms: r.latencyP999Ms,
-          errors: { produce: r.errors },
+          errors: { direct: r.errors },
           wraps: null,
           cpuSecPer10k: r.records > 0 ? Math.round(r.cpuSec / r.records * 10_000_000) / 1000 : null,
+          peakRssMb: r.peakRssMb,
+          peakRssScope: 'workload'
+        }
+      },
+      close: async () => {}
+    }
+  }
+}
+
+interface DirectFetchResult {
+  durationSec: number
+  reads: number
+  readsPerSec: number
+  recordsPerSec: number
+  errors: number
+  firstError: string | null
+  latencyP50Ms: number | null
+  latencyP99Ms: number | null
+  latencyP999Ms: number | null
+  cpuSec: number
+  peakRssMb: number | null
+}
+
+const directFetch: Contender = {
+  id: 'direct-fetch',
+  name: 'direct Fetch, the gateway\'s Kafka client without HTTP (Kafka ceiling)',
+  skip: (w) => hasProduce(w) ? 'fetch workloads only' : undefined,
+  async open (ctx) {
+    const script = join(ctx.root, 'dist/bench/compare/ceilings/direct-fetch.js')
+    return {
+      async measure (workload): Promise<Sample> {
+        log(`${directFetch.name} ${workload.name}: ${workload.connections} reads in flight, ${ctx.warmupSec} s warm-up, then ${ctx.durationSec} s measured`)
+        const args = [script, ctx.kafka, ctx.fetchTopic, String(ctx.fetchPartitions.length), String(ctx.fetchRecordsPerPartition), workload.name,
+          String(ctx.warmupSec), String(ctx.durationSec)]
+        const { stdout, code, signal } = await runChild(process.execPath, args, (ctx.warmupSec + ctx.durationSec) * 1000 + RUN_SLACK_MS, { cwd: ctx.root })
+        const line = stdout.split('\n').find((l) => l.startsWith('result '))
+        if (line === undefined) throw new Error(`direct fetch printed no result (${signal ?? `exit code ${code}`})`)
+        const r = JSON.parse(line.slice('result '.length)) as DirectFetchResult
+        if (r.firstError !== null) log(`${directFetch.name} ${workload.name}: first error: ${r.firstError}`)
+        return {
+          durationSec: r.durationSec,
+          requestsPerSec: r.readsPerSec,
+          producedPerSec: null,
+          fetchedPerSec: r.recordsPerSec,
+          latencyP50Ms: r.latencyP50Ms,
+          latencyP99Ms: r.latencyP99Ms,
+          latencyP999Ms: r.latencyP999Ms,
+          errors: { direct: r.errors },
+          wraps: null,
+          cpuSecPer10k: r.reads > 0 ? Math.round(r.cpuSec / r.reads * 10_000_000) / 1000 : null,
           peakRssMb: r.peakRssMb,
           peakRssScope: 'workload'
         }
@@ -152,6 +202,7 @@ export const CONTENDERS: readonly Contender[] = [
   kastlex(2),
   kastlex(0),
   directProducer,
+  directFetch,
   peer('strimzi', 'Strimzi Kafka Bridge', startStrimziBridge,
     (w) => w.access !== undefined && w.access !== 'sequential'
       ? 'one sequential reader (consumer) per partition in this comparison: no stateless read by offset'
