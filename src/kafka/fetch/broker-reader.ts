@@ -11,6 +11,7 @@ import type { KafkaConfig } from '../../config.js'
 import { kafkaErrorName } from '../errors.js'
 import { OpError } from '../op-error.js'
 import { fetchClientOptions, type BrokerAddress } from './client-options.js'
+import { ChunkedBytes } from './chunked-bytes.js'
 import { decodeBatches, decompressWith, type AbortedTransaction, type DecodedRecords, type Decompress } from './record-batches.js'
 
 const READ_COMMITTED = 1
@@ -68,8 +69,8 @@ interface FetchPartitionAnswer {
   readonly highWatermark: bigint
   readonly lastStableOffset: bigint
   readonly abortedTransactions: AbortedTransaction[]
-  /** The partition's record batches as the broker sent them (a view of the response). */
-  readonly records: Buffer
+  /** The partition's record batches as the broker sent them, in the socket's chunks (views, not copies). */
+  readonly records: ChunkedBytes
 }
 
 interface FetchAnswer {
@@ -103,7 +104,7 @@ function rawFetchApi (kafka: KafkaModule): API<FetchArguments, FetchAnswer> {
           r.readInt32() // preferred_read_replica
           // COMPACT_RECORDS: length + 1, 0 for null.
           const size = Math.max(0, r.readUnsignedVarInt() - 1)
-          const records = r.buffer.slice(r.position, r.position + size)
+          const records = new ChunkedBytes(r.buffer.subarray(r.position, r.position + size).buffers)
           r.skip(size)
           return { errorCode, highWatermark, lastStableOffset, abortedTransactions, records }
         })

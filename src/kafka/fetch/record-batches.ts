@@ -6,11 +6,13 @@
 // The broker always sends whole batches, and a producer's batch holds hundreds of records: a random read
 // that wants one record would otherwise decode all of them. Batches wholly before the offset asked for
 // are stepped over by their length, records before it by their varint lengths, and decoding stops once
-// the records taken reach `decodeBytes`. Only the records taken are copied out of the answer (one copy
-// per record), so that a cached record does not keep the whole socket chunk alive. CRCs are not checked
-// (the library did not either; TCP and the broker's own checks cover the transfer).
+// the records taken reach `decodeBytes`. The answer is read in the socket's chunks (chunked-bytes.ts) and
+// only the records taken are copied out of it (one copy per record), so that a cached record does not
+// keep a chunk alive. CRCs are not checked (the library did not either; TCP and the broker's own checks
+// cover the transfer).
 import type { FetchedRecord } from '../message-format.js'
 import { OpError } from '../op-error.js'
+import { ChunkedBytes, VarintReader } from './chunked-bytes.js'
 
 /** Batch attributes (KIP-98): bits 0–2 compression codec, bit 3 log-append time, bit 4 transactional, bit 5 control. */
 const COMPRESSION = 0x07
@@ -60,47 +62,13 @@ export interface DecodedRecords {
 
 const NO_HEADERS: FetchedRecord['headers'] = Object.freeze([])
 
-/** Reads the signed (zigzag) and unsigned varints of a record and the byte strings they prefix. */
-class VarintReader {
-  position = 0
-  constructor (readonly data: Buffer) {}
-
-  unsigned (): number {
-    let value = 0
-    let scale = 1
-    let byte: number
-    do {
-      byte = this.data[this.position++] as number
-      if (byte === undefined) throw new Error('record batch: truncated varint')
-      value += (byte & 0x7f) * scale
-      scale *= 128
-    } while ((byte & 0x80) !== 0)
-    return value
-  }
-
-  signed (): number {
-    const zigzag = this.unsigned()
-    return zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2
-  }
-
-  /** A varint-length byte string (a view), null for length −1. */
-  bytes (): Buffer | null {
-    const length = this.signed()
-    if (length < 0) return null
-    const start = this.position
-    this.position += length
-    if (this.position > this.data.length) throw new Error('record batch: record runs past its batch')
-    return this.data.subarray(start, this.position)
-  }
-}
-
 /**
  * A record from its key on, read from `tail`: a copy of the record's remaining bytes of its own (a record
  * must not share memory with others: a Buffer posted from a worker thread is cloned with all the memory
  * it views, and a cached record must not keep the answer it came in alive).
  */
 function recordFrom (tail: Buffer, offset: number, timestamp: number): FetchedRecord {
-  const reader = new VarintReader(tail)
+  const reader = new VarintReader(ChunkedBytes.of(tail))
   const key = reader.bytes()
   const value = reader.bytes()
   const headerCount = reader.signed()
@@ -110,16 +78,16 @@ function recordFrom (tail: Buffer, offset: number, timestamp: number): FetchedRe
   return { offset, key, value, timestamp, headers }
 }
 
-/** The batch's records section, uncompressed. */
-function recordsOf (bytes: Buffer, batchStart: number, batchEnd: number, attributes: number, decompress: Decompress): Buffer {
-  const section = bytes.subarray(batchStart + RECORDS_AT, batchEnd)
+/** The batch's records section, uncompressed, and where in it the records start. */
+function recordsOf (bytes: ChunkedBytes, batchStart: number, batchEnd: number, attributes: number, decompress: Decompress): { body: ChunkedBytes, at: number } {
   const codec = attributes & COMPRESSION
-  return codec === 0 ? section : decompress(codec, section)
+  if (codec === 0) return { body: bytes, at: batchStart + RECORDS_AT }
+  return { body: ChunkedBytes.of(decompress(codec, bytes.copy(batchStart + RECORDS_AT, batchEnd))), at: 0 }
 }
 
 /** An abort marker's control record key: version (int16) then type (int16), 0 = abort. */
-function isAbortMarker (records: Buffer): boolean {
-  const reader = new VarintReader(records)
+function isAbortMarker ({ body, at }: { body: ChunkedBytes, at: number }): boolean {
+  const reader = new VarintReader(body, at)
   reader.signed() // length
   reader.position++ // attributes
   reader.signed() // timestamp delta
@@ -128,7 +96,8 @@ function isAbortMarker (records: Buffer): boolean {
   return key !== null && key.length >= 4 && key.readInt16BE(2) === 0
 }
 
-export function decodeBatches (bytes: Buffer, aborted: readonly AbortedTransaction[], from: number, decodeBytes: number, decompress: Decompress): DecodedRecords {
+export function decodeBatches (answer: Buffer | ChunkedBytes, aborted: readonly AbortedTransaction[], from: number, decodeBytes: number, decompress: Decompress): DecodedRecords {
+  const bytes = answer instanceof ChunkedBytes ? answer : ChunkedBytes.of(answer)
   const pending = [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0))
   const abortedProducers = new Set<bigint>()
   const records: FetchedRecord[] = []
@@ -150,23 +119,24 @@ export function decodeBatches (bytes: Buffer, aborted: readonly AbortedTransacti
     if ((attributes & CONTROL) !== 0) {
       if (isAbortMarker(recordsOf(bytes, batchStart, batchEnd, attributes, decompress))) abortedProducers.delete(producerId)
     } else if (lastOffset >= from && ((attributes & TRANSACTIONAL) === 0 || !abortedProducers.has(producerId))) {
-      const body = recordsOf(bytes, batchStart, batchEnd, attributes, decompress)
+      const { body, at: recordsAt } = recordsOf(bytes, batchStart, batchEnd, attributes, decompress)
+      const bodyEnd = body === bytes ? batchEnd : body.length
       const timestamps = {
         first: Number(bytes.readBigInt64BE(batchStart + FIRST_TIMESTAMP_AT)),
         max: (attributes & LOG_APPEND_TIME) === 0 ? undefined : Number(bytes.readBigInt64BE(batchStart + MAX_TIMESTAMP_AT))
       }
       const count = bytes.readInt32BE(batchStart + RECORD_COUNT_AT)
-      const reader = new VarintReader(body)
+      const reader = new VarintReader(body, recordsAt)
       for (let i = 0; i < count; i++) {
         const length = reader.signed()
         const recordEnd = reader.position + length
-        if (recordEnd > body.length) throw new Error('record batch: record runs past its batch')
+        if (recordEnd > bodyEnd) throw new Error('record batch: record runs past its batch')
         reader.position++ // attributes (unused in v2)
         const timestampDelta = reader.signed()
         const offset = firstOffset + reader.signed()
         if (offset >= from) {
           if (taken >= decodeBytes) return { start: from, records, end: offset }
-          const record = recordFrom(Buffer.from(body.subarray(reader.position, recordEnd)), offset, timestamps.max ?? timestamps.first + timestampDelta)
+          const record = recordFrom(body.copy(reader.position, recordEnd), offset, timestamps.max ?? timestamps.first + timestampDelta)
           records.push(record)
           taken += RECORD_OVERHEAD_BYTES + (record.key?.length ?? 0) + (record.value?.length ?? 0)
         }

@@ -3,6 +3,8 @@
 // is checked against real v2 batches, compressed ones included.
 import { compressionsAlgorithms, compressionsAlgorithmsByBitmask, createRecordsBatch, type MessageRecord } from '@platformatic/kafka'
 import test from 'ava'
+import { isDeepStrictEqual } from 'node:util'
+import { ChunkedBytes } from '../../../../src/kafka/fetch/chunked-bytes.js'
 import { decodeBatches, decompressWith, type DecodedRecords } from '../../../../src/kafka/fetch/record-batches.js'
 
 const LOG_APPEND_TIME = 0x08
@@ -52,8 +54,32 @@ function marker (offset: number, producerId: number, commit: boolean): Buffer {
 }
 
 const offsets = (decoded: DecodedRecords): number[] => decoded.records.map((r) => r.offset)
-const read = (batches: Buffer[], from: number, decodeBytes = Infinity, aborted: Array<{ producerId: bigint, firstOffset: bigint }> = []): DecodedRecords =>
-  decodeBatches(Buffer.concat(batches), aborted, from, decodeBytes, decompress)
+/** `bytes` as the socket might deliver them: chunks of the sizes given, in turn. */
+function chunked (bytes: Buffer, sizes: readonly number[]): ChunkedBytes {
+  const chunks: Buffer[] = []
+  for (let at = 0, i = 0; at < bytes.length; i++) {
+    const size = sizes[i % sizes.length] as number
+    chunks.push(bytes.subarray(at, at + size))
+    at += size
+  }
+  return new ChunkedBytes(chunks)
+}
+
+const SPLITS = [[1], [2], [3, 1, 7], [13], [64, 5], [4096]]
+
+/**
+ * Decodes the answer whole, and split into socket chunks of several sizes: every split must give the
+ * same records (fields split between chunks included).
+ */
+function read (batches: Buffer[], from: number, decodeBytes = Infinity, aborted: Array<{ producerId: bigint, firstOffset: bigint }> = []): DecodedRecords {
+  const whole = Buffer.concat(batches)
+  const decoded = decodeBatches(whole, aborted, from, decodeBytes, decompress)
+  for (const sizes of SPLITS) {
+    const split = decodeBatches(chunked(whole, sizes), aborted, from, decodeBytes, decompress)
+    if (!isDeepStrictEqual(split, decoded)) throw new Error(`chunks of ${sizes.join(', ')} bytes decode otherwise than the whole answer`)
+  }
+  return decoded
+}
 
 test('records from the offset asked for on (earlier ones of its batch skipped), keys, values, timestamps, headers, start and end', (t) => {
   const decoded = read([batch(0, 5, { headers: true }), batch(5, 3)], 3)
@@ -149,4 +175,31 @@ test('each record has memory of its own: a Buffer posted from a worker is cloned
   const decoded = decodeBatches(encoded(messages, 0, {}), [], 0, Infinity, decompress)
   t.is(decoded.records.length, 64)
   for (const record of decoded.records) t.true((record.value as Buffer).buffer.byteLength <= 8 * 1024, `${(record.value as Buffer).buffer.byteLength} bytes viewed`)
+})
+
+test('any answer, split anywhere: the records of random batches (sizes, codecs, offsets, limits) as when read whole', (t) => {
+  let seed = 42
+  const random = (below: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % below }
+  const codecs: Compression[] = ['none', 'none', 'gzip', 'snappy', 'lz4', 'zstd']
+  for (let round = 0; round < 150; round++) {
+    const batches: Buffer[] = []
+    let next = random(3)
+    for (let b = 1 + random(4); b > 0; b--) {
+      const messages: MessageRecord[] = Array.from({ length: 1 + random(40) }, () => ({
+        topic: 't',
+        ...(random(3) === 0 ? {} : { key: Buffer.alloc(random(40), 0x6b) }),
+        value: Buffer.alloc(random(300), 0x76),
+        timestamp: BigInt(1000 + random(100))
+      }))
+      batches.push(encoded(messages, next, { compression: codecs[random(codecs.length)] as Compression }))
+      next += messages.length + random(2)
+    }
+    const whole = Buffer.concat(batches)
+    const from = random(next + 1)
+    const decodeBytes = random(2) === 0 ? Infinity : 1 + random(2000)
+    const expected = decodeBatches(whole, [], from, decodeBytes, decompress)
+    const sizes = Array.from({ length: 1 + random(4) }, () => 1 + random(random(2) === 0 ? 16 : 2048))
+    t.deepEqual(decodeBatches(chunked(whole, sizes), [], from, decodeBytes, decompress), expected, `round ${round}, chunks of ${sizes.join(', ')}`)
+    t.true(expected.records.every((r, i) => r.offset >= from && (i === 0 || r.offset > (expected.records[i - 1]?.offset ?? -1))))
+  }
 })
