@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { parse as parseYaml } from 'yaml'
+import { parseCorsOrigins, type CorsOrigins } from './http/cors.js'
 import { parseInteger } from './http/params.js'
 import { isTopicName } from './kafka/names.js'
 
@@ -77,6 +78,8 @@ export interface Config {
   readonly groupExclude: RegExp | undefined
   /** KASTLEX_OFFSETS_REFRESH_MS: how often high watermarks and the tail's group offsets are refreshed. */
   readonly offsetsRefreshMs: number
+  /** KASTLEX_CORS_ORIGINS (SPEC §10.3); undefined = CORS off. */
+  readonly corsOrigins: CorsOrigins | undefined
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -89,7 +92,7 @@ const INT32_MAX = 2 ** 31 - 1
 
 // Variables of the contract that later issues implement; accepted here so they do not warn.
 const KNOWN_ELSEWHERE = new Set([
-  'KASTLEX_SECRET_KEY_BASE', 'KASTLEX_CORS_ORIGINS', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS',
+  'KASTLEX_SECRET_KEY_BASE', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS',
   'KASTLEX_STREAM_MAX_CLIENTS'
 ])
 const KNOWN_HERE = new Set([
@@ -103,7 +106,7 @@ const KNOWN_HERE = new Set([
   'KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 'KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT',
   'KASTLEX_PRODUCER_MAX_BATCH_SIZE', 'KASTLEX_PRODUCER_MAX_RETRIES', 'KASTLEX_PRODUCER_RETRY_BACKOFF_MS',
   'KASTLEX_PRODUCER_MAX_LINGER_MS', 'KASTLEX_PRODUCER_MAX_LINGER_COUNT', 'KASTLEX_CG_EXCLUDE_REGEX',
-  'KASTLEX_OFFSETS_REFRESH_MS'
+  'KASTLEX_OFFSETS_REFRESH_MS', 'KASTLEX_CORS_ORIGINS'
 ])
 const IGNORED = new Set(['KASTLEX_ZOOKEEPER_CLUSTER', 'KASTLEX_CG_CACHE_DIR'])
 
@@ -251,6 +254,11 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
   }
 
   const https = boolean('KASTLEX_USE_HTTPS', false) ? httpsConfig() : undefined
+  const cors = value('KASTLEX_CORS_ORIGINS')
+  const corsParsed = cors === undefined ? undefined : parseCorsOrigins(cors)
+  if (corsParsed !== undefined && 'invalid' in corsParsed) {
+    problems.push(`KASTLEX_CORS_ORIGINS: expected * or comma-separated origins scheme://host[:port] (no path, no trailing slash), got ${JSON.stringify(corsParsed.invalid)}`)
+  }
   const tokenTopic = value('KASTLEX_TOKEN_STORAGE_TOPIC') ?? '_kastlex_tokens'
   if (!isTopicName(tokenTopic)) {
     problems.push('KASTLEX_TOKEN_STORAGE_TOPIC: not a legal topic name ([a-zA-Z0-9._-], 1–249 characters)')
@@ -288,7 +296,8 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     workers: integer('KASTLEX_WORKERS', DEFAULT_WORKERS, 0, 64),
     logLevel,
     groupExclude,
-    offsetsRefreshMs: integer('KASTLEX_OFFSETS_REFRESH_MS', 10_000, 1000, 3_600_000)
+    offsetsRefreshMs: integer('KASTLEX_OFFSETS_REFRESH_MS', 10_000, 1000, 3_600_000),
+    corsOrigins: corsParsed !== undefined && 'origins' in corsParsed ? corsParsed.origins : undefined
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)

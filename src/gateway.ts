@@ -12,6 +12,7 @@ import { TokenStore } from './auth/token-store.js'
 import { UsersFileError } from './auth/users.js'
 import { ConfigError, loadConfig, type AuthConfig, type Config } from './config.js'
 import { BodyBudget } from './http/body-budget.js'
+import { CorsPolicy } from './http/cors.js'
 import { Router } from './http/router.js'
 import { createServer, type Authorize } from './http/server.js'
 import { createLogger, type Logger } from './log.js'
@@ -74,7 +75,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   }
   const bodies = new BodyBudget(config.maxBodyBytesInFlight)
   metrics.bodyBytesInFlight(() => bodies.inFlight)
-  const server = createServer(new Router(routes), log, metrics, authorize, bodies, config.https)
+  const server = createServer(new Router(routes), log, metrics, authorize, bodies, new CorsPolicy(config.corsOrigins), config.https)
   await server.listen({ host: config.httpHost, port: config.httpPort }, config.reusePort).catch((err: Error) => failStart(log, err))
   log.info('listening', { host: config.httpHost, port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
   // Under the supervisor (src/supervisor.ts): from now on a death is a crash to restart from.

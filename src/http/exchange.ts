@@ -40,7 +40,9 @@ export class Exchange implements Requester {
     readonly requestId: string,
     private readonly head: boolean,
     /** Called once with the final status (also after an abort: 499, as nginx logs it). */
-    private readonly onFinish: (status: number) => void
+    private readonly onFinish: (status: number) => void,
+    /** Headers every answer carries, errors included (CORS, SPEC §10.3). */
+    private readonly always: ReadonlyArray<readonly [string, string]> = []
   ) {
     res.onAborted(() => {
       this.aborted = true
@@ -142,6 +144,7 @@ export class Exchange implements Requester {
     this.res.writeStatus(STATUS_LINES[status] ?? String(status))
     this.res.writeHeader('x-request-id', this.requestId)
     this.res.writeHeader('cache-control', CACHE_CONTROL)
+    for (const [name, value] of this.always) this.res.writeHeader(name, value)
     for (const [name, value] of headers) this.res.writeHeader(name, value)
   }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { BodyReader, DISCARD_LIMIT_FACTOR } from './body.js'
 import type { BodyBudget } from './body-budget.js'
+import type { CorsPolicy } from './cors.js'
 import { MAX_HEADER_BYTES } from './header-limits.js'
 import { headersTooLarge, HttpError, invalid, notAcceptable, notFound, serverStopping } from './errors.js'
 import { Exchange } from './exchange.js'
@@ -17,6 +18,8 @@ import { sslApp } from './tls.js'
 import type { RequestContext, Route, Router } from './router.js'
 
 const JSON_REPRESENTATION: Representation = { kind: 'json' }
+/** The metrics label of a CORS preflight: §3's `OPTIONS any`. */
+const PREFLIGHT_ROUTE = '*'
 /**
  * On stop, connections are closed once no request is in flight and none arrived for this long: a client
  * that just got an answer (sent before the stop) and is writing its next request gets it answered.
@@ -58,7 +61,7 @@ export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly
  * The HTTP listener, and with `https` a TLS listener beside it: both apps get the same handler, so every
  * request runs the same code whichever port it came in on.
  */
-export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, bodies: BodyBudget, https?: HttpsConfig): Server {
+export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, bodies: BodyBudget, cors: CorsPolicy, https?: HttpsConfig): Server {
   let listenSockets: uWS.us_listen_socket[] = []
   /** How much of a body no route reads is read (and dropped) when its request is answered early. */
   const discardBound = DISCARD_LIMIT_FACTOR * router.largestBodyLimit
@@ -78,6 +81,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     let template = 'unmatched'
     let user = ANONYMOUS
     lastArrival = started
+    const origin = headers.all('origin')
     const exchange = new Exchange(res, requestIdFor(headers.get('x-request-id')), method === 'HEAD', (status) => {
       open.delete(exchange)
       reader?.end()
@@ -85,7 +89,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       metrics.request(method, template, status, seconds)
       // `error` is undefined on 2xx answers, and JSON leaves undefined members out.
       log.info('request', { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000, user, error: exchange.error })
-    })
+    }, cors.headersFor(origin))
     open.add(exchange)
     log.trace('request received', { request_id: exchange.requestId, method, path })
     // A body the route never read leaves the connection unusable for the next request.
@@ -122,6 +126,12 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     try {
       if (stopping) throw serverStopping()
       if (headers.size > MAX_HEADER_BYTES) throw headersTooLarge()
+      const preflight = cors.preflight(method, origin, headers.all('access-control-request-method'))
+      if (preflight !== undefined) {
+        template = PREFLIGHT_ROUTE
+        exchange.send({ status: 204, headers: preflight }, sendsBody)
+        return
+      }
       const segments = pathSegments(path)
       if (segments === undefined) throw invalid('path')
       const match = router.match(method, segments)

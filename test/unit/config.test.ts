@@ -327,3 +327,13 @@ test('KASTLEX_AUTH_FAILURES_PER_ADDRESS: default 100, a positive integer', (t) =
   load({ KASTLEX_AUTH_FAILURES_PER_ADDRESS: '7' }, (warning) => warnings.push(warning))
   t.deepEqual(warnings, [], 'a known variable')
 })
+
+test('KASTLEX_CORS_ORIGINS: unset = off; * or exact origins; anything else refused naming the variable', (t) => {
+  t.is(load({}).corsOrigins, undefined)
+  t.is(load({ KASTLEX_CORS_ORIGINS: '' }).corsOrigins, undefined)
+  t.is(load({ KASTLEX_CORS_ORIGINS: '*' }).corsOrigins, '*')
+  t.deepEqual(load({ KASTLEX_CORS_ORIGINS: 'https://App.example:443, http://localhost:3000' }).corsOrigins, new Set(['https://app.example', 'http://localhost:3000']))
+  for (const bad of ['https://app.example/', 'app.example', 'https://a.example,null', '*,https://a.example', ',']) {
+    t.regex(refused(t, { KASTLEX_CORS_ORIGINS: bad }), /KASTLEX_CORS_ORIGINS: expected \* or comma-separated origins/, bad)
+  }
+})
