@@ -19,6 +19,7 @@ import { metricsRoute } from './metrics.js'
 import { guardNames } from './name-guard.js'
 import type { MetadataCache } from './metadata-cache.js'
 import { offsetsRoute } from './offsets.js'
+import { openapiRoute } from './openapi.js'
 import { topicRoutes } from './topics.js'
 import { urpRoutes } from './urp.js'
 
@@ -39,6 +40,7 @@ export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, 
     loginRoute({ access, issuer, limiter, trustProxyHops: config.auth.trustProxyHops, tokens }),
     ...adminRoutes(access, tokens),
     ...healthRoutes(metadata, tokens),
+    openapiRoute(),
     metricsRoute(metrics),
     ...topicRoutes(metadata, kafka),
     ...brokerRoutes(metadata, config.kafka.securityProtocol),
