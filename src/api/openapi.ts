@@ -352,7 +352,7 @@ const OPERATIONS: ReadonlyArray<[string, HttpMethod, Operation]> = [
       400: error('`invalid body`, `invalid username: missing`, `invalid password: missing`, `invalid username`, `invalid password`'),
       401: error('`invalid username or password`'),
       429: error('`too many login attempts`', ['retry-after']),
-      503: error('With token storage: the record could not be written (Kafka error name); no token')
+      503: error('With token storage: the record could not be written (Kafka error name), no token; or `overloaded` (with retry-after)', ['retry-after'])
     }
   })],
   ...get('/admin/reload', {
@@ -514,7 +514,7 @@ const PREFLIGHT = {
 
 const DESCRIPTION = [
   'An HTTP/REST gateway to one Apache Kafka cluster; the contract is SPEC.md of KastleX-TS.',
-  '**Errors**: `application/json; charset=utf-8` `{"error": "<message>"}` (schema Error); 400 messages start with `invalid <name>`. Any route can answer 500; routes with a permission 401, 403, 429 and 503 `token store not ready`; routes that call Kafka 503 with the Kafka error name (SPEC §2.6); unknown routes and methods 404 `not found`; a graceful stop answers new requests 503 `stopping`.',
+  '**Errors**: `application/json; charset=utf-8` `{"error": "<message>"}` (schema Error); 400 messages start with `invalid <name>`. Any route can answer 400 `invalid path` (bad percent-encoding), 400 for ambiguous framing (differing `content-length`s, a `transfer-encoding` other than `chunked`), 431 (over 64 KiB of request headers) and 500; routes with a permission 401, 403, 429 and 503 `token store not ready`; routes that call Kafka 503 with the Kafka error name (SPEC §2.6); unknown routes and methods 404 `not found`; a graceful stop answers new requests 503 `stopping`.',
   '**Processing order** (SPEC §2.4): request id · CORS preflight · route match (404) · negotiation (406) · authentication (401/503) · permission (403) · parameters and headers (400) · body size (413) and format (400/415) · the work.',
   '**Negotiation** (SPEC §2.5): one `Accept` parser with q-values; candidates `application/json`, `application/binary`, `application/octet-stream`; no or empty `Accept` → JSON; nothing acceptable → 406. Only fetch has a binary representation. /metrics, /health, /ready and /openapi.json ignore `Accept`.',
   '**Authentication**: `authorization: Bearer <JWT>` (ES512, from POST /login); no token = the anonymous user\'s permissions; an unacceptable token → 401. Each operation names its permission in its description and in `x-kastlex-permission` (action and scope, SPEC §3, §6.4).',
