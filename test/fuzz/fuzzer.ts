@@ -10,7 +10,7 @@ import { startGateway, type Gateway } from '../helpers/gateway.js'
 import { KAFKA } from '../helpers/kafka.js'
 import { eventually } from '../helpers/poll.js'
 import { Connection, type Outcome } from './connection.js'
-import { RequestGenerator, serialize, type FuzzRequest, type Topology } from './generate.js'
+import { FUZZ_CORS_ORIGIN, RequestGenerator, serialize, type FuzzRequest, type Topology } from './generate.js'
 import { describe, Tally } from './judge.js'
 import { Prng } from './prng.js'
 import { bodyFlood, PROBE_MAX_MS, runProbe } from './raw-probes.js'
@@ -42,7 +42,8 @@ const GATEWAY_ENV = {
   KASTLEX_PRODUCE_TIMEOUT_MS: String(KAFKA_TIMEOUT_MS),
   KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: String(64 * 1024 * 1024),
   KASTLEX_FETCH_BUFFER_BYTES: String(8 * 1024 * 1024),
-  KASTLEX_FETCH_MAX_BYTES_LIMIT: String(1024 * 1024)
+  KASTLEX_FETCH_MAX_BYTES_LIMIT: String(1024 * 1024),
+  KASTLEX_CORS_ORIGINS: FUZZ_CORS_ORIGIN
 }
 const DEADLINE_SLACK_MS = 4000
 /**

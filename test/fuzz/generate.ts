@@ -190,6 +190,9 @@ function junkBody (rng: Prng): Buffer {
   }
 }
 
+/** The origin the fuzzed gateway allows (KASTLEX_CORS_ORIGINS): answers to it must carry the CORS headers, others none. */
+export const FUZZ_CORS_ORIGIN = 'http://x'
+
 const CONTENT_TYPES = ['application/json', 'application/binary', 'application/octet-stream', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', '', '*/*', 'application/json; charset=utf-16']
 
 interface RouteShape {
@@ -302,7 +305,8 @@ export class RequestGenerator {
       else if (which === 2) headers.push(['x-request-id', junkRequestId(rng)])
       else if (which === 3) for (let i = rng.chance(0.02) ? rng.int(47, 300) : rng.int(2, 40); i > 0; i--) headers.push([`x-h${i}`, 'v'.repeat(rng.int(0, 100))])
       else if (which === 4) headers.push(['x-big', 'b'.repeat(rng.pick([1000, 8000, 30_000, 60_000, 70_000]))])
-      else headers.push(['cookie', highBytes(rng, rng.int(1, 200))], ['origin', rng.pick(['null', 'http://evil', highBytes(rng, 5)])])
+      else headers.push(['cookie', highBytes(rng, rng.int(1, 200))], ['origin', rng.pick(['null', 'http://evil', FUZZ_CORS_ORIGIN, 'HTTP://X', `${FUZZ_CORS_ORIGIN}/`, highBytes(rng, 5)])])
+      if (rng.chance(0.1)) headers.push(['origin', FUZZ_CORS_ORIGIN])
     } else if (kind === 'body') {
       method = rng.chance(0.8) ? 'POST' : route.method
       const size = rng.weighted<number>([[80, -1], [10, rng.int(BROKER_RECORD_LIMIT + 1, 2_000_000)], [3, rng.int(MAX_BODY_BYTES + 1, MAX_BODY_BYTES + 200_000)]])
@@ -313,7 +317,7 @@ export class RequestGenerator {
       headers.push(['content-type', rng.pick(CONTENT_TYPES)])
     } else if (kind === 'method') {
       method = rng.pick(['PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'FOO', 'get', 'Post', 'HEAD', 'PROPFIND', 'M'.repeat(rng.int(1, 200))])
-      if (method === 'OPTIONS' && rng.chance(0.5)) headers.push(['origin', 'http://x'], ['access-control-request-method', rng.pick(['GET', 'POST', 'BREW'])])
+      if (method === 'OPTIONS' && rng.chance(0.5)) headers.push(['origin', rng.pick([FUZZ_CORS_ORIGIN, 'http://evil'])], ['access-control-request-method', rng.pick(['GET', 'POST', 'BREW'])])
     } else {
       headers.push(['authorization', junkAuthorization(rng)])
       if (rng.chance(0.2)) headers.push(['authorization', junkAuthorization(rng)])

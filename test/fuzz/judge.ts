@@ -2,7 +2,7 @@
 // expectation (generate.ts) get theirs; each failure category keeps its first example.
 import { LOGIN_BODY_LIMIT } from '../../src/api/login.js'
 import type { Outcome } from './connection.js'
-import type { FuzzRequest } from './generate.js'
+import { FUZZ_CORS_ORIGIN, type FuzzRequest } from './generate.js'
 
 interface Example {
   count: number
@@ -68,6 +68,11 @@ export class Tally {
       const type = outcome.headers.get('content-type') ?? ''
       if (!type.startsWith('application/json') || error === undefined) return this.failWith('non-JSON error body', example())
     }
+    // SPEC §10.3 on every answer the gateway writes (uWS's own 400/431 carry no x-request-id): the allowed
+    // origin exactly when the request has one Origin line naming it.
+    const origins = request.headers.filter(([name]) => name === 'origin').map(([, value]) => value)
+    const allowOrigin = origins.length === 1 && origins[0] === FUZZ_CORS_ORIGIN ? FUZZ_CORS_ORIGIN : undefined
+    if (outcome.headers.has('x-request-id') && outcome.headers.get('access-control-allow-origin') !== allowOrigin) return this.failWith('CORS headers', example())
     // Octets HTTP does not allow (e.g. controls in a header value): uWS refuses the request itself.
     if (outcome.status === 400 && !wellFormedHttp(request)) return undefined
     switch (request.expect) {

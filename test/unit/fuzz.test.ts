@@ -2,7 +2,7 @@
 import test from 'ava'
 import { createHash } from 'node:crypto'
 import { parseResponse } from '../fuzz/connection.js'
-import { illegalGroup, illegalTopic, RequestGenerator, serialize } from '../fuzz/generate.js'
+import { FUZZ_CORS_ORIGIN, illegalGroup, illegalTopic, RequestGenerator, serialize } from '../fuzz/generate.js'
 import { Tally } from '../fuzz/judge.js'
 import { Prng } from '../fuzz/prng.js'
 
@@ -55,4 +55,19 @@ test('verdicts: 500, non-JSON errors, client mistakes not 4xx and timeouts fail;
   t.is(tally.judge({ ...request, method: 'FOO' }, { kind: 'closed', ms: 1, detail: 'x' }, 1000), undefined, 'a known front-end behaviour')
   t.is(tally.failures.get('slow')?.count, 1)
   t.is(tally.unavailable.get('timeout'), 1)
+})
+
+test('verdicts: an answer of the gateway carries access-control-allow-origin exactly when the request has one Origin line naming the allowed origin', (t) => {
+  const tally = new Tally()
+  const request = { category: 'header', method: 'GET', target: '/x', headers: [['origin', FUZZ_CORS_ORIGIN]], waitMs: 0, expect: 'none', auth: false } as const
+  const withHeaders = (headers: Array<[string, string]>) =>
+    ({ kind: 'response', status: 404, headers: new Map([['content-type', 'application/json'], ...headers]), body: Buffer.from('{"error":"not found"}'), ms: 1 }) as const
+  const allowing = withHeaders([['x-request-id', 'r'], ['access-control-allow-origin', FUZZ_CORS_ORIGIN]])
+  const bare = withHeaders([['x-request-id', 'r']])
+  t.is(tally.judge(request, allowing, 1000), undefined)
+  t.is(tally.judge(request, bare, 1000), 'CORS headers')
+  t.is(tally.judge({ ...request, headers: [['origin', 'http://evil']] }, allowing, 1000), 'CORS headers')
+  t.is(tally.judge({ ...request, headers: [['origin', 'http://evil']] }, bare, 1000), undefined)
+  t.is(tally.judge({ ...request, headers: [['origin', FUZZ_CORS_ORIGIN], ['origin', FUZZ_CORS_ORIGIN]] }, allowing, 1000), 'CORS headers')
+  t.is(tally.judge(request, withHeaders([]), 1000), undefined, 'uWS\'s own answers (no x-request-id) are not the gateway\'s')
 })
