@@ -60,6 +60,7 @@ const HEADERS = {
   'x-message-headers-encoding': header('Binary fetch: `{"<name>":"base64"}` for header values that are not UTF-8; absent when none'),
   'x-message-ts': header('Binary fetch with a record: timestamp in ms, or `nil`'),
   'x-message-ts-type': header('Binary fetch with a record: `:create`, `:append` or `nil`'),
+  'content-security-policy': header('`default-src \'none\'; script-src \'unsafe-inline\'; style-src \'unsafe-inline\'; connect-src \'self\'; img-src data:; base-uri \'none\'; frame-ancestors \'none\'`'),
   'x-message-key': header('Binary fetch with a non-empty key: the key bytes, bytes outside `A–Z a–z 0–9 - . _ ~` as `%XX` (uppercase)')
 } as const satisfies Readonly<Record<string, HeaderObject>>
 type HeaderName = keyof typeof HEADERS
@@ -103,6 +104,7 @@ const PARAMETERS = {
   partition: param('partition', 'path', 'Integer (SPEC §2.3); a well-formed negative partition does not exist (404)', { type: 'integer', maximum: INT32_MAX }),
   offsetPath: param('offset', 'path', 'Exact offset `n`, `-n` from the end, `last` (= `-1`), `latest`, `earliest` (SPEC §5)', OFFSET_TEXT),
   offsetQuery: param('offset', 'query', 'As the path segment, used when the path has none; default `last`', OFFSET_TEXT),
+  streamOffset: param('offset', 'query', 'Where the stream starts (SPEC §5); default `latest`; `last` on an empty partition starts at L', OFFSET_TEXT),
   maxWaitTime: param('max_wait_time', 'query', 'Long-poll wait, ms', { type: 'integer', minimum: 0, maximum: 60000, default: 1000 }),
   minBytes: param('min_bytes', 'query', 'Answer once this many bytes are available (above max_bytes: max_bytes)', { type: 'integer', minimum: 0, maximum: INT32_MAX, default: 1 }),
   maxBytes: param('max_bytes', 'query', 'Byte budget of key + value + header bytes (the first record always comes); above KASTLEX_FETCH_MAX_BYTES_LIMIT lowered to it', { type: 'integer', minimum: 1, default: 102400 }),
@@ -310,7 +312,7 @@ const consumeStream = (): Operation => operation('get', '/api/v2/stream/{topic}/
   permission: topicPermission('fetch'),
   queryToken: true,
   websocket: true,
-  parameters: params('topic', 'partition', 'offsetQuery', 'lastEventId', 'upgrade', 'accessToken'),
+  parameters: params('topic', 'partition', 'streamOffset', 'lastEventId', 'upgrade', 'accessToken'),
   kafka: true,
   responses: {
     101: answer('Switching Protocols: the WebSocket is open'),
@@ -330,7 +332,7 @@ const OPERATIONS: ReadonlyArray<[string, HttpMethod, Operation]> = [
     description: 'SPEC §10.8: one self-contained HTML page (topics, brokers, consumer groups; login form), with a restrictive content-security-policy. Accepts iff `text/html` has quality > 0 in `Accept` or `Accept` is absent.',
     tag: 'operations',
     negotiated: true,
-    responses: { 200: answer('The page', { 'text/html': { schema: { type: 'string' } } }) }
+    responses: { 200: answer('The page (`text/html; charset=utf-8`)', { 'text/html': { schema: { type: 'string' } } }, ['content-security-policy']) }
   }),
   ['/login', 'post', operation('post', '/login', {
     summary: 'Log in: a token for username and password',
