@@ -52,7 +52,7 @@ test('verdicts: 500, non-JSON errors, client mistakes not 4xx and timeouts fail;
   t.is(tally.judge({ ...request, expect: 'client-mistake' }, answer(503, '{"error":"librdkafka_error_186"}'), 1000), 'client mistake not answered 4xx')
   t.is(tally.judge(request, { kind: 'timeout', ms: 1000 }, 1000), 'slow')
   t.is(tally.judge(request, { kind: 'closed', ms: 1, detail: 'x' }, 1000), 'closed')
-  t.is(tally.judge({ ...request, method: 'FOO' }, { kind: 'closed', ms: 1, detail: 'x' }, 1000), undefined, 'a known front-end behaviour')
+  t.is(tally.judge({ ...request, method: 'FOO' }, { kind: 'closed', ms: 1, detail: 'x' }, 1000), 'closed', 'whatever the method: no behaviour is exempt any more')
   t.is(tally.failures.get('slow')?.count, 1)
   t.is(tally.unavailable.get('timeout'), 1)
 })
