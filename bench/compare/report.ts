@@ -99,6 +99,11 @@ export function checkTargets (rows: Row[]): TargetCheck[] {
     add('batch-100 records/s ÷ direct producer (same records in flight)', ratio(b100?.producedPerSec, ok('direct', 'batch-100')?.producedPerSec), 0.7)
     add('batch-100 p99 ms per batch', b100?.latencyP99Ms ?? null, 50, true)
     add('batch-100 peak RSS MB', b100?.peakRssMb ?? null, 300, true)
+    const ws = ok(k, 'ws-produce')
+    add('ws-produce records/s ÷ kafka-pixy produce-64 req/s', ratio(ws?.producedPerSec, ok('pixy', 'produce-64')?.requestsPerSec), 3)
+    add('ws-produce records/s ÷ direct producer (same records in flight)', ratio(ws?.producedPerSec, ok('direct', 'ws-produce')?.producedPerSec), 0.7)
+    add('ws-produce p99 ms per frame', ws?.latencyP99Ms ?? null, 50, true)
+    add('ws-produce peak RSS MB', ws?.peakRssMb ?? null, 300, true)
   }
   return checks
 }
