@@ -153,6 +153,8 @@ export class ProduceSession implements StreamSession, Requester {
       frame.answer ??= errorAnswer(frame.seq, timeout)
     }
     this.finish(STOPPING)
+    // Already ending (stop() came first): finish() left it to flush.
+    this.flush()
   }
 
   /** The frame produced as one batch: its answer text, success or failure. */

@@ -241,3 +241,36 @@ async function rawUpgrade (target: string, extra = Buffer.alloc(0)): Promise<Ret
   })
   return socket
 }
+
+/** A client's binary frame (masked, RFC 6455 §5.3), payload under 64 KiB. */
+function maskedFrame (payload: Buffer): Buffer {
+  const mask = randomBytes(4)
+  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)))
+  const head = payload.length < 126 ? Buffer.from([0x82, 0x80 | payload.length]) : Buffer.from([0x82, 0x80 | 126, payload.length >> 8, payload.length & 0xff])
+  return Buffer.concat([head, mask, masked])
+}
+
+test('an upgrade pipelined behind another request waits for its answer (uWS pipelining edit), and frames sent right after the 101 are read', async (t) => {
+  const topic = await createTopic(t)
+  const { hostname, port } = new URL(url('0 workers', '/'))
+  const socket = connect(Number(port), hostname)
+  t.teardown(() => socket.destroy())
+  let seen = ''
+  const arrived = async (pattern: RegExp): Promise<void> => {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${pattern} in ${JSON.stringify(seen)}`)), 10_000)
+      const check = (): void => { if (pattern.test(seen)) { clearTimeout(timer); socket.off('data', check); resolve() } }
+      socket.on('data', check)
+      check()
+    })
+  }
+  socket.on('data', (chunk: Buffer) => { seen += chunk.toString('latin1') })
+  socket.write(`GET /health HTTP/1.1\r\nHost: ${hostname}\r\n\r\n` +
+    `GET /api/v2/produce/${topic} HTTP/1.1\r\nHost: ${hostname}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+  await arrived(/101 Switching Protocols\r\n[^]*\r\n\r\n/)
+  t.regex(seen, /^HTTP\/1\.1 200 OK[^]*\{"status":"ok"\}HTTP\/1\.1 101 /, 'the 200, then the 101')
+  socket.write(Buffer.concat([1, 2].map((n) => maskedFrame(records(n, 10, 'raw')))))
+  await arrived(/"seq":1,/)
+  t.regex(seen, /\{"seq":0,"results":\[\{"partition":0,"offset":0\}\]\}[^]*\{"seq":1,"results":\[\{"partition":0,"offset":1\},\{"partition":0,"offset":2\}\]\}/)
+})
