@@ -12,7 +12,7 @@ import { TokenStore } from './auth/token-store.js'
 import { UsersFileError } from './auth/users.js'
 import { ConfigError, loadConfig, type AuthConfig, type Config } from './config.js'
 import { BodyBudget } from './http/body-budget.js'
-import { StreamSlots } from './http/stream-slots.js'
+import { STREAM_TRANSPORTS, StreamSlots } from './http/stream-slots.js'
 import { streamIdleTimeoutS } from './api/produce-stream.js'
 import { Router } from './http/router.js'
 import { createServer, type Authorize } from './http/server.js'
@@ -79,6 +79,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   }
   const bodies = new BodyBudget(config.maxBodyBytesInFlight)
   metrics.bodyBytesInFlight(() => bodies.inFlight)
+  metrics.streamsActive(STREAM_TRANSPORTS, (transport) => streams.active(transport))
   const websocket = { maxMessageBytes: config.maxBodyBytes, idleTimeoutS: streamIdleTimeoutS(config.kafka.produceTimeoutMs) }
   const server = createServer(new Router(routes), log, metrics, authorize, bodies, websocket, config.https)
   await server.listen({ host: config.httpHost, port: config.httpPort }, config.reusePort).catch((err: Error) => failStart(log, err))

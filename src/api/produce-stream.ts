@@ -30,7 +30,7 @@ export function produceStreamRoutes (options: ProduceStreamOptions, slots: Strea
       ? await options.metadata.topic(topic)
       : await options.metadata.partition(topic, partition)
     if (found === undefined) throw kafkaError('unknown_topic_or_partition')
-    const release = slots.take()
+    const release = slots.take('websocket')
     return {
       status: 101,
       upgrade: new ProduceSession(options, { topic, partition, requestId: ctx.requestId, reauthorize: ctx.reauthorize, release })

@@ -63,6 +63,9 @@ test('handshake refusals are ordinary HTTP answers: 426, 401, 403, 404, 400, tok
   t.deepEqual(await refused(`/api/v2/produce/${topic}/1`), 'accepted')
   const open = await Promise.all([1, 2, 3].map(async () => await StreamClient.open(url('3 slots', `/api/v2/produce/${topic}`))))
   t.deepEqual(await refused(`/api/v2/produce/${topic}`, {}, '3 slots'), [503, { error: 'too many streams' }])
+  const metrics = await (await fetch(url('3 slots', '/metrics'))).text()
+  t.regex(metrics, /^kastlex_streams_active\{transport="websocket"\} 3$/m)
+  t.regex(metrics, /^kastlex_streams_active\{transport="sse"\} 0$/m)
   const first = open[0] as StreamClient
   first.close()
   await first.closeCode()
