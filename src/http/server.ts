@@ -23,6 +23,12 @@ const JSON_REPRESENTATION: Representation = { kind: 'json' }
  * that just got an answer (sent before the stop) and is writing its next request gets it answered.
  */
 const STOP_QUIET_MS = 250
+/**
+ * On stop, after the last WebSocket sent its close frame: how long the connections stay, so that the frame
+ * reaches its client before app.close() drops them (a socket closed with unread bytes sends a reset, and a
+ * client still sending frames then saw 1006 instead of 1001).
+ */
+const STREAM_CLOSE_LINGER_MS = 500
 
 export interface ListenAddress {
   readonly host: string
@@ -154,6 +160,8 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       // Read on demand (login, and requests with a token), before the response ends; kept for reauthorize.
       let address: string | undefined
       const peer = (): string => (address ??= Buffer.from(res.getRemoteAddressAsText()).toString())
+      // A stream re-checks its permission after the upgrade, when `res` can no longer be read.
+      if (handshake !== undefined) peer()
       const query = new Query(queryString)
       const authorized = authorize(route, headers, query, match.params, peer, (name) => { user = name })
       const body = route.bodyLimit !== undefined ? reader : undefined
@@ -235,11 +243,13 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     stopping = true
     stopListening()
     const deadline = performance.now() + graceMs
+    const hadStreams = streams.size > 0
     for (const session of streams) session.stop()
     const settled = (): boolean => open.size === 0 && streams.size === 0 && performance.now() - lastArrival >= STOP_QUIET_MS
     while (!settled() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
     for (const exchange of open) exchange.fail(new HttpError(503, 'timeout'), true)
     for (const session of streams) session.expire()
+    if (hadStreams) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(STREAM_CLOSE_LINGER_MS, deadline - performance.now()))))
     app.close()
     tlsApp?.close()
   }
