@@ -140,6 +140,9 @@ test('an expired token closes the stream 1008 within the re-check interval', asy
   t.deepEqual(closed, { code: 1008, reason: 'Unauthenticated' })
   t.true(Date.now() - opened < 3000 + 5000 + 2000, `within expiry + 5 s (${Date.now() - opened} ms)`)
   answeredThenRefused(t, client.answers, 401)
+  const output = (gateways.get('0 workers') as Gateway).output()
+  t.regex(output, new RegExp(`"path":"/api/v2/produce/${topic}","status":101`), 'the handshake\'s access line')
+  t.false(output.includes(token), 'the access_token is never logged')
 })
 
 test('a revoked token closes the stream 1008', async (t) => {
