@@ -105,6 +105,9 @@ for (const mode of MODES) {
       }
     }
     t.is(client.closed, undefined)
+    const total = frames.reduce((n, frame) => n + frame.length, 0)
+    const metrics = await (await fetch(url(mode, '/metrics'))).text()
+    t.true(metrics.includes(`kastlex_produced_records_total{topic="${topic}"} ${total}\n`), 'counted like batch records')
   })
 
   test(`${mode}: a path partition takes every record; bad frames answered 400/413 with nothing produced, the stream goes on`, async (t) => {
