@@ -326,6 +326,48 @@ private:
   ]
 }
 
+/**
+ * The produce stream's edits (SPEC §10.4a). ws.pause() / ws.resume() in JS: reading a WebSocket stops and restarts (the produce stream's flow control,
+ * SPEC §10.4a). Only the readable event is taken away and given back, so that a paused socket still drains
+ * what it has to send (uWS's own AsyncSocket::pause clears both events, and keeps the events to restore in one
+ * slot shared by every socket of the thread).
+ */
+const WEBSOCKET_EDITS = {
+  // A message over maxPayloadLength (KASTLEX_MAX_BODY_BYTES) ends the connection with a close frame 1009 after
+  // what was already sent, where upstream dropped the TCP connection (the client saw only 1006).
+  'uWebSockets/src/WebSocketContext.h': [
+    ['    static void forceClose(WebSocketState<isServer> */*wState*/, void *s, std::string_view reason = {}) {\n',
+      `    static void forceClose(WebSocketState<isServer> */*wState*/, void *s, std::string_view reason = {}) {
+        if (reason == ERR_TOO_BIG_MESSAGE) {
+            ((WebSocket<SSL, isServer, USERDATA> *) s)->end(1009, "message too big");
+            return;
+        }
+`]
+  ],
+  'bindings/WebSocketWrapper.h': [
+    ['    /* Takes nothing, returns integer */\n    template <bool SSL>\n    static void uWS_WebSocket_getBufferedAmount(',
+      `    /* Takes nothing: stops (pause) or restarts (resume) reading the socket; what it sends still drains */
+    template <bool SSL, bool READ>
+    static void uWS_WebSocket_setReading(const FunctionCallbackInfo<Value> &args) {
+        auto *ws = getWebSocket<SSL>(args);
+        if (ws && !us_socket_is_closed(SSL, (us_socket_t *) ws)) {
+            us_poll_t *p = (us_poll_t *) ws;
+            int events = READ ? (us_poll_events(p) | LIBUS_SOCKET_READABLE) : (us_poll_events(p) & LIBUS_SOCKET_WRITABLE);
+            us_poll_change(p, us_socket_context_loop(SSL, us_socket_context(SSL, (us_socket_t *) ws)), events);
+        }
+    }
+
+    /* Takes nothing, returns integer */
+    template <bool SSL>
+    static void uWS_WebSocket_getBufferedAmount(`],
+    ['        wsTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getBufferedAmount", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, uWS_WebSocket_getBufferedAmount<SSL>));\n',
+      `        wsTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getBufferedAmount", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, uWS_WebSocket_getBufferedAmount<SSL>));
+        wsTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "pause", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, uWS_WebSocket_setReading<SSL, false>));
+        wsTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "resume", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, uWS_WebSocket_setReading<SSL, true>));
+`]
+  ]
+}
+
 /** cargo from PATH, else where rustup installs it (a non-login shell may not have it on PATH). */
 function cargo () {
   const rustup = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', 'cargo')
@@ -364,7 +406,7 @@ mkdirSync(OUT, { recursive: true })
 cpSync(join(crate, 'uWebSockets/src'), join(OUT, 'uWebSockets/src'), { recursive: true })
 cpSync(join(crate, 'uWebSockets/uSockets/src'), join(OUT, 'uWebSockets/uSockets/src'), { recursive: true })
 cpSync(bindings, join(OUT, 'bindings'), { recursive: true, filter: (path) => !path.endsWith('.node') })
-for (const edits of [UWS_EDITS, PIPELINING_EDITS]) {
+for (const edits of [UWS_EDITS, PIPELINING_EDITS, WEBSOCKET_EDITS]) {
   for (const [file, fileEdits] of Object.entries(edits)) edit(join(OUT, file), fileEdits)
 }
 console.log(`uws-source: ${CRATE} from ${crate} and the bindings of uwebsockets prepared in ${OUT}`)

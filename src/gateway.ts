@@ -13,6 +13,8 @@ import { UsersFileError } from './auth/users.js'
 import { ConfigError, loadConfig, type AuthConfig, type Config } from './config.js'
 import { BodyBudget } from './http/body-budget.js'
 import { CorsPolicy } from './http/cors.js'
+import { STREAM_TRANSPORTS, StreamSlots } from './http/stream-slots.js'
+import { streamIdleTimeoutS } from './api/produce-stream.js'
 import { Router } from './http/router.js'
 import { createServer, type Authorize } from './http/server.js'
 import { createLogger, type Logger } from './log.js'
@@ -67,15 +69,20 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   const offsets = new OffsetsMonitor(kafka, metadata, metrics, excludedGroup, config.offsetsRefreshMs)
   metadata.start()
   offsets.start()
-  const routes = apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup, tokens, ...auth })
-  const authorize: Authorize = (route, headers, params, peer, identified) => {
+  const streams = new StreamSlots(config.streamMaxClients)
+  const routes = apiRoutes(config, { kafka, metadata, metrics, offsets, excludedGroup, tokens, log, streams, ...auth })
+  const authorize: Authorize = (route, headers, query, params, peer, identified) => {
     const client = (): string => clientAddress(peer(), headers.all('x-forwarded-for'), config.auth.trustProxyHops)
-    const checked = auth.access.check(route, extractBearer(headers.all('authorization')), params, client, (user) => identified(user.name))
+    // SPEC §6.1: the header first; a stream route also takes `access_token` (empty = none).
+    const token = extractBearer(headers.all('authorization')) ?? (route.tokenInQuery === true ? query.text('access_token') || undefined : undefined)
+    const checked = auth.access.check(route, token, params, client, (user) => identified(user.name))
     return checked instanceof Promise ? checked.then(() => {}) : undefined
   }
   const bodies = new BodyBudget(config.maxBodyBytesInFlight)
   metrics.bodyBytesInFlight(() => bodies.inFlight)
-  const server = createServer(new Router(routes), log, metrics, authorize, bodies, new CorsPolicy(config.corsOrigins), config.https)
+  metrics.streamsActive(STREAM_TRANSPORTS, (transport) => streams.active(transport))
+  const websocket = { maxMessageBytes: config.maxBodyBytes, idleTimeoutS: streamIdleTimeoutS(config.kafka.produceTimeoutMs) }
+  const server = createServer(new Router(routes), log, metrics, authorize, bodies, new CorsPolicy(config.corsOrigins), websocket, config.https)
   await server.listen({ host: config.httpHost, port: config.httpPort }, config.reusePort).catch((err: Error) => failStart(log, err))
   log.info('listening', { host: config.httpHost, port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
   // Under the supervisor (src/supervisor.ts): from now on a death is a crash to restart from.

@@ -39,7 +39,7 @@ export interface Sample {
   latencyP50Ms: number | null
   latencyP99Ms: number | null
   latencyP999Ms: number | null
-  errors: WrkErrors | { direct: number }
+  errors: WrkErrors | { client: number }
   /** readers that reached the end of their partition and started again at offset 0 */
   wraps: number | null
   /** user + system CPU seconds of the contender's process per 10 000 requests (records for the producer) */

@@ -6,9 +6,10 @@ import { batchProduce, httpSession, rawProduce, type BenchContext, type Contende
 import { startKafkaPixy } from './peers/kafka-pixy.js'
 import type { PeerOptions, StartedPeer } from './peers/peer.js'
 import { startStrimziBridge } from './peers/strimzi.js'
+import { measureStream } from './stream.js'
 import { log, RUN_SLACK_MS, runChild, startServer } from './processes.js'
 import type { ClientPlan, ReaderPlan } from './wrk.js'
-import { FANIN_POSITIONS, FETCH_MAX_BYTES, hasFetch, hasProduce, noBatchRoute, recordsPerRequest, type Workload } from './workloads.js'
+import { FANIN_POSITIONS, FETCH_MAX_BYTES, hasFetch, hasProduce, noBatchRoute, recordsInFlightPerConnection, type Workload } from './workloads.js'
 
 const START_TIMEOUT_MS = 60_000
 const PRODUCE_ONLY = 'produce workloads only'
@@ -54,7 +55,8 @@ function kastlex (workers: number): Contender {
           readers: hasFetch(workload) ? kastlexReaders(ctx, workload) : undefined
         })
       }
-      return httpSession(name, target, ctx)
+      const http = httpSession(name, target, ctx)
+      return { ...http, measure: async (w) => w.stream !== undefined ? await measureStream(name, target.server, ctx, w) : await http.measure(w) }
     }
   }
 }
@@ -97,8 +99,8 @@ const directProducer: Contender = {
     const script = join(ctx.root, 'dist/bench/compare/ceilings/direct-producer.js')
     return {
       async measure (workload): Promise<Sample> {
-        // As many records in flight as the HTTP clients have (batch workloads: connections × records per batch).
-        const inFlight = workload.connections * recordsPerRequest(workload)
+        // As many records in flight as the clients have (batch: connections × records per batch; stream: × its window).
+        const inFlight = workload.connections * recordsInFlightPerConnection(workload)
         log(`${directProducer.name} ${workload.name}: ${inFlight} records in flight, ${ctx.warmupSec} s warm-up, then ${ctx.durationSec} s measured`)
         const args = [script, ctx.kafka, ctx.produceTopic, String(inFlight), String(ctx.warmupSec), String(ctx.durationSec)]
         const { stdout, code, signal } = await runChild(process.execPath, args, (ctx.warmupSec + ctx.durationSec) * 1000 + RUN_SLACK_MS,
@@ -115,7 +117,7 @@ const directProducer: Contender = {
           latencyP50Ms: r.latencyP50Ms,
           latencyP99Ms: r.latencyP99Ms,
           latencyP999Ms: r.latencyP999Ms,
-          errors: { direct: r.errors },
+          errors: { client: r.errors },
           wraps: null,
           cpuSecPer10k: r.records > 0 ? Math.round(r.cpuSec / r.records * 10_000_000) / 1000 : null,
           peakRssMb: r.peakRssMb,
@@ -165,7 +167,7 @@ const directFetch: Contender = {
           latencyP50Ms: r.latencyP50Ms,
           latencyP99Ms: r.latencyP99Ms,
           latencyP999Ms: r.latencyP999Ms,
-          errors: { direct: r.errors },
+          errors: { client: r.errors },
           wraps: null,
           cpuSecPer10k: r.reads > 0 ? Math.round(r.cpuSec / r.reads * 10_000_000) / 1000 : null,
           peakRssMb: r.peakRssMb,

@@ -44,9 +44,9 @@ const sum = (values: Array<number | null>): number | null =>
 
 function sumErrors (samples: Sample[]): Sample['errors'] {
   const first = samples[0].errors
-  if ('direct' in first) return { direct: samples.reduce((a, s) => a + ('direct' in s.errors ? s.errors.direct : 0), 0) }
+  if ('client' in first) return { client: samples.reduce((a, s) => a + ('client' in s.errors ? s.errors.client : 0), 0) }
   const total: WrkErrors = { connect: 0, read: 0, write: 0, timeout: 0, status: 0 }
-  for (const s of samples) for (const k of Object.keys(total) as Array<keyof WrkErrors>) total[k] += 'direct' in s.errors ? 0 : s.errors[k]
+  for (const s of samples) for (const k of Object.keys(total) as Array<keyof WrkErrors>) total[k] += 'client' in s.errors ? 0 : s.errors[k]
   return total
 }
 
@@ -101,6 +101,11 @@ export function checkTargets (rows: Row[]): TargetCheck[] {
     add('batch-100 records/s ÷ direct producer (same records in flight)', ratio(b100?.producedPerSec, ok('direct', 'batch-100')?.producedPerSec), 0.7)
     add('batch-100 p99 ms per batch', b100?.latencyP99Ms ?? null, 50, true)
     add('batch-100 peak RSS MB', b100?.peakRssMb ?? null, 300, true)
+    const ws = ok(k, 'ws-produce')
+    add('ws-produce records/s ÷ kafka-pixy produce-64 req/s', ratio(ws?.producedPerSec, ok('pixy', 'produce-64')?.requestsPerSec), 3)
+    add('ws-produce records/s ÷ direct producer (same records in flight)', ratio(ws?.producedPerSec, ok('direct', 'ws-produce')?.producedPerSec), 0.7)
+    add('ws-produce p99 ms per frame', ws?.latencyP99Ms ?? null, 50, true)
+    add('ws-produce peak RSS MB', ws?.peakRssMb ?? null, 300, true)
   }
   return checks
 }
@@ -108,7 +113,7 @@ export function checkTargets (rows: Row[]): TargetCheck[] {
 const cell = (v: number | string | null | undefined): string => (v === null || v === undefined ? '–' : String(v))
 
 function errorsCell (e: Sample['errors']): string {
-  if ('direct' in e) return `${e.direct} (client)`
+  if ('client' in e) return `${e.client} (client)`
   const total = e.connect + e.read + e.write + e.timeout + e.status
   return total === 0 ? '0' : `${total} (c ${e.connect} / r ${e.read} / w ${e.write} / t ${e.timeout} / status ${e.status})`
 }

@@ -19,6 +19,8 @@ export interface Workload {
   access?: 'sequential' | 'random' | 'fanin'
   /** produce workloads: many records per request on KastleX's batch route (SPEC §10.4) */
   batch?: { records: number, format: BatchBodyFormat }
+  /** produce workloads on KastleX's produce stream (SPEC §10.4a): frames of records, records unanswered per connection */
+  stream?: { recordsPerFrame: number, inFlightRecords: number }
   description: string
 }
 
@@ -77,6 +79,13 @@ export const WORKLOADS: readonly Workload[] = [
     description: `the same as a JSON array of {"value":<base64>,"value_encoding":"base64"}`
   },
   {
+    name: 'ws-produce',
+    connections: BATCH_CONNECTIONS,
+    steps: ['produce'],
+    stream: { recordsPerFrame: 10, inFlightRecords: 1000 },
+    description: `${BATCH_CONNECTIONS} WebSocket connections to the produce stream (GET /api/v2/produce/:topic), frames of 10 records of 1 KB, up to 1,000 records unanswered per connection, acks=all; p99 per frame`
+  },
+  {
     name: 'mixed',
     connections: READERS,
     steps: ['produce', 'produce', 'produce', 'produce', 'fetch'],
@@ -87,8 +96,8 @@ export const WORKLOADS: readonly Workload[] = [
 
 export const hasFetch = (w: Workload): boolean => w.steps.includes('fetch')
 export const hasProduce = (w: Workload): boolean => w.steps.includes('produce')
-/** Records each produce request carries */
-export const recordsPerRequest = (w: Workload): number => w.batch?.records ?? 1
-const batchOnly = (reason: string) => (w: Workload): string | undefined => w.batch !== undefined ? reason : undefined
-/** Skip reason of contenders without a batch route */
-export const noBatchRoute = batchOnly('KastleX\'s batch route only (SPEC §10.4)')
+/** Records a connection keeps unanswered: one request's, or a stream's window */
+export const recordsInFlightPerConnection = (w: Workload): number => w.stream?.inFlightRecords ?? w.batch?.records ?? 1
+/** Skip reason of contenders without KastleX's batch route and produce stream */
+export const noBatchRoute = (w: Workload): string | undefined =>
+  w.batch !== undefined ? 'KastleX\'s batch route only (SPEC §10.4)' : w.stream !== undefined ? 'KastleX\'s produce stream only (SPEC §10.4a)' : undefined

@@ -5,6 +5,8 @@ import type { LoginRateLimiter } from '../auth/rate-limit.js'
 import type { TokenStore } from '../auth/token-store.js'
 import type { Config } from '../config.js'
 import type { Route } from '../http/router.js'
+import type { StreamSlots } from '../http/stream-slots.js'
+import type { Logger } from '../log.js'
 import type { OffsetsMonitor } from '../groups/offsets-monitor.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
@@ -20,6 +22,7 @@ import { guardNames } from './name-guard.js'
 import type { MetadataCache } from './metadata-cache.js'
 import { offsetsRoute } from './offsets.js'
 import { openapiRoute } from './openapi.js'
+import { produceStreamRoutes } from './produce-stream.js'
 import { topicRoutes } from './topics.js'
 import { urpRoutes } from './urp.js'
 
@@ -33,9 +36,12 @@ export interface Services {
   readonly issuer: TokenIssuer
   readonly limiter: LoginRateLimiter
   readonly tokens: TokenStore | undefined
+  readonly log: Logger
+  /** KASTLEX_STREAM_MAX_CLIENTS, shared by every kind of stream. */
+  readonly streams: StreamSlots
 }
 
-export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, excludedGroup, access, issuer, limiter, tokens }: Services): Route[] {
+export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, excludedGroup, access, issuer, limiter, tokens, log, streams }: Services): Route[] {
   return guardNames([
     loginRoute({ access, issuer, limiter, trustProxyHops: config.auth.trustProxyHops, tokens }),
     ...adminRoutes(access, tokens),
@@ -47,6 +53,7 @@ export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, 
     offsetsRoute(kafka, metadata),
     ...messageRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, fetchMaxBytesLimit: config.fetchMaxBytesLimit, metrics }),
     ...batchRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, maxRecords: config.batchMaxRecords, metrics }),
+    ...produceStreamRoutes({ kafka, metadata, metrics, log, maxRecords: config.batchMaxRecords, maxInFlight: config.produceStreamMaxInFlight }, streams),
     ...urpRoutes(metadata),
     ...consumerRoutes({ kafka, offsets, excluded: excludedGroup })
   ], config.auth.tokenTopic)

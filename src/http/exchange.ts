@@ -1,13 +1,13 @@
 // One request's response side: the abort flag, corking, idempotent finishing, large bodies by tryEnd, and
 // the connection's reads paused while a Kafka write for the request runs (Requester).
-import type { HttpResponse } from './uws.js'
+import type { HttpResponse, us_socket_context_t } from './uws.js'
 import { asHttpError, type HttpError } from './errors.js'
 import type { Reply, Requester } from './router.js'
 
 const STATUS_LINES: Readonly<Record<number, string>> = {
   200: '200 OK', 204: '204 No Content', 400: '400 Bad Request', 401: '401 Unauthorized', 403: '403 Forbidden',
   404: '404 Not Found', 406: '406 Not Acceptable', 413: '413 Payload Too Large', 415: '415 Unsupported Media Type',
-  416: '416 Range Not Satisfiable', 422: '422 Unprocessable Entity', 429: '429 Too Many Requests',
+  416: '416 Range Not Satisfiable', 422: '422 Unprocessable Entity', 426: '426 Upgrade Required', 429: '429 Too Many Requests',
   431: '431 Request Header Fields Too Large', 500: '500 Internal Server Error', 501: '501 Not Implemented',
   503: '503 Service Unavailable'
 }
@@ -18,6 +18,14 @@ const CACHE_CONTROL = 'max-age=0, private, must-revalidate'
  * so that the exchange ends (and a graceful stop stops waiting) only once the last byte was written.
  */
 const STREAM_ABOVE_BYTES = 64 * 1024
+
+/** What res.upgrade needs of a WebSocket handshake, copied from the request before the handler returned. */
+export interface Handshake {
+  readonly key: string
+  readonly protocol: string
+  readonly extensions: string
+  readonly context: us_socket_context_t
+}
 
 export class Exchange implements Requester {
   /** A reply was written (or is being streamed): no other may follow. */
@@ -42,7 +50,9 @@ export class Exchange implements Requester {
     /** Called once with the final status (also after an abort: 499, as nginx logs it). */
     private readonly onFinish: (status: number) => void,
     /** Headers every answer carries, errors included (CORS, SPEC §10.3). */
-    private readonly always: ReadonlyArray<readonly [string, string]> = []
+    private readonly always: ReadonlyArray<readonly [string, string]> = [],
+    /** Set for a WebSocket handshake: a reply with `upgrade` is answered 101 with it. */
+    private readonly handshake?: Handshake
   ) {
     res.onAborted(() => {
       this.aborted = true
@@ -74,7 +84,14 @@ export class Exchange implements Requester {
 
   /** Writes the reply; `close` ends the connection after it (e.g. an unread request body). */
   send (reply: Reply, close = false): void {
-    if (!this.open) return
+    if (!this.open) {
+      reply.upgrade?.closed(1006)
+      return
+    }
+    if (reply.upgrade !== undefined) {
+      this.upgrade(reply)
+      return
+    }
     this.replied = true
     this.status = reply.status
     const body = reply.body
@@ -138,6 +155,20 @@ export class Exchange implements Requester {
     // holds the answer in its cork buffer, which a close then would drop.
     void rest.then(() => setImmediate(() => { if (!this.aborted) this.res.close() }))
     return error
+  }
+
+  /** 101 and the connection handed to the reply's session (uWS calls the WebSocket's open handler at once). */
+  private upgrade ({ upgrade: session, status }: Reply): void {
+    const handshake = this.handshake
+    if (handshake === undefined) {
+      session?.closed(1006)
+      this.fail(new Error('a route answered a request that is no WebSocket handshake with an upgrade'))
+      return
+    }
+    this.replied = true
+    this.status = status
+    this.res.cork(() => this.res.upgrade({ session }, handshake.key, handshake.protocol, handshake.extensions, handshake.context))
+    this.end(status)
   }
 
   private writeHead (status: number, headers: ReadonlyArray<readonly [string, string]>): void {

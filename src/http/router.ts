@@ -2,6 +2,7 @@
 import type { HttpError } from './errors.js'
 import type { Representation } from './negotiate.js'
 import type { Query, RequestHeaders } from './request.js'
+import type { StreamSession } from './stream-session.js'
 
 export type Method = 'GET' | 'POST' | 'DELETE'
 /** How a route negotiates its representation: §2.5 `Accept`, or not at all. */
@@ -12,6 +13,8 @@ export interface Reply {
   readonly contentType?: string
   readonly headers?: ReadonlyArray<readonly [string, string]>
   readonly body?: string | Buffer
+  /** Status 101: the WebSocket handshake is accepted and the connection handed to this session. */
+  readonly upgrade?: StreamSession
 }
 
 /**
@@ -40,6 +43,14 @@ export interface RequestContext {
   readonly requester: Requester
   /** The request body, limited to the route's size (413 when over); valid once per request. */
   readonly body: () => Promise<Buffer>
+  /** A WebSocket handshake (`Upgrade: websocket` with its key): the route may answer it with Reply.upgrade. */
+  readonly websocket: boolean
+  /**
+   * SPEC §2.4 steps 5–6 again, as the request passed them (same token, same client), for a stream that
+   * outlives its handshake: throws or rejects with 401/403/503 once the token expired or was revoked, or a
+   * reload took the permission away.
+   */
+  readonly reauthorize: () => void | Promise<void>
 }
 
 export interface Route {
@@ -51,6 +62,8 @@ export interface Route {
   readonly action?: string
   /** A route with `:topic` whose answer for a topic that does not exist is its own (SPEC §4.4, §4.9). */
   readonly unknownTopic?: () => HttpError
+  /** SPEC §6.1: a stream route also takes the token from the query parameter `access_token`. */
+  readonly tokenInQuery?: boolean
   /** Upper bound of the body; routes without one never read a body. */
   readonly bodyLimit?: number
   /** Throws HttpError for client mistakes; validates everything before awaiting the body. */

@@ -9,13 +9,14 @@ import type { BodyBudget } from './body-budget.js'
 import type { CorsPolicy } from './cors.js'
 import { MAX_HEADER_BYTES } from './header-limits.js'
 import { headersTooLarge, HttpError, invalid, notAcceptable, notFound, serverStopping } from './errors.js'
-import { Exchange } from './exchange.js'
+import { Exchange, type Handshake } from './exchange.js'
 import { framingError } from './framing.js'
 import { negotiate, type Representation } from './negotiate.js'
 import { pathSegments, Query, RequestHeaders } from './request.js'
 import { requestIdFor } from './request-id.js'
 import { sslApp } from './tls.js'
 import type { RequestContext, Route, Router } from './router.js'
+import type { StreamSession, StreamSocket } from './stream-session.js'
 
 const JSON_REPRESENTATION: Representation = { kind: 'json' }
 /** The metrics label of a CORS preflight: §3's `OPTIONS any`. */
@@ -25,6 +26,12 @@ const PREFLIGHT_ROUTE = '*'
  * that just got an answer (sent before the stop) and is writing its next request gets it answered.
  */
 const STOP_QUIET_MS = 250
+/**
+ * On stop, after the last WebSocket sent its close frame: how long the connections stay, so that the frame
+ * reaches its client before app.close() drops them (a socket closed with unread bytes sends a reset, and a
+ * client still sending frames then saw 1006 instead of 1001).
+ */
+const STREAM_CLOSE_LINGER_MS = 500
 
 export interface ListenAddress {
   readonly host: string
@@ -49,28 +56,41 @@ export interface Server {
   readonly inFlight: number
 }
 
+/** The WebSocket side of the server (SPEC §10.4a). */
+export interface WebSocketOptions {
+  /** uWS's maxPayloadLength: a larger message closes the connection with 1009. */
+  readonly maxMessageBytes: number
+  /** Seconds without any frame either way after which uWS closes the connection (it pings before). */
+  readonly idleTimeoutS: number
+}
+
+/** What a WebSocket carries as its uWS user data: the session of its accepted handshake. */
+interface Upgraded { readonly session: StreamSession }
+
 /**
  * SPEC §2.4 steps 5–6: throws (or rejects with) 401/403/429/503 HttpErrors when the request may not
  * use the route; asynchronous only while it has to wait (the token store). `peer` reads the socket
  * peer's address (only valid before the first await); `identified` gets the user of an accepted token
  * (for the access line; without one the request is anonymous).
  */
-export type Authorize = (route: Route, headers: RequestHeaders, params: Readonly<Record<string, string>>, peer: () => string, identified: (user: string) => void) => void | Promise<void>
+export type Authorize = (route: Route, headers: RequestHeaders, query: Query, params: Readonly<Record<string, string>>, peer: () => string, identified: (user: string) => void) => void | Promise<void>
 
 /**
  * The HTTP listener, and with `https` a TLS listener beside it: both apps get the same handler, so every
  * request runs the same code whichever port it came in on.
  */
-export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, bodies: BodyBudget, cors: CorsPolicy, https?: HttpsConfig): Server {
+export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, bodies: BodyBudget, cors: CorsPolicy, websocket: WebSocketOptions, https?: HttpsConfig): Server {
   let listenSockets: uWS.us_listen_socket[] = []
   /** How much of a body no route reads is read (and dropped) when its request is answered early. */
   const discardBound = DISCARD_LIMIT_FACTOR * router.largestBodyLimit
   /** Requests not answered yet. */
   const open = new Set<Exchange>()
+  /** WebSocket sessions opened and not closed yet. */
+  const streams = new Set<StreamSession>()
   let stopping = false
   let lastArrival = 0
 
-  const handle = (res: uWS.HttpResponse, req: uWS.HttpRequest): void => {
+  const handle = (res: uWS.HttpResponse, req: uWS.HttpRequest, handshake?: Handshake): void => {
     const started = performance.now()
     const method = req.getMethod().toUpperCase()
     const path = req.getUrl()
@@ -89,7 +109,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       metrics.request(method, template, status, seconds)
       // `error` is undefined on 2xx answers, and JSON leaves undefined members out.
       log.info('request', { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000, user, error: exchange.error })
-    }, cors.headersFor(origin))
+    }, cors.headersFor(origin), handshake)
     open.add(exchange)
     log.trace('request received', { request_id: exchange.requestId, method, path })
     // A body the route never read leaves the connection unusable for the next request.
@@ -147,14 +167,18 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       // the route asks for it, after authentication and parameters (SPEC §2.4).
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit, bodies)
       else if (sendsBody) reader = droppingReader()
-      // Read on demand (login, and requests with a token), before the response ends.
-      const peer = (): string => Buffer.from(res.getRemoteAddressAsText()).toString()
-      const authorized = authorize(route, headers, match.params, peer, (name) => { user = name })
+      // Read on demand (login, and requests with a token), before the response ends; kept for reauthorize.
+      let address: string | undefined
+      const peer = (): string => (address ??= Buffer.from(res.getRemoteAddressAsText()).toString())
+      // A stream re-checks its permission after the upgrade, when `res` can no longer be read.
+      if (handshake !== undefined) peer()
+      const query = new Query(queryString)
+      const authorized = authorize(route, headers, query, match.params, peer, (name) => { user = name })
       const body = route.bodyLimit !== undefined ? reader : undefined
       const ctx: RequestContext = {
         method,
         params: match.params,
-        query: new Query(queryString),
+        query,
         headers,
         representation,
         requestId: exchange.requestId,
@@ -168,7 +192,9 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
           const outcome = await body.outcome
           if (!outcome.ok) throw outcome.error
           return outcome.body
-        }
+        },
+        websocket: handshake !== undefined,
+        reauthorize: () => authorize(route, headers, query, match.params, peer, () => {})
       }
       const run = (): void => {
         const reply = route.handle(ctx)
@@ -181,8 +207,39 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       fail(err)
     }
   }
+  const sessionOf = (ws: uWS.WebSocket<Upgraded>): StreamSession => ws.getUserData().session
+  const behavior: uWS.WebSocketBehavior<Upgraded> = {
+    maxPayloadLength: websocket.maxMessageBytes,
+    idleTimeout: websocket.idleTimeoutS,
+    // 0 = no limit: uWS would drop frames beyond it; each session bounds what it queues (see drained).
+    maxBackpressure: 0,
+    sendPingsAutomatically: true,
+    // Every GET with a WebSocket key comes here; it runs the same steps as any request (routing, 401/403/404
+    // as ordinary HTTP answers) and is upgraded only if its route answers with a session.
+    upgrade: (res, req, context) => {
+      handle(res, req, {
+        key: req.getHeader('sec-websocket-key'),
+        protocol: req.getHeader('sec-websocket-protocol'),
+        extensions: req.getHeader('sec-websocket-extensions'),
+        context
+      })
+    },
+    open: (ws) => {
+      const session = sessionOf(ws)
+      streams.add(session)
+      session.opened(streamSocket(ws))
+      if (stopping) session.stop()
+    },
+    message: (ws, data, binary) => sessionOf(ws).message(data, binary),
+    drain: (ws) => sessionOf(ws).drained(),
+    close: (ws, code) => {
+      const session = sessionOf(ws)
+      streams.delete(session)
+      session.closed(code)
+    }
+  }
   /** Installs the request handler on an app (HTTP or TLS). */
-  const serve = (target: uWS.TemplatedApp): uWS.TemplatedApp => target.any('/*', handle)
+  const serve = (target: uWS.TemplatedApp): uWS.TemplatedApp => target.ws('/*', behavior).any('/*', handle)
   const app = serve(uWS.App())
   /** Built by `listen`: unusable TLS files then reject the start like a taken port does. */
   let tlsApp: uWS.TemplatedApp | undefined
@@ -196,9 +253,13 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     stopping = true
     stopListening()
     const deadline = performance.now() + graceMs
-    const settled = (): boolean => open.size === 0 && performance.now() - lastArrival >= STOP_QUIET_MS
+    const hadStreams = streams.size > 0
+    for (const session of streams) session.stop()
+    const settled = (): boolean => open.size === 0 && streams.size === 0 && performance.now() - lastArrival >= STOP_QUIET_MS
     while (!settled() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
     for (const exchange of open) exchange.fail(new HttpError(503, 'timeout'), true)
+    for (const session of streams) session.expire()
+    if (hadStreams) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(STREAM_CLOSE_LINGER_MS, deadline - performance.now()))))
     app.close()
     tlsApp?.close()
   }
@@ -221,6 +282,17 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
     },
     close,
     get inFlight () { return open.size }
+  }
+}
+
+/** A uWS WebSocket as a session uses it; nothing is called on it once it closed (uWS would throw). */
+function streamSocket (ws: uWS.WebSocket<Upgraded>): StreamSocket {
+  return {
+    send: (text) => { ws.send(text, false) },
+    get bufferedAmount () { return ws.getBufferedAmount() },
+    pause: () => { ws.pause() },
+    resume: () => { ws.resume() },
+    end: (code, reason) => { ws.end(code, reason) }
   }
 }
 

@@ -1,11 +1,11 @@
 // uWebSockets.js as binding.gyp builds it (target `uws`, sources prepared by scripts/uws-source.mjs): the
 // bindings and types of the npm package `uwebsockets` on upstream uWebSockets, changed to serve HTTP/1.0
-// and to leave `100 Continue` to the gateway.
+// to leave `100 Continue` to the gateway, and to pause and resume reading a WebSocket.
 // Import it as a namespace (`import * as uWS from './uws.js'`), like the upstream module.
 import type * as upstream from 'uwebsockets'
 import { loadNativeAddon } from '../native-addon.js'
 
-export type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from 'uwebsockets'
+export type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket, us_socket_context_t, WebSocket, WebSocketBehavior } from 'uwebsockets'
 
 declare module 'uwebsockets' {
   interface HttpResponse {
@@ -14,6 +14,15 @@ declare module 'uwebsockets' {
      * before every handler). Corked, and before the final answer.
      */
     writeContinue: () => HttpResponse
+  }
+  interface WebSocket<UserData> {
+    /**
+     * Stops reading the socket (added by scripts/uws-source.mjs); what it has to send still drains. Messages
+     * of a read already done are still delivered.
+     */
+    pause: () => void
+    /** Reads the socket again. */
+    resume: () => void
   }
 }
 

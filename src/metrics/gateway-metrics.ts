@@ -73,6 +73,17 @@ export class GatewayMetrics {
     })
   }
 
+  /** `kastlex_streams_active` (SPEC §8): open streams per transport, read at scrape time. */
+  streamsActive<T extends string> (transports: readonly T[], read: (transport: T) => number): void {
+    new Gauge({
+      name: 'kastlex_streams_active',
+      help: 'Open streams',
+      labelNames: ['transport'],
+      registers: [this.registry],
+      collect () { for (const transport of transports) this.set({ transport }, read(transport)) }
+    })
+  }
+
   /** Request body bytes held now (SPEC §10.6a), read at scrape time. */
   bodyBytesInFlight (read: () => number): void {
     new Gauge({ name: 'kastlex_http_request_body_bytes_in_flight', help: 'Request body bytes reserved by requests not yet ended', registers: [this.registry], collect () { this.set(read()) } })

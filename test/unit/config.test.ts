@@ -284,6 +284,24 @@ test('KASTLEX_BATCH_MAX_RECORDS: 1000 by default; 1 … 1,000,000', (t) => {
   }
 })
 
+test('KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT: 10000 by default; 1 … 10,000,000', (t) => {
+  t.is(load({}).produceStreamMaxInFlight, 10_000)
+  t.is(load({ KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT: '1' }).produceStreamMaxInFlight, 1)
+  t.is(load({ KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT: '10000000' }).produceStreamMaxInFlight, 10_000_000)
+  for (const bad of ['0', '-1', '10000001', '1e3', 'lots']) {
+    t.true(refused(t, { KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT: bad }).includes('KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT'), bad)
+  }
+})
+
+test('KASTLEX_STREAM_MAX_CLIENTS: 1000 by default; 1 … 1,000,000', (t) => {
+  t.is(load({}).streamMaxClients, 1000)
+  t.is(load({ KASTLEX_STREAM_MAX_CLIENTS: '1' }).streamMaxClients, 1)
+  t.is(load({ KASTLEX_STREAM_MAX_CLIENTS: '1000000' }).streamMaxClients, 1_000_000)
+  for (const bad of ['0', '-1', '1000001', '2.5', 'none']) {
+    t.true(refused(t, { KASTLEX_STREAM_MAX_CLIENTS: bad }).includes('KASTLEX_STREAM_MAX_CLIENTS'), bad)
+  }
+})
+
 test('message.max.bytes admits any accepted body', (t) => {
   const config = load({ KASTLEX_MAX_BODY_BYTES: '50000000' })
   t.true((config.kafka.producer['message.max.bytes'] as number) > 50_000_000)

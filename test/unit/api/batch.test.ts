@@ -38,7 +38,9 @@ function context (params: Record<string, string>, body: Buffer, contentType: str
   return {
     method: 'POST', params, query: new Query(''), headers, representation: { kind: 'json' }, requestId: 'test', peer: '127.0.0.1',
     requester: { open: true, hold: () => {} },
-    body: async () => body
+    body: async () => body,
+    websocket: false,
+    reauthorize: () => {}
   }
 }
 

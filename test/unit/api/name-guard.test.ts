@@ -12,6 +12,7 @@ import { loadConfig } from '../../../src/config.js'
 import { HttpError, kafkaError } from '../../../src/http/errors.js'
 import { Query, RequestHeaders } from '../../../src/http/request.js'
 import type { RequestContext, Route } from '../../../src/http/router.js'
+import { StreamSlots } from '../../../src/http/stream-slots.js'
 import type { KafkaClient } from '../../../src/pool/kafka-client.js'
 import type { KafkaOp } from '../../../src/pool/messages.js'
 
@@ -54,7 +55,9 @@ function routeTable (): { routes: Route[], kafka: RecordingKafka } {
     access: unused,
     issuer: unused,
     limiter: unused,
-    tokens: undefined
+    tokens: undefined,
+    log: unused,
+    streams: new StreamSlots(10)
   }
   return { routes: apiRoutes(config, services), kafka }
 }
@@ -75,7 +78,10 @@ function context (route: Route, params: Record<string, string>): RequestContext 
     requestId: 'test',
     peer: '127.0.0.1',
     requester: { open: true, hold: () => {} },
-    body: async () => Buffer.alloc(0)
+    body: async () => Buffer.alloc(0),
+    // A produce stream's handshake gets as far as the topic lookup (a plain GET would be 426 before it).
+    websocket: true,
+    reauthorize: () => {}
   }
 }
 

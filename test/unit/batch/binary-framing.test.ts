@@ -1,6 +1,6 @@
 // SPEC §10.4 binary batch framing: int32 BE key length (−1 null) · key · int32 BE value length · value.
 import test from 'ava'
-import { decodeFramedRecords, encodeFramedRecords } from '../../../src/batch/binary-framing.js'
+import { countFramedRecords, decodeFramedRecords, encodeFramedRecords } from '../../../src/batch/binary-framing.js'
 import { HttpError } from '../../../src/http/errors.js'
 
 const int32 = (n: number): Buffer => {
@@ -49,10 +49,20 @@ test('broken framing → 400 invalid body: <detail>', (t) => {
     ['a second record cut short', bytes(-1, 1, 'v', 0, 9), /^invalid body: record 1 cut short in its value/]
   ]
   for (const [label, body, message] of table) {
-    const error = t.throws(() => decodeFramedRecords(body, 100), { instanceOf: HttpError }, label)
-    t.is(error?.status, 400, label)
-    t.regex(error?.error ?? '', message, label)
+    for (const read of [decodeFramedRecords, countFramedRecords]) {
+      const error = t.throws(() => read(body, 100), { instanceOf: HttpError }, `${read.name}: ${label}`)
+      t.is(error?.status, 400, label)
+      t.regex(error?.error ?? '', message, label)
+    }
   }
+})
+
+test('countFramedRecords counts what decodeFramedRecords decodes, with the same 413', (t) => {
+  const records = [{ key: null, value: null }, { key: Buffer.from('k'), value: Buffer.alloc(0) }, { key: Buffer.alloc(0), value: Buffer.from('v') }]
+  const body = encodeFramedRecords(records)
+  t.is(countFramedRecords(body, 3), 3)
+  t.deepEqual(decodeFramedRecords(body, 3), records)
+  t.like(t.throws(() => countFramedRecords(body, 2), { instanceOf: HttpError }), { status: 413, error: 'too many records' })
 })
 
 test('more records than allowed → 413 too many records, at the first record past the limit', (t) => {

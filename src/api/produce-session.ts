@@ -1,0 +1,255 @@
+// One produce stream (SPEC §10.4a) after its handshake: each binary frame is a batch in the binary framing,
+// produced as one pool task (like a batch body) and answered by one text frame, in frame order. Reading
+// stops while KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT records are unanswered or the answers pile up unsent.
+import { countFramedRecords } from '../batch/binary-framing.js'
+import { asHttpError, HttpError } from '../http/errors.js'
+import type { Requester } from '../http/router.js'
+import { CLOSE, type StreamSession, type StreamSocket } from '../http/stream-session.js'
+import type { Logger } from '../log.js'
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
+import type { KafkaClient } from '../pool/kafka-client.js'
+import type { MetadataCache } from './metadata-cache.js'
+
+/** How often the token and the permission are checked again (SPEC §10.4a: a loss is noticed within 30 s). */
+export const RECHECK_MS = 5_000
+/** Answers written and not yet taken by the socket beyond which reading stops until it drains (as SPEC §10.5's 1 MiB). */
+export const SEND_BUFFER_LIMIT = 1 << 20
+
+export interface ProduceStreamOptions {
+  readonly kafka: KafkaClient
+  readonly metadata: MetadataCache
+  readonly metrics: GatewayMetrics
+  readonly log: Logger
+  /** KASTLEX_BATCH_MAX_RECORDS: records one frame may carry. */
+  readonly maxRecords: number
+  /** KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT. */
+  readonly maxInFlight: number
+}
+
+export interface StreamTarget {
+  readonly topic: string
+  /** The path's partition; −1 when the path has none. */
+  readonly partition: number
+  readonly requestId: string
+  /** SPEC §2.4 steps 5–6 as the handshake passed them (RequestContext.reauthorize). */
+  readonly reauthorize: () => void | Promise<void>
+  /** Gives the stream's KASTLEX_STREAM_MAX_CLIENTS slot back. */
+  readonly release: () => void
+}
+
+/** A frame received and not answered yet; `answer` is set once its outcome is known. */
+interface Frame {
+  readonly seq: number
+  readonly records: number
+  answer?: string
+}
+
+/** Why the stream is ending: its close frame, and the answer of any frame that still arrives (null: produced). */
+interface Ending {
+  readonly code: number
+  readonly reason: string
+  readonly refusal: HttpError | null
+}
+
+const STOPPING: Ending = { code: CLOSE.goingAway, reason: 'server stopping', refusal: null }
+const TEXT_FRAME: Ending = { code: CLOSE.unsupportedData, reason: 'text frames are not accepted', refusal: new HttpError(400, 'invalid frame: sent after a text frame') }
+
+export class ProduceSession implements StreamSession, Requester {
+  private socket: StreamSocket | undefined
+  private gone = false
+  private ending: Ending | undefined
+  /** The close frame was sent. */
+  private ended = false
+  private nextSeq = 0
+  /** Frames in arrival order from `head` on; answers leave from the front only. */
+  private frames: Frame[] = []
+  private head = 0
+  private unanswered = 0
+  private paused = false
+  private recheck: NodeJS.Timeout | undefined
+  private readonly started = performance.now()
+  private records = 0
+  private peakUnanswered = 0
+
+  constructor (private readonly options: ProduceStreamOptions, private readonly target: StreamTarget) {}
+
+  /** Requester: a frame is produced only while its connection is there. */
+  get open (): boolean {
+    return !this.gone
+  }
+
+  hold (): void {}
+
+  opened (socket: StreamSocket): void {
+    this.socket = socket
+    this.recheck = setInterval(() => this.reauthorize(), RECHECK_MS)
+    this.recheck.unref()
+  }
+
+  message (data: ArrayBuffer, binary: boolean): void {
+    if (this.gone) return
+    if (!binary) {
+      this.finish(TEXT_FRAME)
+      return
+    }
+    const seq = this.nextSeq++
+    const refusal = this.ending?.refusal ?? null
+    if (refusal !== null) {
+      this.answerNow(seq, refusal)
+      return
+    }
+    // uWS reuses the message's memory after this call: an exclusive copy, transferred to the worker as is.
+    const body = Buffer.from(data.slice(0))
+    let count: number
+    try {
+      count = countFramedRecords(body, this.options.maxRecords)
+    } catch (err) {
+      this.answerNow(seq, err)
+      return
+    }
+    const frame: Frame = { seq, records: count }
+    this.frames.push(frame)
+    this.records += count
+    this.unanswered += count
+    if (this.unanswered > this.peakUnanswered) this.peakUnanswered = this.unanswered
+    if (this.unanswered >= this.options.maxInFlight) this.pause()
+    void this.produce(seq, body).then((answer) => {
+      frame.answer = answer
+      this.flush()
+    })
+  }
+
+  drained (): void {
+    this.resumeIfRoom()
+  }
+
+  closed (code: number): void {
+    if (this.gone) return
+    this.gone = true
+    clearInterval(this.recheck)
+    this.target.release()
+    this.options.log.info('stream closed', {
+      request_id: this.target.requestId,
+      topic: this.target.topic,
+      code,
+      frames: this.nextSeq,
+      records: this.records,
+      unanswered: this.unanswered,
+      peak_unanswered: this.peakUnanswered,
+      duration_ms: Math.round(performance.now() - this.started)
+    })
+  }
+
+  stop (): void {
+    this.finish(STOPPING)
+  }
+
+  expire (): void {
+    if (this.gone) return
+    // Answers not known by now go out as failed, in their place.
+    const timeout = new HttpError(503, 'timeout')
+    for (let i = this.head; i < this.frames.length; i++) {
+      const frame = this.frames[i] as Frame
+      frame.answer ??= errorAnswer(frame.seq, timeout)
+    }
+    this.finish(STOPPING)
+    // Already ending (stop() came first): finish() left it to flush.
+    this.flush()
+  }
+
+  /** The frame produced as one batch: its answer text, success or failure. */
+  private async produce (seq: number, body: Buffer): Promise<string> {
+    const { kafka, metadata, metrics, maxRecords } = this.options
+    const { topic, partition } = this.target
+    try {
+      const partitionCount = (await metadata.topic(topic))?.partitions.length ?? null
+      const result = await kafka.run({ op: 'produceBatch', topic, partition, partitionCount, format: 'binary', body, headers: [], maxRecords }, this)
+      if (result.produced > 0) metrics.produced(topic, result.producedBytes, result.produced)
+      return `{"seq":${seq},${result.body.slice(1)}`
+    } catch (err) {
+      return errorAnswer(seq, err)
+    }
+  }
+
+  /** A frame answered without producing anything (bad framing, or refused while the stream ends). */
+  private answerNow (seq: number, err: unknown): void {
+    this.frames.push({ seq, records: 0, answer: errorAnswer(seq, err) })
+    this.flush()
+  }
+
+  /** Sends the answers known at the front, in frame order; ends the stream once an ending has none left. */
+  private flush (): void {
+    const socket = this.socket
+    while (this.head < this.frames.length) {
+      const frame = this.frames[this.head] as Frame
+      if (frame.answer === undefined) break
+      this.head++
+      this.unanswered -= frame.records
+      if (!this.gone && socket !== undefined) socket.send(frame.answer)
+    }
+    if (this.head === this.frames.length) {
+      this.frames = []
+      this.head = 0
+    } else if (this.head > 1024 && this.head * 2 > this.frames.length) {
+      this.frames = this.frames.slice(this.head)
+      this.head = 0
+    }
+    if (this.gone || socket === undefined) return
+    if (this.ending !== undefined) {
+      if (this.head === this.frames.length && !this.ended) {
+        this.ended = true
+        // Reading again, so that the client's close and FIN are seen (uWS ignores any data from now on).
+        if (this.paused) socket.resume()
+        socket.end(this.ending.code, this.ending.reason)
+      }
+      return
+    }
+    if (socket.bufferedAmount > SEND_BUFFER_LIMIT) this.pause()
+    else this.resumeIfRoom()
+  }
+
+  /** Stops reading: no new frame until the answers drain (frames of a read already done still arrive). */
+  private pause (): void {
+    if (this.paused || this.gone) return
+    this.paused = true
+    this.socket?.pause()
+  }
+
+  private resumeIfRoom (): void {
+    if (!this.paused || this.gone || this.ending !== undefined) return
+    if (this.unanswered >= this.options.maxInFlight || (this.socket?.bufferedAmount ?? 0) > SEND_BUFFER_LIMIT) return
+    this.paused = false
+    this.socket?.resume()
+  }
+
+  /** Reads no more; what was received is answered, then the close frame (flush). */
+  private finish (ending: Ending): void {
+    if (this.gone || this.ending !== undefined) return
+    this.ending = ending
+    clearInterval(this.recheck)
+    this.pause()
+    this.flush()
+  }
+
+  /** Token expiry, revocation, or a reload without `produce` → close 1008 (a 503 is retried at the next check). */
+  private reauthorize (): void {
+    const lost = (err: unknown): void => {
+      const error = asHttpError(err)
+      if (error.status === 401 || error.status === 403) {
+        this.finish({ code: CLOSE.policyViolation, reason: error.error, refusal: error })
+      }
+    }
+    try {
+      const outcome = this.target.reauthorize()
+      if (outcome instanceof Promise) outcome.catch(lost)
+    } catch (err) {
+      lost(err)
+    }
+  }
+}
+
+/** `{"seq":n,"error":…,"status":…}`: a frame's failure as SPEC §10.4a renders it. */
+function errorAnswer (seq: number, err: unknown): string {
+  const error = asHttpError(err)
+  return JSON.stringify({ seq, error: error.error, status: error.status })
+}

@@ -1,0 +1,92 @@
+// A client of the produce stream (SPEC §10.4a) for the tests: opens the WebSocket, sends frames, collects
+// the answers and the close; a refused handshake gives its HTTP status and body.
+import WebSocket from 'ws'
+
+export interface Answer {
+  readonly seq: number
+  readonly results?: ReadonlyArray<{ partition?: number, offset?: number, error?: string, status?: number }>
+  readonly error?: string
+  readonly status?: number
+}
+
+export interface Refusal { readonly status: number, readonly body: string }
+
+export class StreamClient {
+  readonly answers: Answer[] = []
+  /** The close code and reason once the connection closed. */
+  closed: { code: number, reason: string } | undefined
+  private readonly waiters: Array<() => void> = []
+
+  private constructor (readonly ws: WebSocket) {
+    ws.on('message', (data, binary) => {
+      if (!binary) this.answers.push(JSON.parse(data.toString()) as Answer)
+      this.notify()
+    })
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() }
+      this.notify()
+    })
+    ws.on('error', () => {})
+  }
+
+  /** Opens a stream on `url` (http://… is turned into ws://…); rejects with the Refusal of a refused handshake. */
+  static async open (url: string, headers: Record<string, string> = {}): Promise<StreamClient> {
+    const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers, perMessageDeflate: false })
+    return await new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new StreamClient(ws)))
+      ws.once('unexpected-response', (_req, res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => { body += chunk.toString() })
+        res.on('end', () => reject(Object.assign(new Error(`refused: ${res.statusCode ?? 0}`), { refusal: { status: res.statusCode ?? 0, body } })))
+      })
+      ws.once('error', reject)
+    })
+  }
+
+  send (frame: Buffer | string): void {
+    this.ws.send(frame, { binary: typeof frame !== 'string' })
+  }
+
+  /** Resolves once `done` holds (checked on every answer and on the close), rejects after `timeoutMs`. */
+  async until (done: (client: StreamClient) => boolean, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!done(this)) {
+      if (Date.now() > deadline) throw new Error(`timed out with ${this.answers.length} answers, closed ${JSON.stringify(this.closed)}`)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000)
+        this.waiters.push(() => { clearTimeout(timer); resolve() })
+      })
+    }
+  }
+
+  async answered (count: number, timeoutMs?: number): Promise<Answer[]> {
+    await this.until((c) => c.answers.length >= count || c.closed !== undefined, timeoutMs)
+    return this.answers
+  }
+
+  async closeCode (timeoutMs?: number): Promise<{ code: number, reason: string }> {
+    await this.until((c) => c.closed !== undefined, timeoutMs)
+    return this.closed as { code: number, reason: string }
+  }
+
+  close (): void {
+    this.ws.close()
+  }
+
+  private notify (): void {
+    for (const waiter of this.waiters.splice(0)) waiter()
+  }
+}
+
+/** The refusal of a handshake (open rejected), or undefined if it was accepted (then closed again). */
+export async function refusalOf (url: string, headers: Record<string, string> = {}): Promise<Refusal | undefined> {
+  try {
+    const client = await StreamClient.open(url, headers)
+    client.close()
+    return undefined
+  } catch (err) {
+    const refusal = (err as { refusal?: Refusal }).refusal
+    if (refusal === undefined) throw err
+    return refusal
+  }
+}
