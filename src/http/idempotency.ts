@@ -1,0 +1,119 @@
+// `Idempotency-Key` (SPEC §10.6): the instance's memory of produce answers by (user, key), so that a
+// client that lost an answer can send the request again without writing the record twice.
+import { createHash } from 'node:crypto'
+import { HttpError, invalid } from './errors.js'
+import type { Reply } from './router.js'
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key'
+const REPLAYED: readonly [string, string] = ['idempotent-replayed', 'true']
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
+
+export const keyReused = (): HttpError => new HttpError(422, 'idempotency key reused with a different request')
+
+/** The request's key: one line of 1–255 characters in 0x21–0x7E, else 400; undefined when absent. */
+export function idempotencyKey (lines: readonly string[]): string | undefined {
+  if (lines.length === 0) return undefined
+  const key = lines[0] as string
+  if (lines.length > 1 || !KEY_PATTERN.test(key)) throw invalid(IDEMPOTENCY_KEY_HEADER)
+  return key
+}
+
+/**
+ * SHA-256 of the fields, each preceded by its byte length (an absent field by −1), so that no two
+ * different field lists hash the same bytes.
+ */
+export function fingerprint (fields: ReadonlyArray<string | Uint8Array | undefined>): string {
+  const hash = createHash('sha256')
+  const length = Buffer.alloc(4)
+  for (const field of fields) {
+    const bytes = typeof field === 'string' ? Buffer.from(field) : field
+    length.writeInt32BE(bytes === undefined ? -1 : bytes.byteLength)
+    hash.update(length)
+    if (bytes !== undefined) hash.update(bytes)
+  }
+  return hash.digest('base64')
+}
+
+interface Kept {
+  readonly fingerprint: string
+  /** The 2xx answer with `idempotent-replayed: true`, as every repeat gets it. */
+  readonly replay: Reply
+  readonly expires: number
+}
+
+interface Running {
+  readonly fingerprint: string
+  /** Settles (never rejects) when the first request has its outcome, kept or not. */
+  readonly settled: Promise<void>
+}
+
+export interface IdempotencyLimits {
+  readonly ttlMs: number
+  /** Kept answers at most; the oldest goes first. */
+  readonly maxKeys: number
+}
+
+/**
+ * Kept answers (bounded by `maxKeys`, each for `ttlMs`) and the requests running under a key. A running
+ * request is not counted in `maxKeys`: requests in flight are bounded elsewhere, and forgetting one
+ * would let its repeat write a second record.
+ */
+export class IdempotencyStore {
+  /** In insertion order, which is expiry order (one TTL for all): the first is the oldest. */
+  private readonly kept = new Map<string, Kept>()
+  private readonly running = new Map<string, Running>()
+
+  constructor (private readonly limits: IdempotencyLimits, private readonly now: () => number = () => performance.now()) {}
+
+  get size (): number {
+    return this.kept.size
+  }
+
+  /**
+   * `work`'s answer for the first request with this key; a repeat with the same fingerprint gets that
+   * answer again (if 2xx and not expired) without running `work`, and waits while the first runs; a
+   * repeat with another fingerprint gets 422. A failed or non-2xx first lets the next repeat run.
+   */
+  async run (user: string, key: string, requestFingerprint: string, work: () => Promise<Reply>): Promise<Reply> {
+    // A key has no space: the first one ends it.
+    const id = `${key} ${user}`
+    for (;;) {
+      const kept = this.live(id)
+      if (kept !== undefined) {
+        if (kept.fingerprint !== requestFingerprint) throw keyReused()
+        return kept.replay
+      }
+      const running = this.running.get(id)
+      if (running === undefined) break
+      if (running.fingerprint !== requestFingerprint) throw keyReused()
+      await running.settled
+    }
+    let settle = (): void => {}
+    this.running.set(id, { fingerprint: requestFingerprint, settled: new Promise((resolve) => { settle = resolve }) })
+    try {
+      const reply = await work()
+      if (reply.status >= 200 && reply.status < 300) this.keep(id, requestFingerprint, reply)
+      return reply
+    } finally {
+      this.running.delete(id)
+      settle()
+    }
+  }
+
+  private live (id: string): Kept | undefined {
+    const kept = this.kept.get(id)
+    if (kept === undefined || kept.expires > this.now()) return kept
+    this.kept.delete(id)
+    return undefined
+  }
+
+  private keep (id: string, requestFingerprint: string, reply: Reply): void {
+    const now = this.now()
+    for (const [oldest, entry] of this.kept) {
+      if (entry.expires > now && this.kept.size < this.limits.maxKeys) break
+      this.kept.delete(oldest)
+    }
+    const replay: Reply = { ...reply, headers: [...(reply.headers ?? []), REPLAYED] }
+    this.kept.set(id, { fingerprint: requestFingerprint, replay, expires: now + this.limits.ttlMs })
+  }
+}
