@@ -35,16 +35,17 @@ export function fingerprint (fields: ReadonlyArray<string | Uint8Array | undefin
 }
 
 interface Kept {
+  readonly id: string
   readonly fingerprint: string
-  /** The 2xx answer with `idempotent-replayed: true`, as every repeat gets it. */
-  readonly replay: Reply
+  /** The 2xx answer, replayed with `idempotent-replayed: true`. */
+  readonly reply: Reply
   readonly expires: number
 }
 
 interface Running {
   readonly fingerprint: string
-  /** Settles (never rejects) when the first request has its outcome, kept or not. */
-  readonly settled: Promise<void>
+  /** Repeats waiting for the first request's outcome; created by the first of them. */
+  waiters: Array<() => void> | undefined
 }
 
 export interface IdempotencyLimits {
@@ -59,8 +60,14 @@ export interface IdempotencyLimits {
  * would let its repeat write a second record.
  */
 export class IdempotencyStore {
-  /** In insertion order, which is expiry order (one TTL for all): the first is the oldest. */
   private readonly kept = new Map<string, Kept>()
+  /**
+   * Kept answers in the order kept, which is expiry order (one TTL for all): the oldest first, from
+   * `head`. A Map cannot serve as this queue: the holes its deletions leave at the front make every
+   * walk from the start slower.
+   */
+  private order: Kept[] = []
+  private head = 0
   private readonly running = new Map<string, Running>()
 
   constructor (private readonly limits: IdempotencyLimits, private readonly now: () => number = () => performance.now()) {}
@@ -81,22 +88,22 @@ export class IdempotencyStore {
       const kept = this.live(id)
       if (kept !== undefined) {
         if (kept.fingerprint !== requestFingerprint) throw keyReused()
-        return kept.replay
+        return { ...kept.reply, headers: [...(kept.reply.headers ?? []), REPLAYED] }
       }
       const running = this.running.get(id)
       if (running === undefined) break
       if (running.fingerprint !== requestFingerprint) throw keyReused()
-      await running.settled
+      await new Promise<void>((resolve) => { (running.waiters ??= []).push(resolve) })
     }
-    let settle = (): void => {}
-    this.running.set(id, { fingerprint: requestFingerprint, settled: new Promise((resolve) => { settle = resolve }) })
+    const running: Running = { fingerprint: requestFingerprint, waiters: undefined }
+    this.running.set(id, running)
     try {
       const reply = await work()
       if (reply.status >= 200 && reply.status < 300) this.keep(id, requestFingerprint, reply)
       return reply
     } finally {
       this.running.delete(id)
-      settle()
+      if (running.waiters !== undefined) for (const wake of running.waiters) wake()
     }
   }
 
@@ -109,11 +116,19 @@ export class IdempotencyStore {
 
   private keep (id: string, requestFingerprint: string, reply: Reply): void {
     const now = this.now()
-    for (const [oldest, entry] of this.kept) {
-      if (entry.expires > now && this.kept.size < this.limits.maxKeys) break
-      this.kept.delete(oldest)
+    while (this.head < this.order.length) {
+      const oldest = this.order[this.head] as Kept
+      if (oldest.expires > now && this.kept.size < this.limits.maxKeys) break
+      this.head++
+      // Already gone (expired when looked up, and maybe kept anew since) when it is not the one stored.
+      if (this.kept.get(oldest.id) === oldest) this.kept.delete(oldest.id)
     }
-    const replay: Reply = { ...reply, headers: [...(reply.headers ?? []), REPLAYED] }
-    this.kept.set(id, { fingerprint: requestFingerprint, replay, expires: now + this.limits.ttlMs })
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head)
+      this.head = 0
+    }
+    const entry: Kept = { id, fingerprint: requestFingerprint, reply, expires: now + this.limits.ttlMs }
+    this.kept.set(id, entry)
+    this.order.push(entry)
   }
 }

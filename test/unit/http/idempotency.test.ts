@@ -170,3 +170,19 @@ test('at most maxKeys answers are kept; the oldest goes first, expired ones befo
   t.deepEqual((await store.run('u', 'a', 'f', work)).headers?.at(-1), REPLAYED)
   t.is(runs(), 5)
 })
+
+test('many keys through a small store: the newest maxKeys stay, whatever was evicted or expired before', async (t) => {
+  const { store, clock } = setUp(10, 1000)
+  const reply = async (): Promise<Reply> => ({ status: 204 })
+  for (let i = 0; i < 5000; i++) {
+    clock.now = i
+    await store.run('u', `k${i}`, 'f', reply)
+    t.true(store.size <= 10)
+  }
+  // Expired on lookup and kept anew: the stale queue entry of the first keeping must not evict it.
+  clock.now = 6000
+  await store.run('u', 'k4999', 'f', reply)
+  t.is(store.size, 1, 'all others expired')
+  const replays = await Promise.all(['k4999', 'k4998'].map(async (key) => (await store.run('u', key, 'f', reply)).headers))
+  t.deepEqual(replays, [[REPLAYED], undefined])
+})
