@@ -1,6 +1,6 @@
 // `Idempotency-Key` (SPEC §10.6): the instance's memory of produce answers by (user, key), so that a
 // client that lost an answer can send the request again without writing the record twice.
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import { HttpError, invalid } from './errors.js'
 import type { Reply } from './router.js'
 
@@ -18,20 +18,43 @@ export function idempotencyKey (lines: readonly string[]): string | undefined {
   return key
 }
 
+/** Requests up to this size are hashed in one call; larger ones as they lie, without a copy. */
+const ONE_SHOT_BYTES = 64 * 1024
+
 /**
- * SHA-256 of the fields, each preceded by its byte length (an absent field by −1), so that no two
- * different field lists hash the same bytes.
+ * SHA-256 of the fields, each preceded by its byte length as an int32 (an absent field by −1), so that
+ * no two different field lists hash the same bytes.
  */
 export function fingerprint (fields: ReadonlyArray<string | Uint8Array | undefined>): string {
-  const hash = createHash('sha256')
+  let size = 0
+  for (const field of fields) size += 4 + (field === undefined ? 0 : typeof field === 'string' ? Buffer.byteLength(field) : field.byteLength)
+  if (size > ONE_SHOT_BYTES) return hashedInParts(fields)
+  // One buffer and one-shot hashing: about half the cost of an incremental hash for a 1 KB record.
+  const bytes = Buffer.allocUnsafe(size)
+  let at = 0
+  for (const field of fields) {
+    let length = -1
+    if (typeof field === 'string') length = bytes.write(field, at + 4)
+    else if (field !== undefined) {
+      bytes.set(field, at + 4)
+      length = field.byteLength
+    }
+    bytes.writeInt32BE(length, at)
+    at += 4 + Math.max(length, 0)
+  }
+  return hash('sha256', bytes, 'base64')
+}
+
+function hashedInParts (fields: ReadonlyArray<string | Uint8Array | undefined>): string {
+  const sha256 = createHash('sha256')
   const length = Buffer.alloc(4)
   for (const field of fields) {
     const bytes = typeof field === 'string' ? Buffer.from(field) : field
     length.writeInt32BE(bytes === undefined ? -1 : bytes.byteLength)
-    hash.update(length)
-    if (bytes !== undefined) hash.update(bytes)
+    sha256.update(length)
+    if (bytes !== undefined) sha256.update(bytes)
   }
-  return hash.digest('base64')
+  return sha256.digest('base64')
 }
 
 interface Kept {

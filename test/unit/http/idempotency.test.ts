@@ -1,6 +1,7 @@
 // The Idempotency-Key store (SPEC §10.6): key syntax, fingerprints, replay, 422, waiting for a first
 // request in flight, what is kept (2xx only), TTL and eviction of the oldest, on a clock the test moves.
 import test from 'ava'
+import { createHash } from 'node:crypto'
 import { fingerprint, IdempotencyStore, idempotencyKey } from '../../../src/http/idempotency.js'
 import { HttpError } from '../../../src/http/errors.js'
 import type { Reply } from '../../../src/http/router.js'
@@ -43,6 +44,21 @@ test('a key is one line of 1–255 characters in 0x21–0x7E; absent is undefine
     const error = t.throws(() => idempotencyKey(bad), { instanceOf: HttpError }, JSON.stringify(bad))
     t.is(error?.status, 400)
     t.is(error?.error, 'invalid idempotency-key')
+  }
+})
+
+test('a fingerprint is the SHA-256 of the int32-length-prefixed fields (−1: absent), small or large', (t) => {
+  const encoded = (fields: Array<string | Buffer | undefined>): string => {
+    const parts = fields.flatMap((field) => {
+      const length = Buffer.alloc(4)
+      length.writeInt32BE(field === undefined ? -1 : Buffer.byteLength(field))
+      return field === undefined ? [length] : [length, Buffer.from(field)]
+    })
+    return createHash('sha256').update(Buffer.concat(parts)).digest('base64')
+  }
+  for (const body of [Buffer.alloc(0), Buffer.alloc(1024, 1), Buffer.alloc(200_000, 2)]) {
+    const fields = ['POST', '/api/v2/messages/t', undefined, '{"é":1}', body]
+    t.is(fingerprint(fields), encoded(fields), `${body.length} bytes`)
   }
 })
 
