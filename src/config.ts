@@ -74,6 +74,8 @@ export interface Config {
   readonly produceStreamMaxInFlight: number
   /** KASTLEX_STREAM_MAX_CLIENTS: streams open at once on this instance (SPEC §10.4a, §10.5). */
   readonly streamMaxClients: number
+  /** KASTLEX_IDEMPOTENCY_TTL_S, KASTLEX_IDEMPOTENCY_MAX_KEYS: kept produce answers (SPEC §10.6). */
+  readonly idempotency: IdempotencyConfig
   /** KASTLEX_FETCH_BUFFER_BYTES: the fetch path's read cache, all threads together (README, Architecture). */
   readonly fetchBufferBytes: number
   readonly workers: number
@@ -86,6 +88,11 @@ export interface Config {
   readonly corsOrigins: CorsOrigins | undefined
 }
 
+export interface IdempotencyConfig {
+  readonly ttlSeconds: number
+  readonly maxKeys: number
+}
+
 type Env = Readonly<Record<string, string | undefined>>
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -96,7 +103,7 @@ const INT32_MAX = 2 ** 31 - 1
 
 // Variables of the contract that later issues implement; accepted here so they do not warn.
 const KNOWN_ELSEWHERE = new Set([
-  'KASTLEX_SECRET_KEY_BASE', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS'
+  'KASTLEX_SECRET_KEY_BASE'
 ])
 const KNOWN_HERE = new Set([
   'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH', 'KASTLEX_TOKEN_TTL_SECONDS',
@@ -105,7 +112,7 @@ const KNOWN_HERE = new Set([
   'KASTLEX_HTTP_HOST', 'KASTLEX_HTTPS_HOST', 'KASTLEX_HTTP_REUSE_PORT', 'KASTLEX_HTTP_PORT', 'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
   'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE', 'KASTLEX_KAFKA_SASL_FILE', 'KASTLEX_KAFKA_REQUEST_TIMEOUT_MS',
   'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_MAX_BODY_BYTES_IN_FLIGHT', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_FETCH_BUFFER_BYTES', 'KASTLEX_WORKERS',
-  'KASTLEX_BATCH_MAX_RECORDS', 'KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT', 'KASTLEX_STREAM_MAX_CLIENTS', 'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
+  'KASTLEX_BATCH_MAX_RECORDS', 'KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT', 'KASTLEX_STREAM_MAX_CLIENTS', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS', 'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
   'KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 'KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT',
   'KASTLEX_PRODUCER_MAX_BATCH_SIZE', 'KASTLEX_PRODUCER_MAX_RETRIES', 'KASTLEX_PRODUCER_RETRY_BACKOFF_MS',
   'KASTLEX_PRODUCER_MAX_LINGER_MS', 'KASTLEX_PRODUCER_MAX_LINGER_COUNT', 'KASTLEX_CG_EXCLUDE_REGEX',
@@ -297,6 +304,10 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     batchMaxRecords: integer('KASTLEX_BATCH_MAX_RECORDS', 1000, 1, 1_000_000),
     produceStreamMaxInFlight: integer('KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT', 10_000, 1, 10_000_000),
     streamMaxClients: integer('KASTLEX_STREAM_MAX_CLIENTS', 1000, 1, 1_000_000),
+    idempotency: {
+      ttlSeconds: integer('KASTLEX_IDEMPOTENCY_TTL_S', 3600, 1, INT32_MAX),
+      maxKeys: integer('KASTLEX_IDEMPOTENCY_MAX_KEYS', 100_000, 1, 100_000_000)
+    },
     fetchBufferBytes: integer('KASTLEX_FETCH_BUFFER_BYTES', 64 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     workers: integer('KASTLEX_WORKERS', DEFAULT_WORKERS, 0, 64),
     logLevel,

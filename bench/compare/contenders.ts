@@ -9,7 +9,7 @@ import { startStrimziBridge } from './peers/strimzi.js'
 import { measureStream } from './stream.js'
 import { log, RUN_SLACK_MS, runChild, startServer } from './processes.js'
 import type { ClientPlan, ReaderPlan } from './wrk.js'
-import { FANIN_POSITIONS, FETCH_MAX_BYTES, hasFetch, hasProduce, noBatchRoute, recordsInFlightPerConnection, type Workload } from './workloads.js'
+import { FANIN_POSITIONS, FETCH_MAX_BYTES, hasFetch, hasProduce, kastlexOnly, recordsInFlightPerConnection, type Workload } from './workloads.js'
 
 const START_TIMEOUT_MS = 60_000
 const PRODUCE_ONLY = 'produce workloads only'
@@ -64,7 +64,7 @@ function kastlex (workers: number): Contender {
 const bareUws: Contender = {
   id: 'bare-uws',
   name: 'bare uWebSockets.js (HTTP ceiling)',
-  skip: (w) => onlyProduce(`${PRODUCE_ONLY}: it answers 204 to everything`)(w) ?? noBatchRoute(w),
+  skip: (w) => onlyProduce(`${PRODUCE_ONLY}: it answers 204 to everything`)(w) ?? kastlexOnly(w),
   async open (ctx) {
     const script = join(ctx.root, 'dist/bench/compare/ceilings/bare-uws.js')
     const server = await startServer(this.name, process.execPath, [script, String(ctx.port)], { cwd: ctx.root },
@@ -94,7 +94,7 @@ interface DirectResult {
 const directProducer: Contender = {
   id: 'direct',
   name: 'direct librdkafka producer (Kafka ceiling)',
-  skip: onlyProduce(PRODUCE_ONLY),
+  skip: (w) => onlyProduce(PRODUCE_ONLY)(w) ?? kastlexOnly(w),
   async open (ctx) {
     const script = join(ctx.root, 'dist/bench/compare/ceilings/direct-producer.js')
     return {
@@ -208,6 +208,6 @@ export const CONTENDERS: readonly Contender[] = [
   peer('strimzi', 'Strimzi Kafka Bridge', startStrimziBridge,
     (w) => w.access !== undefined && w.access !== 'sequential'
       ? 'one sequential reader (consumer) per partition in this comparison: no stateless read by offset'
-      : w.format === 'binary' ? 'no raw binary read path: its consumer API answers JSON (base64 values) only' : noBatchRoute(w)),
-  peer('pixy', 'kafka-pixy', startKafkaPixy, (w) => onlyProduce('producer only in this comparison (issue 5): its consume API reads through a consumer group, one record per request')(w) ?? noBatchRoute(w))
+      : w.format === 'binary' ? 'no raw binary read path: its consumer API answers JSON (base64 values) only' : kastlexOnly(w)),
+  peer('pixy', 'kafka-pixy', startKafkaPixy, (w) => onlyProduce('producer only in this comparison (issue 5): its consume API reads through a consumer group, one record per request')(w) ?? kastlexOnly(w))
 ]

@@ -21,6 +21,11 @@ export interface Workload {
   batch?: { records: number, format: BatchBodyFormat }
   /** produce workloads on KastleX's produce stream (SPEC §10.4a): frames of records, records unanswered per connection */
   stream?: { recordsPerFrame: number, inFlightRecords: number }
+  /**
+   * produce workloads: a header given a unique value per request: `Idempotency-Key` (KastleX, SPEC
+   * §10.6), or one the gateway ignores, to measure what formatting each request costs wrk
+   */
+  uniqueHeader?: 'Idempotency-Key' | 'X-Bench-Seq'
   description: string
 }
 
@@ -45,6 +50,20 @@ export const FANIN_POSITIONS = 8
 
 export const WORKLOADS: readonly Workload[] = [
   { name: 'produce-64', connections: 64, steps: ['produce'], description: 'produce 1 KB binary, one record per request, acks=all, 64 keep-alive connections' },
+  {
+    name: 'produce-64-idem',
+    connections: 64,
+    steps: ['produce'],
+    uniqueHeader: 'Idempotency-Key',
+    description: 'produce-64 with a unique Idempotency-Key per request (every request runs and its answer is kept)'
+  },
+  {
+    name: 'produce-64-seq',
+    connections: 64,
+    steps: ['produce'],
+    uniqueHeader: 'X-Bench-Seq',
+    description: 'produce-64 with a unique X-Bench-Seq header per request, which the gateway ignores: produce-64-idem\'s load generator cost without the key'
+  },
   { name: 'produce-256', connections: 256, steps: ['produce'], description: 'the same over 256 connections' },
   { name: 'fetch-json', connections: READERS, steps: ['fetch'], format: 'json', description: `${READERS} sequential readers, one per partition, JSON (max_bytes ${FETCH_MAX_BYTES})` },
   { name: 'fetch-binary', connections: READERS, steps: ['fetch'], format: 'binary', description: `${READERS} sequential readers, one per partition, binary Accept (one record per answer)` },
@@ -101,3 +120,8 @@ export const recordsInFlightPerConnection = (w: Workload): number => w.stream?.i
 /** Skip reason of contenders without KastleX's batch route and produce stream */
 export const noBatchRoute = (w: Workload): string | undefined =>
   w.batch !== undefined ? 'KastleX\'s batch route only (SPEC §10.4)' : w.stream !== undefined ? 'KastleX\'s produce stream only (SPEC §10.4a)' : undefined
+/** Records each produce request carries */
+export const recordsPerRequest = (w: Workload): number => w.batch?.records ?? 1
+/** Skip reason of contenders without KastleX's batch route or Idempotency-Key */
+export const kastlexOnly = (w: Workload): string | undefined =>
+  w.batch !== undefined ? 'KastleX\'s batch route only (SPEC §10.4)' : w.uniqueHeader === 'Idempotency-Key' ? 'KastleX\'s Idempotency-Key only (SPEC §10.6)' : undefined

@@ -1,10 +1,12 @@
 // Produce (SPEC §4.7) and fetch (§4.8), v1 and v2.
 import { invalid, kafkaError } from '../http/errors.js'
+import type { IdempotencyStore } from '../http/idempotency.js'
 import { INT32_MAX, LAST, parseInt64, parseInteger, parseOffsetSpec } from '../http/params.js'
 import type { RequestContext, Route } from '../http/router.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import type { FetchFormat } from '../pool/messages.js'
+import { idempotentProduce } from './idempotent-produce.js'
 import type { MetadataCache } from './metadata-cache.js'
 
 export interface MessagesOptions {
@@ -13,6 +15,7 @@ export interface MessagesOptions {
   readonly maxBodyBytes: number
   readonly fetchMaxBytesLimit: number
   readonly metrics: GatewayMetrics
+  readonly idempotency: IdempotencyStore
 }
 
 const unknownTopicOrPartition = () => kafkaError('unknown_topic_or_partition')
@@ -37,26 +40,29 @@ export function messageRoutes (options: MessagesOptions): Route[] {
   ] satisfies Route[])
 }
 
-function produceHandler ({ kafka, metadata, metrics }: MessagesOptions) {
+function produceHandler ({ kafka, metadata, metrics, idempotency }: MessagesOptions) {
   return async (ctx: RequestContext) => {
     const topic = ctx.params.topic as string
     const partition = ctx.params.partition === undefined ? -1 : partitionParam(ctx.params.partition)
     const key = ctx.query.bytes('key')
     const headers = messageHeaders(ctx.headers.all('x-message-headers'))
+    const idempotent = idempotentProduce(idempotency, ctx)
     const body = await ctx.body()
-    if (ctx.params.partition !== undefined) {
-      if (await metadata.partition(topic, partition) === undefined) throw unknownTopicOrPartition()
-    } else if (await metadata.topic(topic) === undefined) {
-      throw unknownTopicOrPartition()
-    }
-    const recordKey = key === undefined || key.length === 0 ? null : key
-    const bytes = (recordKey?.length ?? 0) + body.length
-    const delivered = await kafka.run({ op: 'produce', topic, partition, key: recordKey, value: body.length === 0 ? null : body, headers }, ctx.requester)
-    metrics.produced(topic, bytes)
-    return {
-      status: 204,
-      headers: [['x-kafka-partition', String(delivered.partition)], ['x-message-offset', String(delivered.offset)]] as const
-    }
+    return await idempotent({ key, body }, async () => {
+      if (ctx.params.partition !== undefined) {
+        if (await metadata.partition(topic, partition) === undefined) throw unknownTopicOrPartition()
+      } else if (await metadata.topic(topic) === undefined) {
+        throw unknownTopicOrPartition()
+      }
+      const recordKey = key === undefined || key.length === 0 ? null : key
+      const bytes = (recordKey?.length ?? 0) + body.length
+      const delivered = await kafka.run({ op: 'produce', topic, partition, key: recordKey, value: body.length === 0 ? null : body, headers }, ctx.requester)
+      metrics.produced(topic, bytes)
+      return {
+        status: 204,
+        headers: [['x-kafka-partition', String(delivered.partition)], ['x-message-offset', String(delivered.offset)]] as const
+      }
+    })
   }
 }
 

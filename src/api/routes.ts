@@ -4,6 +4,7 @@ import type { TokenIssuer } from '../auth/jwt.js'
 import type { LoginRateLimiter } from '../auth/rate-limit.js'
 import type { TokenStore } from '../auth/token-store.js'
 import type { Config } from '../config.js'
+import { IdempotencyStore } from '../http/idempotency.js'
 import type { Route } from '../http/router.js'
 import type { StreamSlots } from '../http/stream-slots.js'
 import type { Logger } from '../log.js'
@@ -42,6 +43,8 @@ export interface Services {
 }
 
 export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, excludedGroup, access, issuer, limiter, tokens, log, streams }: Services): Route[] {
+  // One per instance, shared by both produce routes (SPEC §10.6).
+  const idempotency = new IdempotencyStore({ ttlMs: config.idempotency.ttlSeconds * 1000, maxKeys: config.idempotency.maxKeys })
   return guardNames([
     loginRoute({ access, issuer, limiter, trustProxyHops: config.auth.trustProxyHops, tokens }),
     ...adminRoutes(access, tokens),
@@ -51,8 +54,8 @@ export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, 
     ...topicRoutes(metadata, kafka),
     ...brokerRoutes(metadata, config.kafka.securityProtocol),
     offsetsRoute(kafka, metadata),
-    ...messageRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, fetchMaxBytesLimit: config.fetchMaxBytesLimit, metrics }),
-    ...batchRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, maxRecords: config.batchMaxRecords, metrics }),
+    ...messageRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, fetchMaxBytesLimit: config.fetchMaxBytesLimit, metrics, idempotency }),
+    ...batchRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, maxRecords: config.batchMaxRecords, metrics, idempotency }),
     ...produceStreamRoutes({ kafka, metadata, metrics, log, maxRecords: config.batchMaxRecords, maxInFlight: config.produceStreamMaxInFlight }, streams),
     ...urpRoutes(metadata),
     ...consumerRoutes({ kafka, offsets, excluded: excludedGroup })

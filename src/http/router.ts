@@ -32,11 +32,15 @@ export interface Requester {
 
 export interface RequestContext {
   readonly method: string
+  /** The path as sent, without the query string. */
+  readonly path: string
   readonly params: Readonly<Record<string, string>>
   readonly query: Query
   readonly headers: RequestHeaders
   readonly representation: Representation
   readonly requestId: string
+  /** The user of the accepted token, or `anonymous` (known once the handler runs). */
+  readonly user: string
   /** The socket peer's address (the client, or a proxy); read it before the first await. */
   readonly peer: string
   /** For the Kafka client's hand-off of a write (see Requester). */

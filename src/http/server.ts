@@ -177,11 +177,13 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       const body = route.bodyLimit !== undefined ? reader : undefined
       const ctx: RequestContext = {
         method,
+        path,
         params: match.params,
         query,
         headers,
         representation,
         requestId: exchange.requestId,
+        get user () { return user },
         get peer () { return peer() },
         requester: exchange,
         body: async () => {

@@ -302,6 +302,20 @@ test('KASTLEX_STREAM_MAX_CLIENTS: 1000 by default; 1 … 1,000,000', (t) => {
   }
 })
 
+test('KASTLEX_IDEMPOTENCY_TTL_S, KASTLEX_IDEMPOTENCY_MAX_KEYS: 3600 s and 100,000 keys by default', (t) => {
+  const warnings: string[] = []
+  t.deepEqual(load({}).idempotency, { ttlSeconds: 3600, maxKeys: 100_000 })
+  t.deepEqual(load({ KASTLEX_IDEMPOTENCY_TTL_S: '1', KASTLEX_IDEMPOTENCY_MAX_KEYS: '2' }, (m) => warnings.push(m)).idempotency, { ttlSeconds: 1, maxKeys: 2 })
+  t.deepEqual(warnings, [], 'known variables')
+  t.is(load({ KASTLEX_IDEMPOTENCY_TTL_S: '2147483647', KASTLEX_IDEMPOTENCY_MAX_KEYS: '100000000' }).idempotency.maxKeys, 100_000_000)
+  for (const bad of ['0', '-1', '2147483648', '1.5', 'hour']) {
+    t.true(refused(t, { KASTLEX_IDEMPOTENCY_TTL_S: bad }).includes('KASTLEX_IDEMPOTENCY_TTL_S'), bad)
+  }
+  for (const bad of ['0', '-1', '100000001', '1e5', 'many']) {
+    t.true(refused(t, { KASTLEX_IDEMPOTENCY_MAX_KEYS: bad }).includes('KASTLEX_IDEMPOTENCY_MAX_KEYS'), bad)
+  }
+})
+
 test('message.max.bytes admits any accepted body', (t) => {
   const config = load({ KASTLEX_MAX_BODY_BYTES: '50000000' })
   t.true((config.kafka.producer['message.max.bytes'] as number) > 50_000_000)

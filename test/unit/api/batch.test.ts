@@ -3,6 +3,7 @@
 import test from 'ava'
 import { batchRoutes } from '../../../src/api/batch.js'
 import { MetadataCache } from '../../../src/api/metadata-cache.js'
+import { IdempotencyStore } from '../../../src/http/idempotency.js'
 import { Query, RequestHeaders } from '../../../src/http/request.js'
 import type { Requester, RequestContext, Route } from '../../../src/http/router.js'
 import type { KafkaClient } from '../../../src/pool/kafka-client.js'
@@ -28,7 +29,7 @@ class RecordingKafka implements KafkaClient {
 
 function setUp (): { route: (template: string) => Route, kafka: RecordingKafka } {
   const kafka = new RecordingKafka()
-  const routes = batchRoutes({ kafka, metadata: new MetadataCache(kafka), maxBodyBytes: 1000, maxRecords: 7, metrics: { produced: () => {} } as never })
+  const routes = batchRoutes({ kafka, metadata: new MetadataCache(kafka), maxBodyBytes: 1000, maxRecords: 7, metrics: { produced: () => {} } as never, idempotency: new IdempotencyStore({ ttlMs: 1000, maxKeys: 10 }) })
   return { kafka, route: (template) => routes.find((r) => r.template === template) as Route }
 }
 
@@ -36,7 +37,7 @@ function context (params: Record<string, string>, body: Buffer, contentType: str
   const headers = new RequestHeaders()
   if (contentType !== undefined) headers.add('content-type', contentType)
   return {
-    method: 'POST', params, query: new Query(''), headers, representation: { kind: 'json' }, requestId: 'test', peer: '127.0.0.1',
+    method: 'POST', path: '/api/v2/batch', params, query: new Query(''), headers, representation: { kind: 'json' }, requestId: 'test', user: 'anonymous', peer: '127.0.0.1',
     requester: { open: true, hold: () => {} },
     body: async () => body,
     websocket: false,

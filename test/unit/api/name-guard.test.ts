@@ -71,11 +71,13 @@ function context (route: Route, params: Record<string, string>): RequestContext 
   headers.add('content-type', 'application/x-ndjson')
   return {
     method: route.method,
+    path: route.template,
     params: Object.fromEntries(names.map((name) => [name, params[name] ?? VALID[name] ?? 'x'])),
     query: new Query(''),
     headers,
     representation: { kind: 'json' },
     requestId: 'test',
+    user: 'anonymous',
     peer: '127.0.0.1',
     requester: { open: true, hold: () => {} },
     body: async () => Buffer.alloc(0),
