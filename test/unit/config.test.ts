@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, DEFAULT_WORKERS, loadConfig, type Config } from '../../src/config.js'
+import { compressionUnavailable } from '../../src/kafka/compression.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kastlex-config-test-'))
 test.after.always(() => { rmSync(dir, { recursive: true, force: true }) })
@@ -282,6 +283,29 @@ test('KASTLEX_BATCH_MAX_RECORDS: 1000 by default; 1 … 1,000,000', (t) => {
   for (const bad of ['0', '-5', '1000001', '10.5', 'many']) {
     t.true(refused(t, { KASTLEX_BATCH_MAX_RECORDS: bad }).includes('KASTLEX_BATCH_MAX_RECORDS'), bad)
   }
+})
+
+test('KASTLEX_PRODUCER_COMPRESSION: none by default, any case; an unknown codec refused', (t) => {
+  t.is(load({}).kafka.producer['compression.codec'], 'none')
+  // The librdkafka shipped with @platformatic/rdkafka has these three (Kafka.features).
+  for (const codec of ['gzip', 'snappy', 'lz4']) {
+    t.is(load({ KASTLEX_PRODUCER_COMPRESSION: codec }).kafka.producer['compression.codec'], codec)
+  }
+  t.is(load({ KASTLEX_PRODUCER_COMPRESSION: 'LZ4' }).kafka.producer['compression.codec'], 'lz4')
+  for (const bad of ['deflate', 'producer', '1', ' gzip']) {
+    t.true(refused(t, { KASTLEX_PRODUCER_COMPRESSION: bad }).includes('KASTLEX_PRODUCER_COMPRESSION: expected one of none, gzip, snappy, lz4, zstd'), bad)
+  }
+})
+
+test('KASTLEX_PRODUCER_COMPRESSION=zstd: refused at start, saying why, where librdkafka or Node lacks it', (t) => {
+  const unavailable = compressionUnavailable('zstd')
+  if (unavailable === undefined) {
+    t.is(load({ KASTLEX_PRODUCER_COMPRESSION: 'zstd' }).kafka.producer['compression.codec'], 'zstd')
+    return
+  }
+  t.true(refused(t, { KASTLEX_PRODUCER_COMPRESSION: 'zstd' }).includes(`KASTLEX_PRODUCER_COMPRESSION: zstd is not available: ${unavailable}`))
+  // librdkafka 2.12 of @platformatic/rdkafka 4.1.2 was built without libzstd.
+  t.regex(unavailable, /built without zstd|has no zstd/)
 })
 
 test('message.max.bytes admits any accepted body', (t) => {
