@@ -4,6 +4,7 @@
 import { compressionsAlgorithms, compressionsAlgorithmsByBitmask, createRecordsBatch, type MessageRecord } from '@platformatic/kafka'
 import test from 'ava'
 import { decodeBatches, decompressWith, type DecodedRecords } from '../../../../src/kafka/fetch/record-batches.js'
+import { OpError } from '../../../../src/kafka/op-error.js'
 
 const LOG_APPEND_TIME = 0x08
 const CONTROL = 0x20
@@ -111,6 +112,41 @@ for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
     t.is(decoded.end, 6)
   })
 }
+
+test('snappy as the Java client writes it (snappy-java framing, several blocks) is decompressed', (t) => {
+  const RECORDS_AT = 61
+  const plain = batch(0, 6, { headers: true })
+  const section = plain.subarray(RECORDS_AT)
+  // snappy-java cuts the stream into blocks at its buffer size, not at record boundaries.
+  const blocks = [section.subarray(0, 25), section.subarray(25)].map((part) => {
+    const block = compressionsAlgorithms.snappy.compressSync(part)
+    const length = Buffer.alloc(4)
+    length.writeInt32BE(block.length)
+    return Buffer.concat([length, block])
+  })
+  const header = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00, 0, 0, 0, 1, 0, 0, 0, 1])
+  const framed = Buffer.concat([plain.subarray(0, RECORDS_AT), header, ...blocks])
+  framed.writeInt32BE(framed.length - 12, 8)
+  framed.writeInt16BE(framed.readInt16BE(ATTRIBUTES_AT) | 2, ATTRIBUTES_AT)
+  t.deepEqual(read([framed, batch(6, 2, { compression: 'snappy' })], 1), read([plain, batch(6, 2)], 1))
+  t.deepEqual(offsets(read([framed], 1)), [1, 2, 3, 4, 5])
+})
+
+test('a batch in a codec this process cannot decompress is the named error unsupported_compression_type', (t) => {
+  const ZSTD = 4
+  // A zstd batch as other clients write it (the encoder cannot make one here): its attributes say zstd.
+  const zstdBatch = batch(0, 2, { attributes: ZSTD })
+  const withoutZstd = decompressWith({
+    ...compressionsAlgorithmsByBitmask,
+    [ZSTD]: { decompressSync: () => { throw new Error('zstd is not supported in the current Node.js version') }, available: false }
+  })
+  for (const [codecs, batches] of [[withoutZstd, [zstdBatch]], [decompress, [batch(0, 2, { attributes: 5 })]]] as const) {
+    t.throws(() => decodeBatches(Buffer.concat(batches), [], 0, Infinity, codecs), { instanceOf: OpError, message: 'unsupported_compression_type' })
+  }
+  if (!compressionsAlgorithms.zstd.available) {
+    t.throws(() => read([zstdBatch], 0), { instanceOf: OpError, message: 'unsupported_compression_type' }, 'the library\'s own codecs on this Node')
+  }
+})
 
 test('transaction markers are skipped but covered; aborted transactions are dropped, committed ones kept', (t) => {
   const decoded = read([
