@@ -11,7 +11,8 @@ import { createTopic, KAFKA } from '../helpers/kafka.js'
 
 /** Batch attributes bits 0–2 (KIP-98). */
 const CODEC_BITS: Readonly<Record<ProducerCompression, number>> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 }
-const WORKERS: Readonly<Record<string, string>> = { gzip: '0', snappy: '0', lz4: '1', zstd: '0' }
+/** Worker threads per codec's gateway: 0 = the producer on the main thread. */
+const WORKERS: Readonly<Record<Exclude<ProducerCompression, 'none'>, string>> = { gzip: '0', snappy: '0', lz4: '1', zstd: '0' }
 const CODECS = (['gzip', 'snappy', 'lz4', 'zstd'] as const).filter((codec) => compressionUnavailable(codec) === undefined)
 const SINGLES = 3
 const BATCHED = 50
@@ -19,7 +20,7 @@ const BATCHED = 50
 const gateways = new Map<ProducerCompression, Gateway>()
 test.before(async () => {
   await Promise.all(CODECS.map(async (codec) => {
-    gateways.set(codec, await startGateway({ KASTLEX_PRODUCER_COMPRESSION: codec, KASTLEX_WORKERS: WORKERS[codec] as string }))
+    gateways.set(codec, await startGateway({ KASTLEX_PRODUCER_COMPRESSION: codec, KASTLEX_WORKERS: WORKERS[codec] }))
   }))
 })
 test.after.always(async () => { await Promise.all([...gateways.values()].map(async (gateway) => await gateway.stop())) })
@@ -50,7 +51,7 @@ async function storedBatches (topic: string): Promise<Array<{ codec: number, rec
 }
 
 for (const codec of CODECS) {
-  test(`${codec} (${WORKERS[codec] as string} workers): single and batch produce compressed in the log, fetched back exactly`, async (t) => {
+  test(`${codec} (${WORKERS[codec]} workers): single and batch produce compressed in the log, fetched back exactly`, async (t) => {
     const gateway = gateways.get(codec) as Gateway
     const topic = await createTopic(t)
     const sent = Array.from({ length: SINGLES + BATCHED }, (_, i) => record(codec, i))
