@@ -2,9 +2,10 @@
 # Configured by the same KASTLEX_* environment variables as `npm start` (see README).
 
 # Build stage: full Debian image with the compilers node-gyp needs (librdkafka, the admin addon,
-# uWebSockets.js) and cargo, which fetches the uWebSockets sources (scripts/uws-source.mjs).
+# uWebSockets.js), cargo, which fetches the uWebSockets sources (scripts/uws-source.mjs), and libzstd's
+# headers, without which librdkafka is built without zstd.
 FROM node:20-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends cargo && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends cargo libzstd-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json binding.gyp* ./
 COPY native ./native
@@ -23,7 +24,7 @@ RUN npm run build && node scripts/runtime-tree.mjs /runtime
 
 # Runtime stage: the folder laid out above.
 FROM node:20-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g ca-certificates \
+RUN apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g libzstd1 ca-certificates \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production

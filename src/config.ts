@@ -5,6 +5,7 @@ import { isIP } from 'node:net'
 import { parse as parseYaml } from 'yaml'
 import { parseCorsOrigins, type CorsOrigins } from './http/cors.js'
 import { parseInteger } from './http/params.js'
+import { compressionUnavailable, isProducerCompression, PRODUCER_COMPRESSIONS } from './kafka/compression.js'
 import { isTopicName } from './kafka/names.js'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -115,7 +116,7 @@ const KNOWN_HERE = new Set([
   'KASTLEX_BATCH_MAX_RECORDS', 'KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT', 'KASTLEX_STREAM_MAX_CLIENTS', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS', 'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
   'KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 'KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT',
   'KASTLEX_PRODUCER_MAX_BATCH_SIZE', 'KASTLEX_PRODUCER_MAX_RETRIES', 'KASTLEX_PRODUCER_RETRY_BACKOFF_MS',
-  'KASTLEX_PRODUCER_MAX_LINGER_MS', 'KASTLEX_PRODUCER_MAX_LINGER_COUNT', 'KASTLEX_CG_EXCLUDE_REGEX',
+  'KASTLEX_PRODUCER_MAX_LINGER_MS', 'KASTLEX_PRODUCER_MAX_LINGER_COUNT', 'KASTLEX_PRODUCER_COMPRESSION', 'KASTLEX_CG_EXCLUDE_REGEX',
   'KASTLEX_OFFSETS_REFRESH_MS', 'KASTLEX_CORS_ORIGINS'
 ])
 const IGNORED = new Set(['KASTLEX_ZOOKEEPER_CLUSTER', 'KASTLEX_CG_CACHE_DIR'])
@@ -236,6 +237,14 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
   if (acks === -1 && inFlight > 5) problems.push('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: must be 1…5 when acks is -1')
   if (acks === -1 && retries < 1) problems.push('KASTLEX_PRODUCER_MAX_RETRIES: must be ≥ 1 when acks is -1')
   const lingerCount = integer('KASTLEX_PRODUCER_MAX_LINGER_COUNT', 0, 0, 1_000_000)
+  const compression = (value('KASTLEX_PRODUCER_COMPRESSION') ?? 'none').toLowerCase()
+  if (!isProducerCompression(compression)) {
+    problems.push(`KASTLEX_PRODUCER_COMPRESSION: expected one of ${PRODUCER_COMPRESSIONS.join(', ')}`)
+  } else {
+    // Refused here rather than by librdkafka when each thread creates its producer.
+    const unavailable = compressionUnavailable(compression)
+    if (unavailable !== undefined) problems.push(`KASTLEX_PRODUCER_COMPRESSION: ${compression} is not available: ${unavailable}`)
+  }
   const producer: Record<string, string | number | boolean> = {
     acks,
     'request.timeout.ms': integer('KASTLEX_PRODUCER_ACK_TIMEOUT', 10000, 1, 900_000),
@@ -247,6 +256,7 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
     // Chosen by `npm run bench` on the real broker (README, Performance).
     'linger.ms': integer('KASTLEX_PRODUCER_MAX_LINGER_MS', 1, 0, 900_000),
     'enable.idempotence': acks === -1,
+    'compression.codec': compression,
     'message.timeout.ms': produceTimeoutMs,
     // Large enough for any accepted body plus key and headers; the broker's limit then applies.
     'message.max.bytes': Math.min(1_000_000_000, Math.max(1_000_000, maxBodyBytes + 1_048_576))

@@ -36,7 +36,9 @@ function kastlexReaders (ctx: BenchContext, workload: Workload): ReaderPlan {
 }
 
 function kastlex (workers: number): Contender {
-  const name = `KastleX (KASTLEX_WORKERS=${workers})`
+  // The gateway runs with the bench's environment (bench/gateway.ts): a codec set there is named in the report.
+  const compression = process.env.KASTLEX_PRODUCER_COMPRESSION
+  const name = `KastleX (KASTLEX_WORKERS=${workers}${compression === undefined || compression === '' ? '' : `, KASTLEX_PRODUCER_COMPRESSION=${compression}`})`
   return {
     id: `kastlex-${workers}`,
     name,

@@ -68,7 +68,6 @@ export class Producer {
       ...config.common,
       ...config.producer,
       'client.id': 'kastlex',
-      'compression.codec': 'none',
       'allow.auto.create.topics': false,
       dr_cb: true,
       'statistics.interval.ms': STATISTICS_INTERVAL_MS,

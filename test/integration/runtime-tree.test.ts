@@ -80,6 +80,8 @@ test('a runtime tree missing a file the gateway needs fails the same check', asy
     'build/Release/uws.node',
     'dist/workers',
     'node_modules/@platformatic/kafka',
+    // The fetch path's zstd decompressor, loaded with it.
+    'node_modules/fzstd',
     `node_modules/@node-rs/bcrypt-${process.platform}-${process.arch}-gnu`
   ]
   for (const path of needed) {

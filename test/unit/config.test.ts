@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, DEFAULT_WORKERS, loadConfig, type Config } from '../../src/config.js'
+import { compressionUnavailable } from '../../src/kafka/compression.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kastlex-config-test-'))
 test.after.always(() => { rmSync(dir, { recursive: true, force: true }) })
@@ -314,6 +315,33 @@ test('KASTLEX_IDEMPOTENCY_TTL_S, KASTLEX_IDEMPOTENCY_MAX_KEYS: 3600 s and 100,00
   for (const bad of ['0', '-1', '100000001', '1e5', 'many']) {
     t.true(refused(t, { KASTLEX_IDEMPOTENCY_MAX_KEYS: bad }).includes('KASTLEX_IDEMPOTENCY_MAX_KEYS'), bad)
   }
+})
+
+test('KASTLEX_PRODUCER_COMPRESSION: none by default, any case; an unknown codec refused', (t) => {
+  t.is(load({}).kafka.producer['compression.codec'], 'none')
+  // The librdkafka shipped with @platformatic/rdkafka has these three (Kafka.features).
+  for (const codec of ['gzip', 'snappy', 'lz4']) {
+    t.is(load({ KASTLEX_PRODUCER_COMPRESSION: codec }).kafka.producer['compression.codec'], codec)
+  }
+  t.is(load({ KASTLEX_PRODUCER_COMPRESSION: 'LZ4' }).kafka.producer['compression.codec'], 'lz4')
+  for (const bad of ['deflate', 'producer', '1', ' gzip']) {
+    t.true(refused(t, { KASTLEX_PRODUCER_COMPRESSION: bad }).includes('KASTLEX_PRODUCER_COMPRESSION: expected one of none, gzip, snappy, lz4, zstd'), bad)
+  }
+})
+
+test('KASTLEX_PRODUCER_COMPRESSION=zstd: accepted where librdkafka has zstd, else refused at start naming libzstd-dev', (t) => {
+  const unavailable = compressionUnavailable('zstd')
+  if (unavailable === undefined) {
+    t.is(load({ KASTLEX_PRODUCER_COMPRESSION: 'zstd' }).kafka.producer['compression.codec'], 'zstd')
+  } else {
+    t.true(refused(t, { KASTLEX_PRODUCER_COMPRESSION: 'zstd' }).includes(`KASTLEX_PRODUCER_COMPRESSION: zstd is not available: ${unavailable}`))
+  }
+  // @platformatic/rdkafka builds librdkafka at install; its configure leaves zstd out without libzstd's headers.
+  const withoutZstd = { version: '2.12.0', features: ['gzip', 'snappy', 'ssl', 'sasl', 'lz4'] }
+  t.is(compressionUnavailable('zstd', withoutZstd), 'librdkafka 2.12.0 was built without zstd (install libzstd-dev, then npm rebuild @platformatic/rdkafka)')
+  t.is(compressionUnavailable('zstd', { ...withoutZstd, features: [...withoutZstd.features, 'zstd'] }), undefined)
+  t.is(compressionUnavailable('lz4', { ...withoutZstd, features: [] }), 'librdkafka 2.12.0 was built without lz4')
+  t.is(compressionUnavailable('none', { ...withoutZstd, features: [] }), undefined)
 })
 
 test('message.max.bytes admits any accepted body', (t) => {

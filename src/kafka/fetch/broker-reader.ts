@@ -13,6 +13,7 @@ import { OpError } from '../op-error.js'
 import { fetchClientOptions, type BrokerAddress } from './client-options.js'
 import { ChunkedBytes } from './chunked-bytes.js'
 import { decodeBatches, decompressWith, type AbortedTransaction, type DecodedRecords, type Decompress } from './record-batches.js'
+import { withZstd } from './zstd.js'
 
 const READ_COMMITTED = 1
 /** Sessionless fetch (KIP-227): session id 0 with the final epoch −1. */
@@ -168,7 +169,7 @@ export class BrokerReader {
         topicId: leader.topicId,
         partitions: [{ partition, fetchOffset: BigInt(offset), currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: limits.maxBytes }]
       }]
-      const codecs = (this.codecs ??= { fetch: rawFetchApi(kafka), decompress: decompressWith(kafka.compressionsAlgorithmsByBitmask) })
+      const codecs = (this.codecs ??= { fetch: rawFetchApi(kafka), decompress: decompressWith(withZstd(kafka.compressionsAlgorithmsByBitmask)) })
       const response = await retriable(codecs.fetch.async(connection, limits.maxWaitMs, limits.minBytes, limits.maxBytes, READ_COMMITTED,
         NO_SESSION_ID, NO_SESSION_EPOCH, request, [], ''))
       failOn(response.errorCode)

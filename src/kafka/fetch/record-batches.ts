@@ -39,13 +39,41 @@ export interface AbortedTransaction { readonly producerId: bigint, readonly firs
 /** A compressed batch's records section → its uncompressed bytes. */
 export type Decompress = (codec: number, compressed: Buffer) => Buffer
 
+const SNAPPY = 2
+/**
+ * snappy-java's stream framing, which the Java client writes around its snappy blocks (librdkafka and the
+ * library write one bare block): this magic, a version and a compatible version (int32 each), then blocks
+ * each prefixed with its length (int32).
+ */
+const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
+const XERIAL_HEADER_BYTES = 16
+
 /** Decompression by codec number through the library's codecs (its compressionsAlgorithmsByBitmask). */
-export function decompressWith (codecs: Readonly<Record<number, { decompressSync: (data: Buffer) => Buffer } | undefined>>): Decompress {
+export function decompressWith (codecs: Readonly<Record<number, { decompressSync: (data: Buffer) => Buffer, available: boolean } | undefined>>): Decompress {
   return (codec, compressed) => {
     const algorithm = codecs[codec]
-    if (algorithm === undefined) throw new OpError('unsupported_compression_type')
+    // The library lists zstd also where node:zlib has none (Node < 22.15); its codec then throws an error of its own.
+    if (algorithm === undefined || !algorithm.available) throw new OpError('unsupported_compression_type')
+    if (codec === SNAPPY && isXerialFramed(compressed)) return Buffer.concat(xerialBlocks(compressed).map((block) => algorithm.decompressSync(block)))
     return algorithm.decompressSync(compressed)
   }
+}
+
+function isXerialFramed (compressed: Buffer): boolean {
+  return compressed.length >= XERIAL_HEADER_BYTES && compressed.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)
+}
+
+/** The snappy blocks of a snappy-java stream. */
+function xerialBlocks (framed: Buffer): Buffer[] {
+  const blocks: Buffer[] = []
+  for (let at = XERIAL_HEADER_BYTES; at < framed.length;) {
+    if (at + 4 > framed.length) throw new Error('record batch: truncated snappy block length')
+    const end = at + 4 + framed.readInt32BE(at)
+    if (end > framed.length || end < at + 4) throw new Error('record batch: snappy block runs past its batch')
+    blocks.push(framed.subarray(at + 4, end))
+    at = end
+  }
+  return blocks
 }
 
 export interface DecodedRecords {
