@@ -7,6 +7,7 @@ import { startKafkaPixy } from './peers/kafka-pixy.js'
 import type { PeerOptions, StartedPeer } from './peers/peer.js'
 import { startStrimziBridge } from './peers/strimzi.js'
 import { measureStream } from './stream.js'
+import { readResult, type WindowResult } from './ceilings/window.js'
 import { log, RUN_SLACK_MS, runChild, startServer } from './processes.js'
 import type { ClientPlan, ReaderPlan } from './wrk.js'
 import { FANIN_POSITIONS, FETCH_MAX_BYTES, hasFetch, hasProduce, kastlexOnly, recordsInFlightPerConnection, type Workload } from './workloads.js'
@@ -80,106 +81,59 @@ const bareUws: Contender = {
   }
 }
 
-interface DirectResult {
-  durationSec: number
-  records: number
-  recordsPerSec: number
-  errors: number
-  firstError: string | null
-  latencyP50Ms: number | null
-  latencyP99Ms: number | null
-  latencyP999Ms: number | null
-  cpuSec: number
-  peakRssMb: number | null
-}
-
-const directProducer: Contender = {
-  id: 'direct',
-  name: 'direct librdkafka producer (Kafka ceiling)',
-  skip: (w) => onlyProduce(PRODUCE_ONLY)(w) ?? kastlexOnly(w),
-  async open (ctx) {
-    const script = join(ctx.root, 'dist/bench/compare/ceilings/direct-producer.js')
-    return {
-      async measure (workload): Promise<Sample> {
-        // As many records in flight as the clients have (batch: connections × records per batch; stream: × its window).
-        const inFlight = workload.connections * recordsInFlightPerConnection(workload)
-        log(`${directProducer.name} ${workload.name}: ${inFlight} records in flight, ${ctx.warmupSec} s warm-up, then ${ctx.durationSec} s measured`)
-        const args = [script, ctx.kafka, ctx.produceTopic, String(inFlight), String(ctx.warmupSec), String(ctx.durationSec)]
-        const { stdout, code, signal } = await runChild(process.execPath, args, (ctx.warmupSec + ctx.durationSec) * 1000 + RUN_SLACK_MS,
-          { cwd: ctx.root })
-        const line = stdout.split('\n').find((l) => l.startsWith('result '))
-        if (line === undefined) throw new Error(`direct producer printed no result (${signal ?? `exit code ${code}`})`)
-        const r = JSON.parse(line.slice('result '.length)) as DirectResult
-        if (r.firstError !== null) log(`${directProducer.name} ${workload.name}: first error: ${r.firstError}`)
-        return {
-          durationSec: r.durationSec,
-          requestsPerSec: null,
-          producedPerSec: r.recordsPerSec,
-          fetchedPerSec: null,
-          latencyP50Ms: r.latencyP50Ms,
-          latencyP99Ms: r.latencyP99Ms,
-          latencyP999Ms: r.latencyP999Ms,
-          errors: { client: r.errors },
-          wraps: null,
-          cpuSecPer10k: r.records > 0 ? Math.round(r.cpuSec / r.records * 10_000_000) / 1000 : null,
-          peakRssMb: r.peakRssMb,
-          peakRssScope: 'workload'
-        }
-      },
-      close: async () => {}
+/**
+ * A ceiling: a client process of its own (ceilings/*.ts) that measures itself for the workload; its
+ * operations are records delivered (the producer) or reads answered (the fetch client).
+ */
+function ceiling (id: string, name: string, script: string, skip: Contender['skip'], kind: 'produce' | 'fetch',
+  plan: (ctx: BenchContext, workload: Workload) => { inFlight: string, args: string[] }): Contender {
+  return {
+    id,
+    name,
+    skip,
+    async open (ctx) {
+      const path = join(ctx.root, 'dist/bench/compare/ceilings', script)
+      return {
+        async measure (workload): Promise<Sample> {
+          const { inFlight, args } = plan(ctx, workload)
+          log(`${name} ${workload.name}: ${inFlight} in flight, ${ctx.warmupSec} s warm-up, then ${ctx.durationSec} s measured`)
+          const { stdout, code, signal } = await runChild(process.execPath, [path, ...args, String(ctx.warmupSec), String(ctx.durationSec)],
+            (ctx.warmupSec + ctx.durationSec) * 1000 + RUN_SLACK_MS, { cwd: ctx.root })
+          const r = readResult<WindowResult>(stdout, name, { code, signal })
+          if (r.firstError !== null) log(`${name} ${workload.name}: first error: ${r.firstError}`)
+          return {
+            durationSec: r.durationSec,
+            requestsPerSec: kind === 'fetch' ? Math.round(r.operations / r.durationSec) : null,
+            producedPerSec: kind === 'produce' ? r.recordsPerSec : null,
+            fetchedPerSec: kind === 'fetch' ? r.recordsPerSec : null,
+            latencyP50Ms: r.latencyP50Ms,
+            latencyP99Ms: r.latencyP99Ms,
+            latencyP999Ms: r.latencyP999Ms,
+            errors: { client: r.errors },
+            wraps: null,
+            cpuSecPer10k: r.operations > 0 ? Math.round(r.cpuSec / r.operations * 10_000_000) / 1000 : null,
+            peakRssMb: r.peakRssMb,
+            peakRssScope: 'workload'
+          }
+        },
+        close: async () => {}
+      }
     }
   }
 }
 
-interface DirectFetchResult {
-  durationSec: number
-  reads: number
-  readsPerSec: number
-  recordsPerSec: number
-  errors: number
-  firstError: string | null
-  latencyP50Ms: number | null
-  latencyP99Ms: number | null
-  latencyP999Ms: number | null
-  cpuSec: number
-  peakRssMb: number | null
-}
+// As many records in flight as the clients have (batch: connections × records per batch; stream: × its window).
+const directProducer = ceiling('direct', 'direct librdkafka producer (Kafka ceiling)', 'direct-producer.js',
+  (w) => onlyProduce(PRODUCE_ONLY)(w) ?? kastlexOnly(w), 'produce', (ctx, workload) => {
+    const inFlight = String(workload.connections * recordsInFlightPerConnection(workload))
+    return { inFlight: `${inFlight} records`, args: [ctx.kafka, ctx.produceTopic, inFlight] }
+  })
 
-const directFetch: Contender = {
-  id: 'direct-fetch',
-  name: 'direct Fetch, the gateway\'s Kafka client without HTTP (Kafka ceiling)',
-  skip: (w) => hasProduce(w) ? 'fetch workloads only' : undefined,
-  async open (ctx) {
-    const script = join(ctx.root, 'dist/bench/compare/ceilings/direct-fetch.js')
-    return {
-      async measure (workload): Promise<Sample> {
-        log(`${directFetch.name} ${workload.name}: ${workload.connections} reads in flight, ${ctx.warmupSec} s warm-up, then ${ctx.durationSec} s measured`)
-        const args = [script, ctx.kafka, ctx.fetchTopic, String(ctx.fetchPartitions.length), String(ctx.fetchRecordsPerPartition), workload.name,
-          String(ctx.warmupSec), String(ctx.durationSec)]
-        const { stdout, code, signal } = await runChild(process.execPath, args, (ctx.warmupSec + ctx.durationSec) * 1000 + RUN_SLACK_MS, { cwd: ctx.root })
-        const line = stdout.split('\n').find((l) => l.startsWith('result '))
-        if (line === undefined) throw new Error(`direct fetch printed no result (${signal ?? `exit code ${code}`})`)
-        const r = JSON.parse(line.slice('result '.length)) as DirectFetchResult
-        if (r.firstError !== null) log(`${directFetch.name} ${workload.name}: first error: ${r.firstError}`)
-        return {
-          durationSec: r.durationSec,
-          requestsPerSec: r.readsPerSec,
-          producedPerSec: null,
-          fetchedPerSec: r.recordsPerSec,
-          latencyP50Ms: r.latencyP50Ms,
-          latencyP99Ms: r.latencyP99Ms,
-          latencyP999Ms: r.latencyP999Ms,
-          errors: { client: r.errors },
-          wraps: null,
-          cpuSecPer10k: r.reads > 0 ? Math.round(r.cpuSec / r.reads * 10_000_000) / 1000 : null,
-          peakRssMb: r.peakRssMb,
-          peakRssScope: 'workload'
-        }
-      },
-      close: async () => {}
-    }
-  }
-}
+const directFetch = ceiling('direct-fetch', 'direct Fetch, the gateway\'s Kafka client without HTTP (Kafka ceiling)', 'direct-fetch.js',
+  (w) => hasProduce(w) ? 'fetch workloads only' : undefined, 'fetch', (ctx, workload) => ({
+    inFlight: `${workload.connections} reads`,
+    args: [ctx.kafka, ctx.fetchTopic, String(ctx.fetchPartitions.length), String(ctx.fetchRecordsPerPartition), workload.name]
+  }))
 
 function peer (id: string, name: string, start: (options: PeerOptions) => Promise<StartedPeer>, skip: Contender['skip']): Contender {
   return {

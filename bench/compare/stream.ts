@@ -3,6 +3,7 @@
 // httpSession does around wrk.
 import { join } from 'node:path'
 import { HOST } from '../http.js'
+import { readResult } from './ceilings/window.js'
 import type { BenchContext, Sample } from './contender.js'
 import { cpuSeconds, log, peakRssMb, resetPeakRss, RUN_SLACK_MS, runChild, type ServerProcess } from './processes.js'
 import type { Workload } from './workloads.js'
@@ -25,9 +26,7 @@ async function runClient (ctx: BenchContext, workload: Workload, durationSec: nu
   const url = `ws://${HOST}:${ctx.port}/api/v2/produce/${encodeURIComponent(ctx.produceTopic)}`
   const args = [join(ctx.root, 'dist/bench/compare/ws-produce-client.js'), url, String(workload.connections), String(stream.recordsPerFrame), String(stream.inFlightRecords), String(durationSec)]
   const { stdout, code, signal } = await runChild(process.execPath, args, durationSec * 1000 + RUN_SLACK_MS, { cwd: ctx.root })
-  const line = stdout.split('\n').find((l) => l.startsWith('result '))
-  if (line === undefined) throw new Error(`ws-produce client printed no result (${signal ?? `exit code ${code}`})`)
-  return JSON.parse(line.slice('result '.length)) as ClientResult
+  return readResult<ClientResult>(stdout, 'ws-produce client', { code, signal })
 }
 
 export async function measureStream (name: string, server: ServerProcess, ctx: BenchContext, workload: Workload): Promise<Sample> {

@@ -25,6 +25,9 @@ const memberData = (partitions: Schema): Schema => ({
   properties: { version: integer(), ...partitions, user_data: { type: 'string' }, user_data_encoding: ENCODING }
 })
 
+/** A group member's identity, in both versions of the group view (SPEC §7.4, §7.5). */
+const MEMBER_IDENTITY = { member_id: { type: 'string' }, client_id: { type: 'string' }, client_host: { type: 'string' } }
+
 export const SCHEMAS = {
   Error: {
     type: 'object',
@@ -143,9 +146,7 @@ export const SCHEMAS = {
     members: {
       type: 'array',
       items: object({
-        member_id: { type: 'string' },
-        client_id: { type: 'string' },
-        client_host: { type: 'string' },
+        ...MEMBER_IDENTITY,
         session_timeout: nullable('integer', '`null` when only DescribeGroups knows the member'),
         subscription: memberData({ topics: strings }),
         assignment: memberData({ topic_partitions: { type: 'object', additionalProperties: integers } })
@@ -175,9 +176,7 @@ export const SCHEMAS = {
     members: {
       type: 'array',
       items: object({
-        member_id: { type: 'string' },
-        client_id: { type: 'string' },
-        client_host: { type: 'string' },
+        ...MEMBER_IDENTITY,
         member_metadata: memberData({ topics: strings }),
         member_assignment: memberData({
           topic_partitions: { type: 'array', items: object({ topic: { type: 'string' }, partitions: integers }) }

@@ -6,10 +6,10 @@
 //
 //   node dist/bench/compare/ceilings/direct-fetch.js <brokers> <topic> <partitions> <recordsPerPartition> <workload> <warmupSec> <durationSec>
 //
-// Prints one line "result <json>" on stdout: reads/s, records/s, read latency percentiles, errors, and the
-// CPU seconds and peak RSS of this process over the measured window.
+// Prints one line "result <json>" on stdout (window.ts): reads, records/s, read latency percentiles, errors,
+// and the CPU seconds and peak RSS of this process over the measured window.
 import { BrokerReader, type ReadLimits } from '../../../src/kafka/fetch/broker-reader.js'
-import { cpuSeconds, peakRssMb, resetPeakRss } from '../processes.js'
+import { MeasuredWindow, printResult } from './window.js'
 import { FANIN_POSITIONS, FETCH_MAX_BYTES, WORKLOADS, type Workload } from '../workloads.js'
 
 const REQUEST_TIMEOUT_MS = 30_000
@@ -57,13 +57,8 @@ const reader = new BrokerReader({
   produceTimeoutMs: REQUEST_TIMEOUT_MS
 })
 
-let measuring = false
+const window = new MeasuredWindow()
 let stopping = false
-let reads = 0
-let records = 0
-let errors = 0
-let firstError: string | undefined
-let latenciesUs: number[] = []
 
 async function readLoop (w: Workload, state: Reader): Promise<void> {
   while (!stopping) {
@@ -73,53 +68,19 @@ async function readLoop (w: Workload, state: Reader): Promise<void> {
       const read = await reader.read(topic, partition, offset, limits, Date.now() + REQUEST_TIMEOUT_MS)
       const taken = w.format === 'binary' ? Math.min(1, read.records.length) : read.records.length
       state.next = taken > 0 ? (read.records[taken - 1]?.offset ?? offset) + 1 : read.end
-      if (measuring) {
-        reads++
-        records += taken
-        latenciesUs.push(Number(process.hrtime.bigint() - t0) / 1000)
-      }
+      window.done(t0, taken)
     } catch (err) {
-      if (measuring) errors++
-      firstError ??= err instanceof Error ? err.message : String(err)
+      window.failed(err)
     }
   }
 }
 
-function percentile (sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  return Math.round((sorted[Math.max(0, index)] as number) / 10) / 100 // µs -> ms, 2 decimals
-}
-
 async function main (w: Workload): Promise<void> {
   const loops = readers(w).map(async (state) => await readLoop(w, state))
-  await new Promise((resolve) => setTimeout(resolve, warmupSec * 1000))
-  latenciesUs = []
-  const cpu0 = cpuSeconds(process.pid)
-  resetPeakRss(process.pid)
-  const t0 = process.hrtime.bigint()
-  measuring = true
-  await new Promise((resolve) => setTimeout(resolve, durationSec * 1000))
-  measuring = false
-  const elapsedSec = Number(process.hrtime.bigint() - t0) / 1e9
-  const cpuSec = cpuSeconds(process.pid) - cpu0
-  const rss = peakRssMb(process.pid)
+  const result = await window.measure(warmupSec, durationSec)
   stopping = true
   await Promise.all(loops)
-  latenciesUs.sort((a, b) => a - b)
-  process.stdout.write(`result ${JSON.stringify({
-    durationSec: Math.round(elapsedSec * 1000) / 1000,
-    reads,
-    readsPerSec: Math.round(reads / elapsedSec),
-    recordsPerSec: Math.round(records / elapsedSec),
-    errors,
-    firstError: firstError ?? null,
-    latencyP50Ms: percentile(latenciesUs, 50),
-    latencyP99Ms: percentile(latenciesUs, 99),
-    latencyP999Ms: percentile(latenciesUs, 99.9),
-    cpuSec,
-    peakRssMb: rss
-  })}\n`)
+  printResult(result)
   await reader.close()
 }
 

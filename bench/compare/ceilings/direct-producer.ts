@@ -8,7 +8,7 @@
 // and the CPU seconds and peak RSS of this process over the measured window.
 import { randomBytes } from 'node:crypto'
 import Kafka from '@platformatic/rdkafka'
-import { cpuSeconds, peakRssMb, resetPeakRss } from '../processes.js'
+import { MeasuredWindow, printResult } from './window.js'
 
 const RECORD_BYTES = 1024
 /** Delivery reports are served by back-to-back flush() calls on a libuv thread, as in the gateway's producer. */
@@ -38,13 +38,8 @@ const producer = new Kafka.Producer({
 } as Kafka.ProducerGlobalConfig, { partitioner: 'murmur2_random' })
 ;(globalThis as { benchProducer?: unknown }).benchProducer = producer
 
-let measuring = false
+const window = new MeasuredWindow()
 let stopping = false
-let sent = 0
-let delivered = 0
-let errors = 0
-let firstError: string | undefined
-let latenciesUs: number[] = []
 const started = new Map<number, bigint>()
 let nextId = 0
 
@@ -53,11 +48,9 @@ function produceOne (): void {
   started.set(id, process.hrtime.bigint())
   try {
     producer.produce(topic, null, body, null, Date.now(), id)
-    sent++
   } catch (err) {
     started.delete(id)
-    errors++
-    firstError ??= err instanceof Error ? err.message : String(err)
+    window.failed(err)
     setTimeout(() => { if (!stopping) produceOne() }, 10) // e.g. queue full: retry later, keep the window
   }
 }
@@ -66,24 +59,11 @@ producer.on('delivery-report', (err, report) => {
   const id = report.opaque as number
   const t0 = started.get(id)
   started.delete(id)
-  if (measuring) {
-    if (err) {
-      errors++
-      firstError ??= err.message
-    } else {
-      delivered++
-      if (t0 !== undefined) latenciesUs.push(Number(process.hrtime.bigint() - t0) / 1000)
-    }
-  }
+  if (err) window.failed(err)
+  else window.done(t0, 1)
   if (!stopping) produceOne()
 })
-producer.on('event.error', (err) => { firstError ??= err.message })
-
-function percentile (sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  return Math.round(sorted[Math.max(0, index)] / 10) / 100 // µs -> ms, 2 decimals
-}
+producer.on('event.error', (err) => { window.note(err) })
 
 async function main (): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -95,34 +75,9 @@ async function main (): Promise<void> {
   })
   try {
     for (let i = 0; i < inFlight; i++) produceOne()
-    await new Promise((resolve) => setTimeout(resolve, warmupSec * 1000))
-    latenciesUs = []
-    delivered = errors = 0
-    const cpu0 = cpuSeconds(process.pid)
-    resetPeakRss(process.pid) // where not allowed, the peak RSS covers the warm-up as well
-    const t0 = process.hrtime.bigint()
-    measuring = true
-    await new Promise((resolve) => setTimeout(resolve, durationSec * 1000))
-    measuring = false
-    const elapsedSec = Number(process.hrtime.bigint() - t0) / 1e9
-    const cpuSec = cpuSeconds(process.pid) - cpu0
-    const rss = peakRssMb(process.pid)
+    const result = await window.measure(warmupSec, durationSec)
     stopping = true
-    latenciesUs.sort((a, b) => a - b)
-    const result = {
-      inFlight,
-      durationSec: Math.round(elapsedSec * 1000) / 1000,
-      records: delivered,
-      recordsPerSec: Math.round(delivered / elapsedSec),
-      errors,
-      firstError: firstError ?? null,
-      latencyP50Ms: percentile(latenciesUs, 50),
-      latencyP99Ms: percentile(latenciesUs, 99),
-      latencyP999Ms: percentile(latenciesUs, 99.9),
-      cpuSec,
-      peakRssMb: rss
-    }
-    process.stdout.write(`result ${JSON.stringify(result)}\n`)
+    printResult({ inFlight, ...result })
     await new Promise<void>((resolve) => producer.flush(10_000, () => resolve()))
   } finally {
     stopping = true
