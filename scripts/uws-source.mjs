@@ -74,7 +74,13 @@ const UWS_EDITS = {
             return (unsigned int) ((postPaddedBuffer + 2) - start);
         }
 
-        for (unsigned int i = 1;`]
+        for (unsigned int i = 1;`],
+    // Only SP and HTAB are trimmed around a field value: upstream compared plain (signed) chars with 33,
+    // so UTF-8 bytes (≥ 0x80, negative) at either end were cut off too (`clé` arrived as `cl`).
+    ['while (headers->value.length() && headers->value.back() < 33) {',
+      'while (headers->value.length() && (unsigned char) headers->value.back() < 33) {'],
+    ['while (headers->value.length() && headers->value.front() < 33) {',
+      'while (headers->value.length() && (unsigned char) headers->value.front() < 33) {']
   ],
   // uWS's own refusals (a head it cannot parse or hold) in the gateway's error format.
   'uWebSockets/src/HttpErrors.h': [

@@ -124,7 +124,7 @@ function ceiling (id: string, name: string, script: string, skip: Contender['ski
 
 // As many records in flight as the clients have (batch: connections × records per batch; stream: × its window).
 const directProducer = ceiling('direct', 'direct librdkafka producer (Kafka ceiling)', 'direct-producer.js',
-  (w) => onlyProduce(PRODUCE_ONLY)(w) ?? kastlexOnly(w), 'produce', (ctx, workload) => {
+  (w) => onlyProduce(PRODUCE_ONLY)(w) ?? (w.uniqueHeader !== undefined ? 'a variant of produce-64 by an HTTP header' : undefined), 'produce', (ctx, workload) => {
     const inFlight = String(workload.connections * recordsInFlightPerConnection(workload))
     return { inFlight: `${inFlight} records`, args: [ctx.kafka, ctx.produceTopic, inFlight] }
   })

@@ -117,11 +117,10 @@ export const hasFetch = (w: Workload): boolean => w.steps.includes('fetch')
 export const hasProduce = (w: Workload): boolean => w.steps.includes('produce')
 /** Records a connection keeps unanswered: one request's, or a stream's window */
 export const recordsInFlightPerConnection = (w: Workload): number => w.stream?.inFlightRecords ?? w.batch?.records ?? 1
-/** Skip reason of contenders without KastleX's batch route and produce stream */
-export const noBatchRoute = (w: Workload): string | undefined =>
-  w.batch !== undefined ? 'KastleX\'s batch route only (SPEC §10.4)' : w.stream !== undefined ? 'KastleX\'s produce stream only (SPEC §10.4a)' : undefined
-/** Records each produce request carries */
-export const recordsPerRequest = (w: Workload): number => w.batch?.records ?? 1
-/** Skip reason of contenders without KastleX's batch route or Idempotency-Key */
+/** Skip reason of contenders without KastleX's batch route, produce stream or Idempotency-Key */
 export const kastlexOnly = (w: Workload): string | undefined =>
-  w.batch !== undefined ? 'KastleX\'s batch route only (SPEC §10.4)' : w.uniqueHeader === 'Idempotency-Key' ? 'KastleX\'s Idempotency-Key only (SPEC §10.6)' : undefined
+  w.batch !== undefined
+    ? 'KastleX\'s batch route only (SPEC §10.4)'
+    : w.stream !== undefined
+      ? 'KastleX\'s produce stream only (SPEC §10.4a)'
+      : w.uniqueHeader === 'Idempotency-Key' ? 'KastleX\'s Idempotency-Key only (SPEC §10.6)' : undefined

@@ -109,3 +109,19 @@ test('a HEAD answer leaves its keep-alive connection open: the next request on i
   t.is(next.body.toString(), HEALTH)
   connection.destroy()
 })
+
+test('a header value keeps the UTF-8 bytes at its ends: only spaces and tabs are trimmed', async (t) => {
+  const connection = await RawConnection.open(gateway().url)
+  const ask = async (requestId: Buffer): Promise<string | undefined> => {
+    await connection.send(Buffer.concat([Buffer.from('GET /health HTTP/1.1\r\nhost: x\r\nx-request-id: '), requestId, Buffer.from('\r\n\r\n')]))
+    return (await connection.response()).headers.get('x-request-id')
+  }
+  t.is(await ask(Buffer.from(' \treq-1\t ')), 'req-1', 'spaces and tabs around a value are trimmed')
+  // A request id that is not printable ASCII is replaced by a generated one (SPEC §2.2): with its ends
+  // cut off (the build before this one), `req-2é` and `éreq-3` were echoed as `req-2` and `req-3`.
+  for (const [id, cut] of [[Buffer.from('req-2é'), 'req-2'], [Buffer.from('éreq-3'), 'req-3']] as const) {
+    const echoed = await ask(id)
+    t.not(echoed, cut)
+    t.regex(echoed ?? '', /^[A-Za-z0-9_-]{20}$/, 'a generated id')
+  }
+})
