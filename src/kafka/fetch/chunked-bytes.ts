@@ -75,15 +75,26 @@ export class ChunkedBytes {
   }
 }
 
-/** Reads varints and the byte strings they prefix forward from `position`, across chunks. */
+/**
+ * Reads varints and the byte strings they prefix forward from `position`: across the chunks of an answer,
+ * or in one Buffer (a record's own copy, read without the bookkeeping of chunks).
+ */
 export class VarintReader {
   position: number
-  readonly #bytes: ChunkedBytes
+  /** undefined: the source is the one Buffer in #chunk. */
+  readonly #bytes: ChunkedBytes | undefined
+  readonly #length: number
   #chunk: Buffer = EMPTY
   #chunkStart = 0
 
-  constructor (bytes: ChunkedBytes, position = 0) {
-    this.#bytes = bytes
+  constructor (source: ChunkedBytes | Buffer, position = 0) {
+    if (source instanceof ChunkedBytes) {
+      this.#bytes = source
+    } else {
+      this.#bytes = undefined
+      this.#chunk = source
+    }
+    this.#length = source.length
     this.position = position
   }
 
@@ -110,14 +121,14 @@ export class VarintReader {
     if (length < 0) return null
     const start = this.position
     this.position += length
-    if (this.position > this.#bytes.length) throw new Error('record batch: record runs past its batch')
-    return this.#bytes.view(start, this.position)
+    if (this.position > this.#length) throw new Error('record batch: record runs past its batch')
+    return this.#bytes === undefined ? this.#chunk.subarray(start, this.position) : this.#bytes.view(start, this.position)
   }
 
   #byte (): number {
     let at = this.position - this.#chunkStart
     if (at < 0 || at >= this.#chunk.length) {
-      if (this.position >= this.#bytes.length) throw new Error('record batch: truncated varint')
+      if (this.position >= this.#length || this.#bytes === undefined) throw new Error('record batch: truncated varint')
       const index = this.#bytes.chunkIndex(this.position)
       this.#chunk = this.#bytes.chunk(index)
       this.#chunkStart = this.#bytes.chunkStart(index)

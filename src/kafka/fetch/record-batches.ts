@@ -96,7 +96,7 @@ const NO_HEADERS: FetchedRecord['headers'] = Object.freeze([])
  * it views, and a cached record must not keep the answer it came in alive).
  */
 function recordFrom (tail: Buffer, offset: number, timestamp: number): FetchedRecord {
-  const reader = new VarintReader(ChunkedBytes.of(tail))
+  const reader = new VarintReader(tail)
   const key = reader.bytes()
   const value = reader.bytes()
   const headerCount = reader.signed()

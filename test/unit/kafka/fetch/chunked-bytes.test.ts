@@ -52,6 +52,10 @@ test('varints and varint-prefixed strings across chunks; a truncated varint or s
     t.deepEqual(reader.bytes(), Buffer.from('abc'))
     t.is(reader.position, encoded.length)
   }
+  const plain = new VarintReader(encoded)
+  t.deepEqual([plain.unsigned(), plain.signed(), plain.bytes()], [300, -2, Buffer.from('abc')], 'read from one Buffer as well')
+  t.is(new VarintReader(encoded.subarray(3)).bytes()?.buffer, encoded.buffer, 'a string of one Buffer is a view of it')
+  t.throws(() => new VarintReader(Buffer.from([0x80])).unsigned(), { message: /truncated varint/ })
   t.throws(() => new VarintReader(ChunkedBytes.of(Buffer.from([0x80]))).unsigned(), { message: /truncated varint/ })
   t.throws(() => new VarintReader(ChunkedBytes.of(Buffer.from([0x08, 0x61]))).bytes(), { message: /runs past/ })
   t.is(new VarintReader(ChunkedBytes.of(Buffer.from([0x01]))).bytes(), null, 'length −1 is null')
