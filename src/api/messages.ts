@@ -27,6 +27,12 @@ export function partitionParam (raw: string): number {
   return Math.max(partition, -1)
 }
 
+/** 404 unless the topic, or the path's partition of it, exists (a live lookup for what the cache lacks). */
+export async function requireTarget (metadata: MetadataCache, topic: string, pathPartition: number | undefined): Promise<void> {
+  const found = pathPartition === undefined ? await metadata.topic(topic) : await metadata.partition(topic, pathPartition)
+  if (found === undefined) throw unknownTopicOrPartition()
+}
+
 /** Produce and fetch routes of both versions, each with and without its optional segment. */
 export function messageRoutes (options: MessagesOptions): Route[] {
   const produce = produceHandler(options)
@@ -49,11 +55,7 @@ function produceHandler ({ kafka, metadata, metrics, idempotency }: MessagesOpti
     const idempotent = idempotentProduce(idempotency, ctx)
     const body = await ctx.body()
     return await idempotent({ key, body }, async () => {
-      if (ctx.params.partition !== undefined) {
-        if (await metadata.partition(topic, partition) === undefined) throw unknownTopicOrPartition()
-      } else if (await metadata.topic(topic) === undefined) {
-        throw unknownTopicOrPartition()
-      }
+      await requireTarget(metadata, topic, ctx.params.partition === undefined ? undefined : partition)
       const recordKey = key === undefined || key.length === 0 ? null : key
       const bytes = (recordKey?.length ?? 0) + body.length
       const delivered = await kafka.run({ op: 'produce', topic, partition, key: recordKey, value: body.length === 0 ? null : body, headers }, ctx.requester)
@@ -115,7 +117,7 @@ function fetchHandler ({ kafka, metadata, fetchMaxBytesLimit, metrics }: Message
     const format: FetchFormat = ctx.representation.kind === 'binary'
       ? { kind: 'binary', contentType: ctx.representation.contentType }
       : { kind: 'json', version }
-    if (await metadata.partition(topic, partition) === undefined) throw unknownTopicOrPartition()
+    await requireTarget(metadata, topic, partition)
     const fetched = await kafka.run({
       op: 'fetch', topic, partition, offset, maxWaitMs, minBytes, maxBytes: Math.min(maxBytes, fetchMaxBytesLimit), format
     })

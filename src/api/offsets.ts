@@ -1,9 +1,9 @@
 // GET /api/v1/offsets/:topic/:partition?at= (SPEC §4.6, §5).
-import { invalid, kafkaError } from '../http/errors.js'
+import { invalid } from '../http/errors.js'
 import { LATEST, parseOffsetSpec } from '../http/params.js'
 import type { Route } from '../http/router.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
-import { partitionParam } from './messages.js'
+import { partitionParam, requireTarget } from './messages.js'
 import type { MetadataCache } from './metadata-cache.js'
 
 export function offsetsRoute (kafka: KafkaClient, metadata: MetadataCache): Route {
@@ -18,7 +18,7 @@ export function offsetsRoute (kafka: KafkaClient, metadata: MetadataCache): Rout
       const rawAt = ctx.query.text('at')
       const at = rawAt === undefined ? LATEST : parseOffsetSpec(rawAt)
       if (at === undefined) throw invalid('at')
-      if (await metadata.partition(topic, partition) === undefined) throw kafkaError('unknown_topic_or_partition')
+      await requireTarget(metadata, topic, partition)
       const { offset } = await kafka.run({ op: 'offsets', topic, partition, at })
       return { status: 200, body: JSON.stringify({ offset }) }
     }

@@ -2,6 +2,7 @@
 // produced as one pool task (like a batch body) and answered by one text frame, in frame order. Reading
 // stops while KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT records are unanswered or the answers pile up unsent.
 import { countFramedRecords } from '../batch/binary-framing.js'
+import { Fifo } from '../fifo.js'
 import { asHttpError, HttpError } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
 import { CLOSE, type StreamSession, type StreamSocket } from '../http/stream-session.js'
@@ -61,9 +62,8 @@ export class ProduceSession implements StreamSession, Requester {
   /** The close frame was sent. */
   private ended = false
   private nextSeq = 0
-  /** Frames in arrival order from `head` on; answers leave from the front only. */
-  private frames: Frame[] = []
-  private head = 0
+  /** Frames in arrival order; answers leave from the front only. */
+  private readonly frames = new Fifo<Frame>()
   private unanswered = 0
   private paused = false
   private recheck: NodeJS.Timeout | undefined
@@ -148,10 +148,7 @@ export class ProduceSession implements StreamSession, Requester {
     if (this.gone) return
     // Answers not known by now go out as failed, in their place.
     const timeout = new HttpError(503, 'timeout')
-    for (let i = this.head; i < this.frames.length; i++) {
-      const frame = this.frames[i] as Frame
-      frame.answer ??= errorAnswer(frame.seq, timeout)
-    }
+    for (const frame of this.frames) frame.answer ??= errorAnswer(frame.seq, timeout)
     this.finish(STOPPING)
     // Already ending (stop() came first): finish() left it to flush.
     this.flush()
@@ -180,23 +177,14 @@ export class ProduceSession implements StreamSession, Requester {
   /** Sends the answers known at the front, in frame order; ends the stream once an ending has none left. */
   private flush (): void {
     const socket = this.socket
-    while (this.head < this.frames.length) {
-      const frame = this.frames[this.head] as Frame
-      if (frame.answer === undefined) break
-      this.head++
+    for (let frame = this.frames.peek(); frame?.answer !== undefined; frame = this.frames.peek()) {
+      this.frames.shift()
       this.unanswered -= frame.records
       if (!this.gone && socket !== undefined) socket.send(frame.answer)
     }
-    if (this.head === this.frames.length) {
-      this.frames = []
-      this.head = 0
-    } else if (this.head > 1024 && this.head * 2 > this.frames.length) {
-      this.frames = this.frames.slice(this.head)
-      this.head = 0
-    }
     if (this.gone || socket === undefined) return
     if (this.ending !== undefined) {
-      if (this.head === this.frames.length && !this.ended) {
+      if (this.frames.size === 0 && !this.ended) {
         this.ended = true
         // Reading again, so that the client's close and FIN are seen (uWS ignores any data from now on).
         if (this.paused) socket.resume()

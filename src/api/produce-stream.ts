@@ -2,10 +2,10 @@
 // handshake runs every step of an ordinary request (401/403/404 and the token storage topic's 403 come as
 // HTTP answers, before any upgrade); an accepted one takes a KASTLEX_STREAM_MAX_CLIENTS slot and its
 // connection goes to a ProduceSession.
-import { HttpError, kafkaError } from '../http/errors.js'
+import { HttpError } from '../http/errors.js'
 import type { RequestContext, Route } from '../http/router.js'
 import type { StreamSlots } from '../http/stream-slots.js'
-import { partitionParam } from './messages.js'
+import { partitionParam, requireTarget } from './messages.js'
 import { ProduceSession, type ProduceStreamOptions } from './produce-session.js'
 
 /** RFC 9110 §15.5.22: a 426 names the protocol to switch to. */
@@ -26,10 +26,7 @@ export function produceStreamRoutes (options: ProduceStreamOptions, slots: Strea
     const topic = ctx.params.topic as string
     const partition = ctx.params.partition === undefined ? -1 : partitionParam(ctx.params.partition)
     if (!ctx.websocket) throw upgradeRequired()
-    const found = ctx.params.partition === undefined
-      ? await options.metadata.topic(topic)
-      : await options.metadata.partition(topic, partition)
-    if (found === undefined) throw kafkaError('unknown_topic_or_partition')
+    await requireTarget(options.metadata, topic, ctx.params.partition === undefined ? undefined : partition)
     const release = slots.take('websocket')
     return {
       status: 101,

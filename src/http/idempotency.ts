@@ -1,6 +1,7 @@
 // `Idempotency-Key` (SPEC §10.6): the instance's memory of produce answers by (user, key), so that a
 // client that lost an answer can send the request again without writing the record twice.
 import { createHash, hash } from 'node:crypto'
+import { Fifo } from '../fifo.js'
 import { HttpError, invalid } from './errors.js'
 import type { Reply } from './router.js'
 
@@ -85,12 +86,10 @@ export interface IdempotencyLimits {
 export class IdempotencyStore {
   private readonly kept = new Map<string, Kept>()
   /**
-   * Kept answers in the order kept, which is expiry order (one TTL for all): the oldest first, from
-   * `head`. A Map cannot serve as this queue: the holes its deletions leave at the front make every
-   * walk from the start slower.
+   * Kept answers in the order kept, which is expiry order (one TTL for all). A Map cannot serve as this
+   * queue: the holes its deletions leave at the front make every walk from the start slower.
    */
-  private order: Kept[] = []
-  private head = 0
+  private readonly order = new Fifo<Kept>()
   private readonly running = new Map<string, Running>()
 
   constructor (private readonly limits: IdempotencyLimits, private readonly now: () => number = () => performance.now()) {}
@@ -139,16 +138,11 @@ export class IdempotencyStore {
 
   private keep (id: string, requestFingerprint: string, reply: Reply): void {
     const now = this.now()
-    while (this.head < this.order.length) {
-      const oldest = this.order[this.head] as Kept
+    for (let oldest = this.order.peek(); oldest !== undefined; oldest = this.order.peek()) {
       if (oldest.expires > now && this.kept.size < this.limits.maxKeys) break
-      this.head++
+      this.order.shift()
       // Already gone (expired when looked up, and maybe kept anew since) when it is not the one stored.
       if (this.kept.get(oldest.id) === oldest) this.kept.delete(oldest.id)
-    }
-    if (this.head > 1024 && this.head * 2 > this.order.length) {
-      this.order = this.order.slice(this.head)
-      this.head = 0
     }
     const entry: Kept = { id, fingerprint: requestFingerprint, reply, expires: now + this.limits.ttlMs }
     this.kept.set(id, entry)

@@ -1,7 +1,7 @@
 // zstd for the fetch path. Other clients write zstd batches (the Java producer often does), and the
 // library decompresses zstd with node:zlib, which has it from Node 22.15 on: there its codec is used
 // (native, faster). On older Node (20 here) fzstd, a pure JavaScript decompressor, reads them: no
-// install script and no native build, at about a quarter of a native decompressor's speed (README).
+// install script and no native build, at about a sixth of a native decompressor's speed (README).
 import { decompress } from 'fzstd'
 
 /** Batch attributes bits 0–2 for zstd (KIP-110). */
