@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { authEnvironment, writeDevelopmentAuth, type AuthFiles } from '../../src/auth/dev-auth.js'
@@ -40,6 +40,16 @@ let authFiles: Promise<AuthFiles> | undefined
 export function testAuthFiles (): Promise<AuthFiles> {
   authFiles ??= writeDevelopmentAuth(mkdtempSync(join(tmpdir(), 'kastlex-test-auth-')))
   return authFiles
+}
+
+/**
+ * The environment of a gateway whose anonymous user has the permissions in `permissionsYaml` (a
+ * permissions file of its own) and the test users of testAuthFiles.
+ */
+export async function permissionsEnvironment (permissionsYaml: string): Promise<Record<string, string>> {
+  const permissions = join(mkdtempSync(join(tmpdir(), 'kastlex-test-permissions-')), 'permissions.yml')
+  writeFileSync(permissions, permissionsYaml)
+  return { KASTLEX_PERMISSIONS_FILE_PATH: permissions, KASTLEX_PASSWD_FILE_PATH: (await testAuthFiles()).passwdFile }
 }
 
 /** The supervisor `npm start` runs (src/supervisor.ts), for startGateway's `script`. */

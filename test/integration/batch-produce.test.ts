@@ -1,11 +1,8 @@
 // Batch produce against the real broker (SPEC §10.4, §10.6a), inline (0 workers) and with a pool of 2:
 // records readable at the offsets answered, request order kept per partition, all-or-nothing refusals.
 import test from 'ava'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { encodeFramedRecords } from '../../src/batch/binary-framing.js'
-import { startGateway, testAuthFiles, type Gateway } from '../helpers/gateway.js'
+import { permissionsEnvironment, startGateway, type Gateway } from '../helpers/gateway.js'
 import { createTopic } from '../helpers/kafka.js'
 
 const MAX_RECORDS = 50
@@ -13,15 +10,12 @@ const TOKEN_TOPIC = '_kastlex_tokens'
 const gateways = new Map<string, Gateway>()
 
 test.before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kastlex-batch-test-'))
-  const permissions = join(dir, 'permissions.yml')
   // May fetch everything, produce to one topic only.
-  writeFileSync(permissions, 'anonymous:\n  fetch: all\n  show_offsets: all\n  produce: [only-this-topic]\n')
-  const { passwdFile } = await testAuthFiles()
+  const onlyThisTopic = await permissionsEnvironment('anonymous:\n  fetch: all\n  show_offsets: all\n  produce: [only-this-topic]\n')
   const [inline, pooled, restricted] = await Promise.all([
     startGateway({ KASTLEX_WORKERS: '0', KASTLEX_BATCH_MAX_RECORDS: String(MAX_RECORDS) }),
     startGateway({ KASTLEX_WORKERS: '2', KASTLEX_BATCH_MAX_RECORDS: String(MAX_RECORDS) }),
-    startGateway({ KASTLEX_WORKERS: '0', KASTLEX_PERMISSIONS_FILE_PATH: permissions, KASTLEX_PASSWD_FILE_PATH: passwdFile })
+    startGateway({ KASTLEX_WORKERS: '0', ...onlyThisTopic })
   ])
   gateways.set('0 workers', inline as Gateway).set('2 workers', pooled as Gateway).set('restricted', restricted as Gateway)
 })

@@ -2,11 +2,8 @@
 // handshake's HTTP refusals, frames answered in frame order with offsets a fetch then reads, per-frame
 // refusals of bad framing with the stream going on, text frames closed 1003, frames too large closed 1009.
 import test from 'ava'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { encodeFramedRecords, type FramedRecord } from '../../src/batch/binary-framing.js'
-import { startGateway, testAuthFiles, type Gateway } from '../helpers/gateway.js'
+import { permissionsEnvironment, startGateway, type Gateway } from '../helpers/gateway.js'
 import { createTopic } from '../helpers/kafka.js'
 import { refusalOf, StreamClient, type Answer } from '../helpers/produce-stream.js'
 
@@ -15,15 +12,12 @@ const MAX_BODY_BYTES = 64 * 1024
 const gateways = new Map<string, Gateway>()
 
 test.before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kastlex-produce-stream-test-'))
-  const permissions = join(dir, 'permissions.yml')
-  writeFileSync(permissions, 'anonymous:\n  fetch: all\n  produce: [only-this-topic]\n')
-  const { passwdFile } = await testAuthFiles()
+  const onlyThisTopic = await permissionsEnvironment('anonymous:\n  fetch: all\n  produce: [only-this-topic]\n')
   const limits = { KASTLEX_BATCH_MAX_RECORDS: String(MAX_RECORDS), KASTLEX_MAX_BODY_BYTES: String(MAX_BODY_BYTES) }
   const [inline, pooled, restricted, fewSlots] = await Promise.all([
     startGateway({ KASTLEX_WORKERS: '0', ...limits }),
     startGateway({ KASTLEX_WORKERS: '1', ...limits }),
-    startGateway({ KASTLEX_WORKERS: '0', KASTLEX_PERMISSIONS_FILE_PATH: permissions, KASTLEX_PASSWD_FILE_PATH: passwdFile }),
+    startGateway({ KASTLEX_WORKERS: '0', ...onlyThisTopic }),
     startGateway({ KASTLEX_WORKERS: '0', KASTLEX_STREAM_MAX_CLIENTS: '3' })
   ])
   gateways.set('0 workers', inline as Gateway).set('1 worker', pooled as Gateway).set('restricted', restricted as Gateway).set('3 slots', fewSlots as Gateway)
