@@ -102,10 +102,8 @@ const SASL_MECHANISMS: Readonly<Record<string, string>> = {
 }
 const INT32_MAX = 2 ** 31 - 1
 
-// Variables of the contract that later issues implement; accepted here so they do not warn.
-const KNOWN_ELSEWHERE = new Set([
-  'KASTLEX_SECRET_KEY_BASE'
-])
+/** SPEC §9: accepted and ignored without a warning (the original's Phoenix secret; nothing here uses it). */
+const ACCEPTED_SILENTLY = new Set(['KASTLEX_SECRET_KEY_BASE'])
 const KNOWN_HERE = new Set([
   'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH', 'KASTLEX_TOKEN_TTL_SECONDS',
   'KASTLEX_METRICS_AUTH', 'KASTLEX_TRUST_PROXY', 'KASTLEX_LOGIN_WINDOW_S', 'KASTLEX_LOGIN_MAX_PER_ADDRESS',
@@ -201,7 +199,7 @@ export function loadConfig (env: Env, warn: (message: string) => void = () => {}
   for (const name of Object.keys(env)) {
     if (!name.startsWith('KASTLEX_')) continue
     if (IGNORED.has(name)) warn(`${name} is accepted and ignored`)
-    else if (!KNOWN_HERE.has(name) && !KNOWN_ELSEWHERE.has(name)) warn(`unknown variable ${name}`)
+    else if (!KNOWN_HERE.has(name) && !ACCEPTED_SILENTLY.has(name)) warn(`unknown variable ${name}`)
   }
 
   const logLevel = (value('KASTLEX_LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel
