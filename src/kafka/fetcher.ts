@@ -60,6 +60,9 @@ export class Fetcher {
     const minBytes = Math.min(op.minBytes, op.maxBytes)
     let lastStable = this.cache.lastStable(partition)
     let waited = false
+    // The cache's last stable offset is what an earlier fetch saw: an answer that is not full asks the broker
+    // at least once, so that records written since are answered and the high watermark is current.
+    let askedBroker = false
     for (;;) {
       cursor = this.fromCache(partition, cursor, answer)
       if (answer.full) break
@@ -75,9 +78,12 @@ export class Fetcher {
         // Kafka's long poll: the broker answers once min_bytes are there or max_wait_time passed.
         limits = { maxWaitMs: op.maxWaitMs, minBytes: minBytes - answer.bytes, maxBytes: readBytes, decodeBytes }
         waited = true
+      } else if (!askedBroker) {
+        limits = { maxWaitMs: 0, minBytes: 1, maxBytes: readBytes, decodeBytes }
       } else {
         break
       }
+      askedBroker = true
       const read = await this.read(op.topic, op.partition, partition, cursor, limits, deadline)
       lastStable = Math.max(lastStable, read.lastStable)
       answer.addFrom(read.records, cursor)

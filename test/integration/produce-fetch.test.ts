@@ -265,6 +265,18 @@ test('a reader that reached the end and starts again at 0 gets records at once, 
   }
 })
 
+test('records written after a read are answered to the next read of the same offset, with the new high watermark', async (t) => {
+  const topic = await createTopic(t)
+  const read = async (): Promise<{ offsets: number[], highWatermark: string | null }> => {
+    const res = await fetch(url(`/api/v2/messages/${topic}/0/0?max_wait_time=0&max_bytes=100000`))
+    return { offsets: (await res.json() as Array<{ offset: number }>).map((m) => m.offset), highWatermark: res.headers.get('x-high-wm-offset') }
+  }
+  for (let written = 1; written <= 4; written++) {
+    t.is((await produce(`/api/v2/messages/${topic}/0`, `n${written}`)).status, 204)
+    t.deepEqual(await read(), { offsets: Array.from({ length: written }, (_, i) => i), highWatermark: String(written) }, `after ${written} written`)
+  }
+})
+
 /** Runs librdkafka's callback API as a promise. */
 const done = (call: (cb: (err: unknown) => void) => void): Promise<void> =>
   new Promise((resolve, reject) => call((err) => { if (err) reject(err); else resolve() }))
