@@ -177,6 +177,16 @@ function junkRequestId (rng: Prng): string {
   ])()
 }
 
+/** An Idempotency-Key value (SPEC §10.6: 1–255 characters in 0x21–0x7E); valid ones repeat, so that replays and 422s happen. */
+function junkIdempotencyKey (rng: Prng): { value: string, valid: boolean } {
+  return rng.pick([
+    () => ({ value: `fuzz-key-${rng.int(0, 20)}`, valid: true }), () => ({ value: '!'.repeat(255), valid: true }), () => ({ value: '~', valid: true }),
+    () => ({ value: '', valid: false }), () => ({ value: ' ', valid: false }), () => ({ value: 'k'.repeat(256), valid: false }),
+    () => ({ value: 'a b', valid: false }), () => ({ value: 'clé', valid: false }), () => ({ value: highBytes(rng, 10), valid: false }),
+    () => ({ value: 'k'.repeat(rng.int(1000, 8000)), valid: false }), () => ({ value: 'a\x7f', valid: false })
+  ])()
+}
+
 function junkBody (rng: Prng): Buffer {
   switch (rng.int(0, 7)) {
     case 0: return Buffer.alloc(0)
@@ -299,13 +309,18 @@ export class RequestGenerator {
       }
       if (rng.chance(0.2)) query.push([rng.pick(QUERY_PARAMS), rng.pick(['', '=', '&', '%', '%ZZ', junkInteger(rng)])])
     } else if (kind === 'header') {
-      const which = rng.int(0, 5)
+      const which = rng.int(0, 6)
       if (which === 0) headers.push(['accept', junkAccept(rng)])
       else if (which === 1) headers.push(['x-message-headers', junkMessageHeaders(rng)])
       else if (which === 2) headers.push(['x-request-id', junkRequestId(rng)])
       else if (which === 3) for (let i = rng.chance(0.02) ? rng.int(47, 300) : rng.int(2, 40); i > 0; i--) headers.push([`x-h${i}`, 'v'.repeat(rng.int(0, 100))])
       else if (which === 4) headers.push(['x-big', 'b'.repeat(rng.pick([1000, 8000, 30_000, 60_000, 70_000]))])
-      else headers.push(['cookie', highBytes(rng, rng.int(1, 200))], ['origin', rng.pick(['null', 'http://evil', FUZZ_CORS_ORIGIN, 'HTTP://X', `${FUZZ_CORS_ORIGIN}/`, highBytes(rng, 5)])])
+      else if (which === 5) {
+        const key = junkIdempotencyKey(rng)
+        headers.push(['idempotency-key', key.value])
+        if (rng.chance(0.1)) headers.push(['idempotency-key', key.value])
+        if (isProduce && (!key.valid || headers.filter(([name]) => name === 'idempotency-key').length > 1)) mistake()
+      } else headers.push(['cookie', highBytes(rng, rng.int(1, 200))], ['origin', rng.pick(['null', 'http://evil', FUZZ_CORS_ORIGIN, 'HTTP://X', `${FUZZ_CORS_ORIGIN}/`, highBytes(rng, 5)])])
       if (rng.chance(0.1)) headers.push(['origin', FUZZ_CORS_ORIGIN])
     } else if (kind === 'body') {
       method = rng.chance(0.8) ? 'POST' : route.method
