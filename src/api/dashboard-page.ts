@@ -30,7 +30,7 @@ button:hover { border-color: var(--accent); }
 nav { display: flex; flex-wrap: wrap; align-items: center; gap: 12px; padding: 10px 24px; }
 nav #filter { min-width: 260px; }
 #updated { color: var(--muted); }
-main { padding: 0 24px 32px; display: grid; gap: 16px; }
+main { padding: 0 24px 32px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; }
 section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; background: none; border: 0; padding: 0; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px 16px; min-width: 130px; }
@@ -50,6 +50,7 @@ summary .name::before { content: "\25B8"; display: inline-block; width: 1.2em; c
 details[open] > summary .name::before { content: "\25BE"; }
 details > .more { padding: 4px 0 12px 1.2em; overflow-x: auto; }
 .more td.name { white-space: nowrap; }
+.more td.assigned { white-space: normal; }
 .more table + table { margin-top: 12px; }
 .muted, .empty { color: var(--muted); }
 .badge { display: inline-block; padding: 0 8px; border-radius: 999px; font-size: 12px; background: var(--head); }
@@ -381,7 +382,7 @@ function groupView ({ id, result }) {
     el('td', { class: 'name' }, p.topic), num(p.partition, plain), num(p.offset), num(p.high_wm_offset), el('td', { class: 'num lag' }, show(p.lag)), el('td', {}, lagBar(p.lag, top))))
   const members = group.members.map((m) => el('tr', {},
     el('td', { class: 'name' }, m.member_id), el('td', { class: 'name' }, m.client_id), el('td', { class: 'name' }, m.client_host),
-    el('td', { class: 'name' }, Object.entries((m.assignment && m.assignment.topic_partitions) || {}).map(([topic, ps]) => topic + ': ' + ps.join(', ')).join('; ') || '\u2014')))
+    el('td', { class: 'name assigned' }, Object.entries((m.assignment && m.assignment.topic_partitions) || {}).map(([topic, ps]) => topic + ': ' + ps.join(', ')).join('; ') || '\u2014')))
   const details = foldable('group:' + id, [
     title,
     el('span', { class: 'state' }, group.state),
