@@ -15,6 +15,7 @@ import { adminRoutes } from './admin.js'
 import { batchRoutes } from './batch.js'
 import { brokerRoutes } from './brokers.js'
 import { consumerRoutes } from './consumers.js'
+import { dashboardRoute } from './dashboard.js'
 import { healthRoutes } from './health.js'
 import { loginRoute } from './login.js'
 import { messageRoutes } from './messages.js'
@@ -46,6 +47,7 @@ export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, 
   // One per instance, shared by both produce routes (SPEC §10.6).
   const idempotency = new IdempotencyStore({ ttlMs: config.idempotency.ttlSeconds * 1000, maxKeys: config.idempotency.maxKeys })
   return guardNames([
+    dashboardRoute(),
     loginRoute({ access, issuer, limiter, trustProxyHops: config.auth.trustProxyHops, tokens }),
     ...adminRoutes(access, tokens),
     ...healthRoutes(metadata, tokens),

@@ -5,8 +5,8 @@ import type { Query, RequestHeaders } from './request.js'
 import type { StreamSession } from './stream-session.js'
 
 export type Method = 'GET' | 'POST' | 'DELETE'
-/** How a route negotiates its representation: §2.5 `Accept`, or not at all. */
-export type Negotiation = 'accept' | 'none'
+/** How a route negotiates its representation: §2.5 `Accept`, route H's `text/html` (the dashboard), or not at all. */
+export type Negotiation = 'accept' | 'html' | 'none'
 
 export interface Reply {
   readonly status: number

@@ -11,7 +11,7 @@ import { MAX_HEADER_BYTES } from './header-limits.js'
 import { headersTooLarge, HttpError, invalid, notAcceptable, notFound, serverStopping } from './errors.js'
 import { Exchange, type Handshake } from './exchange.js'
 import { framingError } from './framing.js'
-import { negotiate, type Representation } from './negotiate.js'
+import { acceptsHtml, negotiate, type Representation } from './negotiate.js'
 import { pathSegments, Query, RequestHeaders } from './request.js'
 import { requestIdFor } from './request-id.js'
 import { sslApp } from './tls.js'
@@ -159,9 +159,10 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       const { route } = match
       template = route.template
       const accept = headers.all('accept')
+      const joined = accept.length === 0 ? undefined : accept.join(',')
       const representation = route.negotiation === 'accept'
-        ? negotiate(accept.length === 0 ? undefined : accept.join(','))
-        : JSON_REPRESENTATION
+        ? negotiate(joined)
+        : route.negotiation === 'html' && !acceptsHtml(joined) ? undefined : JSON_REPRESENTATION
       if (representation === undefined) throw notAcceptable()
       // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
       // the route asks for it, after authentication and parameters (SPEC §2.4).

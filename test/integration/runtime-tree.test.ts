@@ -1,5 +1,5 @@
 // The Docker image's runtime stage copies what scripts/runtime-tree.mjs lays out (Docker cannot run here):
-// the gateway started from that folder alone serves a login (bcrypt), produce, a JSON and a binary fetch
+// the gateway started from that folder alone serves the dashboard, a login (bcrypt), produce, a JSON and a binary fetch
 // (the fetch library loads on first use) with a worker thread, and the folder stays small. Leaving out
 // any of a few files it needs makes the same check fail, so the check can catch a missing file.
 import test from 'ava'
@@ -48,6 +48,7 @@ async function problemsServingFrom (dir: string, topic: string): Promise<string[
   try {
     const url = gateway.url
     await expect('ready', fetch(`${url}/ready`), 200)
+    await expect('dashboard', fetch(`${url}/`), 200, (body) => body.toString().startsWith('<!doctype html>'))
     await expect('login', fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEV_ADMIN) }), 200)
     await expect('produce', fetch(`${url}/api/v2/messages/${topic}/0`, { method: 'POST', body: 'from the runtime tree' }), 204)
     await expect('fetch json', fetch(`${url}/api/v2/messages/${topic}/0/0`), 200, (body) => body.toString().includes('from the runtime tree'))

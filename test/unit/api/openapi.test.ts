@@ -11,7 +11,6 @@ import { loadConfig } from '../../../src/config.js'
 
 /** Routes of SPEC §3 the document describes that this gateway does not serve yet (method + §3 template). */
 const SPECIFIED_NOT_SERVED = new Set([
-  'GET /', // §10.8 dashboard
   'GET /api/v2/stream/:topic/:partition' // §10.5 streaming consume
 ])
 const METHODS = ['get', 'post', 'delete'] as const
