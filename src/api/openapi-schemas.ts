@@ -124,7 +124,7 @@ export const SCHEMAS = {
   },
   BatchResult: {
     oneOf: [
-      object({ partition: integer(), offset: int64('base offset (-1 with acks 0)') }),
+      object({ partition: integer(), offset: int64('the record\'s offset; -1 when Kafka acknowledged it without one (acks 0; README, Known limits)') }),
       object({ error: { type: 'string', description: 'Kafka error name (SPEC §2.6)' }, status: integer('what the single-record route would answer') })
     ]
   },

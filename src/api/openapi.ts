@@ -53,7 +53,7 @@ const HEADERS = {
   'www-authenticate': header('`Bearer`'),
   'retry-after': header('Seconds until a retry may succeed (≥ 1)', { type: 'integer', minimum: 1 }),
   'x-kafka-partition': header('The partition the record was written to', { type: 'integer' }),
-  'x-message-offset': header('Produce: the base offset (-1 with acks 0). Binary fetch: the record\'s offset', { type: 'integer', format: 'int64' }),
+  'x-message-offset': header('Produce: the record\'s offset; -1 when Kafka acknowledged it without one (acks 0; README, Known limits). Binary fetch: the record\'s offset', { type: 'integer', format: 'int64' }),
   'x-high-wm-offset': header('The partition\'s high watermark', { type: 'integer', format: 'int64' }),
   'idempotent-replayed': header('`true` when this is the kept answer of an earlier request with the same Idempotency-Key (SPEC §10.6)', { const: 'true' }),
   'x-message-headers': header('Binary fetch with a record: its headers as JSON object text, every non-ASCII or control character escaped `\\uXXXX`; `{}` when none'),

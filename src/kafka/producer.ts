@@ -4,6 +4,7 @@ import Kafka from '@platformatic/rdkafka'
 import type { KafkaConfig } from '../config.js'
 import type { ProduceOp } from '../pool/messages.js'
 import { Connection } from './connection.js'
+import { DeliveredOffsets, UNKNOWN_OFFSET } from './delivered-offsets.js'
 import { OpError } from './op-error.js'
 
 export interface Delivered { readonly partition: number, readonly offset: number }
@@ -55,6 +56,7 @@ export class Producer {
   private readonly connection: Connection
   /** acks ≠ 0: delivery reports carry the offset the broker assigned. */
   private readonly acknowledged: boolean
+  private readonly deliveredOffsets = new DeliveredOffsets()
   private readonly deadlineMs: number
   private readonly idlePoller: NodeJS.Timeout
   /** The latest librdkafka statistics JSON. */
@@ -167,10 +169,13 @@ export class Producer {
   }
 
   private delivered (err: Kafka.LibrdKafkaError | null, report: Kafka.DeliveryReport): void {
+    // Without acknowledgements there is no offset to report (librdkafka says 0 or −1001): the contract says
+    // −1. With them, deliveredOffsets sees every report, also one whose produce timed out here: it tells
+    // runs of offsets that are not the records' by their order.
+    const offset = err || !this.acknowledged ? UNKNOWN_OFFSET : this.deliveredOffsets.offset(report.topic, report.partition, report.offset)
     const pending = this.settle(report.opaque as number)
     if (pending === undefined) return
-    // Without acknowledgements there is no offset to report (librdkafka says 0 or −1001): the contract says −1.
-    pending.done(err ? OpError.fromKafka(err) : { partition: report.partition, offset: this.acknowledged && report.offset >= 0 ? report.offset : -1 })
+    pending.done(err ? OpError.fromKafka(err) : { partition: report.partition, offset })
   }
 
   /**

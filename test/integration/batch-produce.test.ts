@@ -116,7 +116,9 @@ for (const mode of MODES) {
       t.is(answered.length, records.length)
       const lastOffset = new Map<number, number>()
       for (const [i, result] of answered.entries()) {
-        t.true(result.offset as number > (lastOffset.get(result.partition as number) ?? -1), `record ${i} after the previous one of partition ${result.partition}`)
+        const previous = lastOffset.get(result.partition as number)
+        t.true(result.offset as number > (previous ?? -1),
+          `record ${i} answered ${JSON.stringify(result)}, the previous one of its partition offset ${previous ?? 'none'}; all answered: ${JSON.stringify(answered)}`)
         lastOffset.set(result.partition as number, result.offset as number)
       }
       const sample = answered[17] as Result
