@@ -7,6 +7,7 @@ import { connect } from 'node:net'
 import { startGateway, type Gateway } from '../helpers/gateway.js'
 import { createTopic } from '../helpers/kafka.js'
 import { eventually } from '../helpers/poll.js'
+import { Prng } from '../fuzz/prng.js'
 
 interface Answer { status: number, headers: Map<string, string>, body: string }
 
@@ -101,6 +102,27 @@ test('2 GETs with asynchronous answers pipelined in one write: both answered', a
   const health = await pipelined(gateway, range(0, 3).map(() => 'GET /health HTTP/1.1\r\nhost: localhost\r\n\r\n'))
   t.deepEqual(health.map((answer) => answer.status), [200, 200, 200])
 })
+
+for (const workers of ['0', '2']) {
+  test(`24 rounds of 2 to 50 pipelined GETs answered at once, in a microtask or after Kafka, 4 connections at a time: every round answered in order (workers ${workers})`, async (t) => {
+    const gateway = await startGateway({ KASTLEX_WORKERS: workers })
+    t.teardown(gateway.stop)
+    const topic = await createTopic(t)
+    const get = (path: string): string => `GET ${path} HTTP/1.1\r\nhost: localhost\r\n\r\n`
+    // /health is answered within its handler; a topic after a Kafka round trip (its config); a missing
+    // topic, once looked up, from the cache of misses in a microtask.
+    const kinds = [['health', get('/health')], ['topic', get(`/api/v1/topics/${topic}`)], ['missing', get(`/api/v1/topics/${topic}-missing`)]] as const
+    const kindOf = (answer: Answer): string => answer.status === 404 ? 'missing' : answer.body.includes('"partitions"') ? 'topic' : 'health'
+    const rng = new Prng(Number(workers) + 1)
+    for (let batch = 0; batch < 6; batch++) {
+      await Promise.all(range(0, 4).map(async () => {
+        const round = range(0, rng.int(2, 50)).map(() => rng.pick(kinds))
+        const answers = await pipelined(gateway, round.map(([, request]) => request))
+        t.deepEqual(answers.map(kindOf), round.map(([kind]) => kind))
+      }))
+    }
+  })
+}
 
 test('3 GETs with answers of 4 MB pipelined to a reader that waits 1 s: all answered in full', async (t) => {
   const gateway = await startGateway({ KASTLEX_WORKERS: '0' })
