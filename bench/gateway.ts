@@ -18,6 +18,8 @@ export interface GatewayOptions {
   port: number
   workers: number
   kafka: string
+  /** The entry script under root; the gateway's own by default, the micro-benchmark's stub gateway otherwise. */
+  entry?: string
 }
 
 export interface Gateway {
@@ -32,9 +34,9 @@ export interface Gateway {
   kill (): void
 }
 
-/** Spawns `node dist/src/main.js` and resolves once /health and /api/v1/topics answer 200. */
-export async function startGateway ({ root, port, workers, kafka }: GatewayOptions): Promise<Gateway> {
-  const main = join(root, 'dist/src/main.js')
+/** Spawns `node dist/src/main.js` (or `entry`) and resolves once /health and /api/v1/topics answer 200. */
+export async function startGateway ({ root, port, workers, kafka, entry = 'dist/src/main.js' }: GatewayOptions): Promise<Gateway> {
+  const main = join(root, entry)
   const auth = authEnvironment(await writeDevelopmentAuth(join(root, '.cache/dev-auth')))
   if (!existsSync(main)) throw new Error(`${main} does not exist; build the gateway first (npm run build)`)
   if (await portAnswers(port)) throw new Error(`${HOST}:${port} is already in use; stop that process or set BENCH_PORT`)
