@@ -2,7 +2,7 @@
 import test from 'ava'
 import { once } from 'node:events'
 import { Worker } from 'node:worker_threads'
-import { CLK_TCK, cpuPerRequest, cpuTicks, statTicks } from '../../../bench/compare/cpu.js'
+import { cpuPerRequest, cpuTicks, statTicks } from '../../../bench/compare/cpu.js'
 import { cpuUsCell } from '../../../bench/compare/report.js'
 
 // A real line's shape: pid, (comm), state, then utime = 1234 and stime = 56 as fields 14 and 15.
@@ -32,13 +32,16 @@ test('a thread that ended during the measurement still counts among the other th
     return
   }
   const start = cpuTicks(process.pid)
-  const busyMs = 300
-  const worker = new Worker(`const end = Date.now() + ${busyMs}; while (Date.now() < end) {}`, { eval: true })
+  // The thread spins until it has used `busyTicks` of CPU itself (its own /proc entry), then ends.
+  const busyTicks = 20
+  const worker = new Worker(`
+    const { readFileSync } = require('node:fs')
+    const ticks = () => { const s = readFileSync('/proc/thread-self/stat', 'utf8'); const f = s.slice(s.lastIndexOf(')') + 2).split(' '); return Number(f[11]) + Number(f[12]) }
+    while (ticks() < ${busyTicks}) {}`, { eval: true })
   await once(worker, 'exit')
   const end = cpuTicks(process.pid)
   const otherTicks = (end.total - end.main) - (start.total - start.main)
-  // The busy loop spins for 300 ms of wall time; on a shared machine it gets at least a third of that.
-  t.true(otherTicks >= busyMs / 3 / (1000 / CLK_TCK), `other threads: ${otherTicks} ticks`)
+  t.true(otherTicks >= busyTicks, `other threads: ${otherTicks} ticks`)
   t.true(end.main - start.main < otherTicks, 'the main thread waited')
 })
 
