@@ -14,6 +14,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { DEV_ADMIN } from '../../src/auth/dev-auth.js'
+import { createTokenIssuer, loadSigningKey } from '../../src/auth/jwt.js'
 import { rawProduce } from '../compare/contender.js'
 import { cpuPerRequest, cpuTicks } from '../compare/cpu.js'
 import type { RequestTemplate } from '../compare/peers/peer.js'
@@ -21,7 +23,7 @@ import { killAll, message } from '../compare/processes.js'
 import { ensureWrk, runWrk, wrkVersion, writeScript, type WrkErrors } from '../compare/wrk.js'
 import type { Workload } from '../compare/workloads.js'
 import { envInt } from '../env.js'
-import { GATEWAY_LOG_LEVEL, startGateway, type Gateway } from '../gateway.js'
+import { devAuthFiles, GATEWAY_LOG_LEVEL, startGateway, type Gateway } from '../gateway.js'
 import { HOST } from '../http.js'
 import { machineInfo, type MachineInfo } from '../report.js'
 import { STUB_TOPIC } from './stub-kafka.js'
@@ -31,6 +33,8 @@ const RESULTS_DIR = join(ROOT, 'bench/results')
 const STUB_GATEWAY = 'dist/bench/micro/stub-gateway.js'
 const WARMUP_SEC = 1
 const RECORD_BYTES = 1024
+/** Longer than any run */
+const TOKEN_TTL_SEC = 24 * 3600
 
 const log = (msg: string): void => { process.stderr.write(`[micro] ${msg}\n`) }
 
@@ -59,14 +63,17 @@ function readConfig (): Config {
 /** One static request, sent by every connection in a loop (wrk's produce-only path sends it unchanged). */
 interface MicroWorkload { workload: Workload, request: RequestTemplate }
 
-function workloads (connections: number): MicroWorkload[] {
+/** `token`: a bearer token of the development admin, valid for the gateways of this run. */
+function workloads (connections: number, token: string): MicroWorkload[] {
   const one = (name: string, description: string, request: RequestTemplate): MicroWorkload =>
     ({ workload: { name, connections, steps: ['produce'], description }, request })
+  const produce = rawProduce(`/api/v2/messages/${STUB_TOPIC}`, randomBytes(RECORD_BYTES))
   return [
     one('health', 'GET /health: the floor of any request (uWS, routing, metrics, the answer), no body, no Kafka',
       { method: 'GET', path: '/health', headers: {} }),
-    one('produce', `POST /api/v2/messages/${STUB_TOPIC}, ${RECORD_BYTES} B binary body, answered by the stub at once`,
-      rawProduce(`/api/v2/messages/${STUB_TOPIC}`, randomBytes(RECORD_BYTES)))
+    one('produce', `POST /api/v2/messages/${STUB_TOPIC}, ${RECORD_BYTES} B binary body, anonymous (as bench:compare), answered by the stub at once`, produce),
+    one('produce-token', 'the same with a bearer token (ES512) of a user: its check and the user\'s permissions',
+      { ...produce, headers: { ...produce.headers, Authorization: `Bearer ${token}` } })
   ]
 }
 
@@ -145,7 +152,8 @@ async function main (): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   ensureWrk()
   const wrk = wrkVersion()
-  const all = workloads(config.connections)
+  const key = loadSigningKey((await devAuthFiles(ROOT)).jwkFile)
+  const all = workloads(config.connections, createTokenIssuer(key, TOKEN_TTL_SEC).issue(DEV_ADMIN.username))
   const scriptDir = await mkdtemp(join(os.tmpdir(), 'kastlex-micro-'))
   let gateway: Gateway | undefined
   const onSignal = (signal: NodeJS.Signals): void => {
