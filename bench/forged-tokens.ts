@@ -12,16 +12,16 @@
 //    latencies are the gateway's, not the flood client's); the gateway's CPU time per flood request.
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import http from 'node:http'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AccessControl } from '../src/auth/access.js'
-import { DEV_ADMIN, writeDevelopmentAuth } from '../src/auth/dev-auth.js'
+import { DEV_ADMIN } from '../src/auth/dev-auth.js'
 import { createTokenIssuer, createTokenVerifier, loadSigningKey } from '../src/auth/jwt.js'
 import type { AuthConfig } from '../src/config.js'
 import type { Route } from '../src/http/router.js'
-import { startGateway } from './gateway.js'
+import { cpuSeconds } from './compare/cpu.js'
+import { devAuthFiles, startGateway } from './gateway.js'
 import { HOST } from './http.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -107,14 +107,8 @@ function describe (name: string, answers: readonly Answer[]): string {
   return `  ${name.padEnd(40)} ${String(answers.length).padStart(7)} requests (${(answers.length / (durationMs / 1000)).toFixed(0)}/s)  mean ${mean} ms  p50 ${at(0.5)} ms  p99 ${at(0.99)} ms  max ${at(1)} ms  ${counts}`
 }
 
-/** utime + stime of a process in seconds (Linux). */
-function cpuSeconds (pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
-
 async function main (): Promise<void> {
-  const files = await writeDevelopmentAuth(join(ROOT, '.cache/dev-auth'))
+  const files = await devAuthFiles(ROOT)
   const lines = ['main thread per AccessControl.check (in process):', ...inProcess(files)]
   const gateway = await startGateway({ root: ROOT, port, workers, kafka: `${HOST}:${process.env.EMBEDDED_KAFKA_PORT ?? 9092}` })
   try {

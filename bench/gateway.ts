@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { authEnvironment, writeDevelopmentAuth } from '../src/auth/dev-auth.js'
+import { authEnvironment, writeDevelopmentAuth, type AuthFiles } from '../src/auth/dev-auth.js'
 import { peakRssMb } from './compare/processes.js'
 import { HOST, request } from './http.js'
 
@@ -13,11 +13,16 @@ const READY_POLL_MS = 250
 const STOP_GRACE_MS = 15_000
 const KILL_WAIT_MS = 5_000
 
+/** The development auth files (key, users, permissions) every bench gateway runs with. */
+export const devAuthFiles = async (root: string): Promise<AuthFiles> => await writeDevelopmentAuth(join(root, '.cache/dev-auth'))
+
 export interface GatewayOptions {
   root: string
   port: number
   workers: number
   kafka: string
+  /** The entry script under root; the gateway's own by default, the micro-benchmark's stub gateway otherwise. */
+  entry?: string
 }
 
 export interface Gateway {
@@ -32,10 +37,10 @@ export interface Gateway {
   kill (): void
 }
 
-/** Spawns `node dist/src/main.js` and resolves once /health and /api/v1/topics answer 200. */
-export async function startGateway ({ root, port, workers, kafka }: GatewayOptions): Promise<Gateway> {
-  const main = join(root, 'dist/src/main.js')
-  const auth = authEnvironment(await writeDevelopmentAuth(join(root, '.cache/dev-auth')))
+/** Spawns `node dist/src/main.js` (or `entry`) and resolves once /health and /api/v1/topics answer 200. */
+export async function startGateway ({ root, port, workers, kafka, entry = 'dist/src/main.js' }: GatewayOptions): Promise<Gateway> {
+  const main = join(root, entry)
+  const auth = authEnvironment(await devAuthFiles(root))
   if (!existsSync(main)) throw new Error(`${main} does not exist; build the gateway first (npm run build)`)
   if (await portAnswers(port)) throw new Error(`${HOST}:${port} is already in use; stop that process or set BENCH_PORT`)
 

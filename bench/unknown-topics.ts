@@ -8,7 +8,7 @@ import http from 'node:http'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { cpuSeconds } from './compare/processes.js'
+import { cpuSeconds } from './compare/cpu.js'
 import { startGateway } from './gateway.js'
 import { request } from './http.js'
 

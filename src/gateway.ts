@@ -19,6 +19,7 @@ import { Router } from './http/router.js'
 import { createServer, type Authorize } from './http/server.js'
 import { createLogger, type Logger } from './log.js'
 import { OffsetsMonitor } from './groups/offsets-monitor.js'
+import { KafkaService } from './kafka/service.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import { InlineKafkaClient, OFFSETS_TAIL_SHARD, PooledKafkaClient, type KafkaClient } from './pool/kafka-client.js'
 import type { WorkerData } from './pool/messages.js'
@@ -35,7 +36,19 @@ const CLOSE_TIMEOUT_MS = 5_000
 const STOP_DEADLINE_MS = STOP_GRACE_MS + CLOSE_TIMEOUT_MS + 1_000
 const WORKER_FILE = fileURLToPath(new URL('../workers/kafka-worker.js', import.meta.url))
 
-export async function start (env: Readonly<Record<string, string | undefined>>): Promise<void> {
+/** The Kafka client of the configured shape: `workers` threads each with a KafkaService, or one inline. */
+export function kafkaClientFor (config: Config): KafkaClient {
+  return config.workers === 0
+    ? new InlineKafkaClient(new KafkaService({ config, offsetsTail: true }))
+    : new PooledKafkaClient({
+      filename: WORKER_FILE,
+      threads: config.workers,
+      workerData: (index): WorkerData => ({ config, offsetsTail: index === OFFSETS_TAIL_SHARD })
+    })
+}
+
+/** `kafkaClient`: how the gateway reaches Kafka; the micro-benchmark (bench/micro) passes a stub. */
+export async function start (env: Readonly<Record<string, string | undefined>>, kafkaClient = kafkaClientFor): Promise<void> {
   const warnings: string[] = []
   let config: Config
   try {
@@ -48,13 +61,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>):
   const log = createLogger(config.logLevel)
   for (const warning of warnings) log.warn(warning)
 
-  const kafka: KafkaClient = config.workers === 0
-    ? new InlineKafkaClient(config)
-    : new PooledKafkaClient({
-      filename: WORKER_FILE,
-      threads: config.workers,
-      workerData: (index): WorkerData => ({ config, offsetsTail: index === OFFSETS_TAIL_SHARD })
-    })
+  const kafka = kafkaClient(config)
   if (kafka instanceof PooledKafkaClient) await kafka.loaded().catch((err: Error) => failStart(log, err))
   const storage = config.auth.tokenStorage
   const tokens = storage === undefined

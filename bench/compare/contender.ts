@@ -3,7 +3,8 @@
 // measures itself.
 import { encodeFramedRecords } from '../../src/batch/binary-framing.js'
 import type { RequestTemplate } from './peers/peer.js'
-import { cpuSeconds, log, peakRssMb, resetPeakRss, type ServerProcess } from './processes.js'
+import { cpuPerRequest, cpuTicks, type CpuPerRequest } from './cpu.js'
+import { log, peakRssMb, resetPeakRss, type ServerProcess } from './processes.js'
 import { runWrk, writeScript, type ClientPlan, type WrkErrors } from './wrk.js'
 import { hasProduce, type BatchBodyFormat, type Workload } from './workloads.js'
 
@@ -44,6 +45,11 @@ export interface Sample {
   wraps: number | null
   /** user + system CPU seconds of the contender's process per 10 000 requests (records for the producer) */
   cpuSecPer10k: number | null
+  /** the same in µs per request */
+  cpuUsPerRequest: number | null
+  /** KastleX: the part of cpuUsPerRequest spent on its main thread, and on its other threads (workers, librdkafka's) */
+  cpuUsMainThread: number | null
+  cpuUsOtherThreads: number | null
   peakRssMb: number | null
   /** what the peak RSS covers: this workload (reset via clear_refs) or the process's life */
   peakRssScope: 'workload' | 'process'
@@ -71,6 +77,8 @@ export interface HttpTarget {
   baseUrl: string
   /** false for the bare-uWS ceiling, which stores nothing */
   storesRecords: boolean
+  /** KastleX: its CPU is shown split into the main thread and the other threads; the others show the total */
+  splitsThreads: boolean
   plan (workload: Workload): Promise<ClientPlan>
 }
 
@@ -90,9 +98,9 @@ export function httpSession (name: string, target: HttpTarget, ctx: BenchContext
       target.server.assertAlive(`during the ${workload.name} warm-up`)
       const pid = target.server.pid
       const rssReset = resetPeakRss(pid)
-      const cpu0 = cpuSeconds(pid)
+      const cpu0 = cpuTicks(pid)
       const r = await runWrk(target.baseUrl, workload, ctx.durationSec, ctx.produceThreads, script)
-      const cpuSec = cpuSeconds(pid) - cpu0
+      const cpu = cpuPerRequest(cpu0, cpuTicks(pid), r.requests)
       const rss = peakRssMb(pid)
       target.server.assertAlive(`during ${workload.name}`)
       const errorCount = Object.values(r.errors).reduce((a, b) => a + b, 0)
@@ -107,12 +115,22 @@ export function httpSession (name: string, target: HttpTarget, ctx: BenchContext
         latencyP999Ms: r.p999Ms,
         errors: r.errors,
         wraps: r.wraps,
-        cpuSecPer10k: r.requests > 0 ? round(cpuSec / r.requests * 10_000) : null,
+        ...cpuColumns(cpu, target.splitsThreads),
         peakRssMb: rss,
         peakRssScope: rssReset ? 'workload' : 'process'
       }
     },
     close: () => target.server.stop()
+  }
+}
+
+/** The CPU fields of a sample; `split`: with the main thread's and the other threads' shares. */
+export function cpuColumns (cpu: CpuPerRequest | null, split: boolean): Pick<Sample, 'cpuSecPer10k' | 'cpuUsPerRequest' | 'cpuUsMainThread' | 'cpuUsOtherThreads'> {
+  return {
+    cpuSecPer10k: cpu === null ? null : round(cpu.totalUs / 100),
+    cpuUsPerRequest: cpu?.totalUs ?? null,
+    cpuUsMainThread: split ? cpu?.mainUs ?? null : null,
+    cpuUsOtherThreads: split ? cpu?.otherUs ?? null : null
   }
 }
 

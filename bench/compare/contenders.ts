@@ -51,6 +51,7 @@ function kastlex (workers: number): Contender {
         server: { pid: gateway.pid, assertAlive: (d) => gateway.assertAlive(d), stop: async () => { log(`${name} stopped: ${await gateway.stop()}`) } },
         baseUrl: `http://${HOST}:${ctx.port}`,
         storesRecords: true,
+        splitsThreads: true,
         plan: async (workload) => ({
           produce: workload.batch === undefined
             ? rawProduce(`/api/v2/messages/${encodeURIComponent(ctx.produceTopic)}`, ctx.body)
@@ -76,6 +77,7 @@ const bareUws: Contender = {
       server,
       baseUrl: `http://${HOST}:${ctx.port}`,
       storesRecords: false,
+      splitsThreads: false,
       plan: async () => ({ produce: rawProduce('/api/v2/messages/bench', ctx.body) })
     }, ctx)
   }
@@ -112,6 +114,9 @@ function ceiling (id: string, name: string, script: string, skip: Contender['ski
             errors: { client: r.errors },
             wraps: null,
             cpuSecPer10k: r.operations > 0 ? Math.round(r.cpuSec / r.operations * 10_000_000) / 1000 : null,
+            cpuUsPerRequest: r.operations > 0 ? Math.round(r.cpuSec / r.operations * 10_000_000) / 10 : null,
+            cpuUsMainThread: null,
+            cpuUsOtherThreads: null,
             peakRssMb: r.peakRssMb,
             peakRssScope: 'workload'
           }
@@ -150,7 +155,7 @@ function peer (id: string, name: string, start: (options: PeerOptions) => Promis
           ? { kind: 'cursor', requests: await started.readers(ctx.fetchTopic, ctx.fetchPartitions, FETCH_MAX_BYTES) }
           : undefined
       })
-      return httpSession(name, { server: started, baseUrl: `http://${HOST}:${ctx.port}`, storesRecords: true, plan }, ctx, started.version)
+      return httpSession(name, { server: started, baseUrl: `http://${HOST}:${ctx.port}`, storesRecords: true, splitsThreads: false, plan }, ctx, started.version)
     }
   }
 }

@@ -16,6 +16,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { envInt } from '../env.js'
 import { GATEWAY_LOG_LEVEL } from '../gateway.js'
 import { HOST } from '../http.js'
 import { createTopic, deleteTopic, ensureKafka } from '../kafka.js'
@@ -45,12 +46,6 @@ interface Config {
 
 function readConfig (): Config {
   const env = process.env
-  const int = (name: string, fallback: string, min: number, max: number): number => {
-    const text = env[name] || fallback
-    const n = Number(text.trim())
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name}: expected an integer in ${min}..${max}, got "${text}"`)
-    return n
-  }
   const pick = <T extends { name: string }>(name: string, all: readonly T[], key: (t: T) => string): readonly T[] => {
     const wanted = (env[name] || '').split(',').map((s) => s.trim()).filter((s) => s !== '')
     const unknown = wanted.filter((w) => !all.some((t) => key(t) === w))
@@ -58,11 +53,11 @@ function readConfig (): Config {
     return wanted.length === 0 ? all : all.filter((t) => wanted.includes(key(t)))
   }
   return {
-    port: int('BENCH_PORT', '18092', 1, 64535),
-    durationSec: int('BENCH_DURATION', '10', 1, 3600),
-    runs: int('BENCH_RUNS', '3', 1, 100),
-    produceThreads: int('BENCH_WRK_THREADS', '2', 1, 64),
-    fetchRecords: int('BENCH_FETCH_RECORDS', '25000', 100, 10_000_000),
+    port: envInt('BENCH_PORT', '18092', 1, 64535),
+    durationSec: envInt('BENCH_DURATION', '10', 1, 3600),
+    runs: envInt('BENCH_RUNS', '3', 1, 100),
+    produceThreads: envInt('BENCH_WRK_THREADS', '2', 1, 64),
+    fetchRecords: envInt('BENCH_FETCH_RECORDS', '25000', 100, 10_000_000),
     contenders: pick('BENCH_CONTENDERS', CONTENDERS, (c) => c.id),
     workloads: pick('BENCH_WORKLOADS', WORKLOADS, (w) => w.name)
   }

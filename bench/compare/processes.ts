@@ -1,6 +1,6 @@
 // Child processes of the comparison benchmark: every one is tracked so that a signal or a failure
-// stops all of them, and each is measured from /proc (CPU ticks, peak RSS).
-import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+// stops all of them, and each is measured from /proc (peak RSS here; CPU in cpu.ts).
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
@@ -90,17 +90,6 @@ export async function startServer (name: string, file: string, args: string[], o
     await server.stop()
     throw err
   }
-}
-
-export const CLK_TCK = ((): number => {
-  try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100 } catch { return 100 }
-})()
-
-/** utime + stime of a process and its threads, in seconds (/proc/<pid>/stat fields 14 and 15). */
-export function cpuSeconds (pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK
 }
 
 export function peakRssMb (pid: number): number | null {

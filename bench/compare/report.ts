@@ -63,6 +63,9 @@ export function summarize (samples: Sample[]): Sample {
     errors: sumErrors(samples),
     wraps: sum(samples.map((s) => s.wraps)),
     cpuSecPer10k: m((s) => s.cpuSecPer10k),
+    cpuUsPerRequest: m((s) => s.cpuUsPerRequest),
+    cpuUsMainThread: m((s) => s.cpuUsMainThread),
+    cpuUsOtherThreads: m((s) => s.cpuUsOtherThreads),
     peakRssMb: m((s) => s.peakRssMb),
     peakRssScope: samples.every((s) => s.peakRssScope === 'workload') ? 'workload' : 'process'
   }
@@ -118,6 +121,13 @@ function errorsCell (e: Sample['errors']): string {
   return total === 0 ? '0' : `${total} (c ${e.connect} / r ${e.read} / w ${e.write} / t ${e.timeout} / status ${e.status})`
 }
 
+/** µs per request; KastleX's as "total (main thread + other threads)". */
+export function cpuUsCell (s: Pick<Sample, 'cpuUsPerRequest' | 'cpuUsMainThread' | 'cpuUsOtherThreads'>): string {
+  if (s.cpuUsPerRequest === null) return '–'
+  if (s.cpuUsMainThread === null || s.cpuUsOtherThreads === null) return String(s.cpuUsPerRequest)
+  return `${s.cpuUsPerRequest} (${s.cpuUsMainThread} + ${s.cpuUsOtherThreads})`
+}
+
 function spread (samples: Sample[], pick: (s: Sample) => number | null): string {
   const xs = samples.map(pick).filter((v): v is number => v !== null)
   return xs.length < 2 ? '' : ` (${Math.min(...xs)}–${Math.max(...xs)})`
@@ -134,24 +144,26 @@ export function markdown (report: CompareReport, workloads: ReadonlyArray<{ name
       `Records of ${config.recordBytes} B (random bytes); produce acks=all; fetch topic pre-filled with ${config.fetchRecordsPerPartition} records on each of its ${config.readers} partitions.`,
     `Each workload: ${config.warmupSec} s warm-up, then ${config.durationSec} s measured; ${config.runs} run(s), every cell is the median ` +
       '(requests/s with min–max in brackets; errors and wraps are summed). Compare ratios within one report: the machine is shared and noisy.',
-    'CPU = user + system seconds of the contender\'s process per 10 000 requests (records for the direct producer, reads for the direct Fetch); peak RSS = VmHWM, reset before each measured run.',
+    'CPU = user + system seconds of the contender\'s process per 10 000 requests (records for the direct producer, reads for the direct Fetch), and the same in µs per request; ' +
+      'for KastleX split as "total (main thread + other threads)", the other threads being the Kafka workers, librdkafka\'s and libuv\'s (each a median of its own). ' +
+      'Peak RSS = VmHWM, reset before each measured run.',
     '',
     '| workload | what |',
     '|---|---|',
     ...workloads.map((w) => `| ${w.name} | ${w.description} |`),
     '',
-    '| contender | workload | conns | req/s | produced rec/s | fetched rec/s | p50 ms | p99 ms | p99.9 ms | errors | wraps | CPU s / 10k | peak RSS MB | note |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|---|'
+    '| contender | workload | conns | req/s | produced rec/s | fetched rec/s | p50 ms | p99 ms | p99.9 ms | errors | wraps | CPU s / 10k | CPU µs / req (main + other) | peak RSS MB | note |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|---|'
   ]
   for (const r of report.rows) {
     const m = r.median
     if (r.status !== 'ok' || m === undefined) {
-      lines.push(`| ${r.contender} | ${r.workload} | ${r.connections} | – | – | – | – | – | – | – | – | – | – | ${r.status}: ${r.note ?? ''} |`)
+      lines.push(`| ${r.contender} | ${r.workload} | ${r.connections} | – | – | – | – | – | – | – | – | – | – | – | ${r.status}: ${r.note ?? ''} |`)
       continue
     }
     lines.push(`| ${r.version ?? r.contender} | ${r.workload} | ${r.connections} | ${cell(m.requestsPerSec)}${spread(r.samples, (s) => s.requestsPerSec)} | ` +
       `${cell(m.producedPerSec)} | ${cell(m.fetchedPerSec)} | ${cell(m.latencyP50Ms)} | ${cell(m.latencyP99Ms)} | ${cell(m.latencyP999Ms)} | ` +
-      `${errorsCell(m.errors)} | ${cell(m.wraps)} | ${cell(m.cpuSecPer10k)} | ${cell(m.peakRssMb)} | ` +
+      `${errorsCell(m.errors)} | ${cell(m.wraps)} | ${cell(m.cpuSecPer10k)} | ${cpuUsCell(m)} | ${cell(m.peakRssMb)} | ` +
       `${m.peakRssScope === 'process' ? 'RSS since start; ' : ''}${r.note ?? ''} |`)
   }
   lines.push('', '| KastleX | target | measured | limit | met |', '|---|---|--:|--:|---|')

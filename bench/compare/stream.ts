@@ -4,8 +4,9 @@
 import { join } from 'node:path'
 import { HOST } from '../http.js'
 import { readResult } from './ceilings/window.js'
-import type { BenchContext, Sample } from './contender.js'
-import { cpuSeconds, log, peakRssMb, resetPeakRss, RUN_SLACK_MS, runChild, type ServerProcess } from './processes.js'
+import { cpuColumns, type BenchContext, type Sample } from './contender.js'
+import { cpuPerRequest, cpuTicks } from './cpu.js'
+import { log, peakRssMb, resetPeakRss, RUN_SLACK_MS, runChild, type ServerProcess } from './processes.js'
 import type { Workload } from './workloads.js'
 
 interface ClientResult {
@@ -34,9 +35,9 @@ export async function measureStream (name: string, server: ServerProcess, ctx: B
   await runClient(ctx, workload, ctx.warmupSec)
   server.assertAlive(`during the ${workload.name} warm-up`)
   const rssReset = resetPeakRss(server.pid)
-  const cpu0 = cpuSeconds(server.pid)
+  const cpu0 = cpuTicks(server.pid)
   const r = await runClient(ctx, workload, ctx.durationSec)
-  const cpuSec = cpuSeconds(server.pid) - cpu0
+  const cpu = cpuPerRequest(cpu0, cpuTicks(server.pid), r.frames)
   const rss = peakRssMb(server.pid)
   server.assertAlive(`during ${workload.name}`)
   if (r.failures + r.closedEarly > 0) log(`${name} ${workload.name}: ${r.failures} failures, ${r.closedEarly} connections closed early; first: ${r.firstError ?? ''}`)
@@ -51,7 +52,7 @@ export async function measureStream (name: string, server: ServerProcess, ctx: B
     latencyP999Ms: r.latencyP999Ms,
     errors: { client: r.failures + r.closedEarly },
     wraps: null,
-    cpuSecPer10k: r.frames > 0 ? Math.round(cpuSec / r.frames * 10_000 * 1000) / 1000 : null,
+    ...cpuColumns(cpu, true),
     peakRssMb: rss,
     peakRssScope: rssReset ? 'workload' : 'process'
   }

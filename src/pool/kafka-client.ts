@@ -3,11 +3,10 @@
 // the worker answers each op on the batch's own port as soon as it completes.
 import { BroadcastChannel, MessageChannel, type MessagePort, type TransferListItem } from 'node:worker_threads'
 import { Piscina } from 'piscina'
-import type { Config } from '../config.js'
 import { HttpError, kafkaError } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
-import { KafkaService } from '../kafka/service.js'
 import type { PoolStats } from '../metrics/gateway-metrics.js'
+import type { OpExecutor } from './batch-runner.js'
 import { needsOffsetsTail, SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
 
 /** The op's request went away before its write started (nginx's 499: the client closed the request). */
@@ -33,12 +32,9 @@ function unwrap<T> (outcome: Outcome<T>): T {
   throw kafkaError(outcome.failure.error, outcome.failure.extras)
 }
 
+/** The ops run on this thread by `service` (KASTLEX_WORKERS=0: a KafkaService with the offsets tail). */
 export class InlineKafkaClient implements KafkaClient {
-  private readonly service: KafkaService
-
-  constructor (config: Config) {
-    this.service = new KafkaService({ config, offsetsTail: true })
-  }
+  constructor (private readonly service: OpExecutor) {}
 
   async run<O extends KafkaOp> (op: O, requester?: Requester): Promise<ResultOf<O>> {
     if (requester !== undefined) {

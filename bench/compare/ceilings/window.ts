@@ -2,7 +2,8 @@
 // a warm-up, then `durationSec` counted, then one line "result <json>" on stdout, which the benchmark
 // reads back with readResult().
 import { percentile } from '../../stats.js'
-import { cpuSeconds, peakRssMb, resetPeakRss } from '../processes.js'
+import { cpuSeconds } from '../cpu.js'
+import { peakRssMb, resetPeakRss } from '../processes.js'
 
 export interface WindowResult {
   durationSec: number

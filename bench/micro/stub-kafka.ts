@@ -1,0 +1,45 @@
+// The micro-benchmark's Kafka: answers at once, on the thread that asks, without a broker. It knows one
+// topic, enough for the gateway to start (metadata, the offsets monitor, the metrics) and to produce.
+import { EMPTY_STATS } from '../../src/kafka/client-stats.js'
+import type { OpExecutor } from '../../src/pool/batch-runner.js'
+import type { ClusterMetadata, KafkaOp, Outcome, ResultOf } from '../../src/pool/messages.js'
+
+export const STUB_TOPIC = 'bench'
+const PARTITIONS = 8
+
+const METADATA: ClusterMetadata = {
+  brokers: [{ id: 0, host: '127.0.0.1', port: 9092 }],
+  topics: [{
+    name: STUB_TOPIC,
+    partitions: Array.from({ length: PARTITIONS }, (_, partition) => ({ partition, leader: 0, replicas: [0], isr: [0] }))
+  }]
+}
+
+export class StubKafka implements OpExecutor {
+  private produced = 0
+
+  async execute<O extends KafkaOp> (op: O): Promise<Outcome<ResultOf<O>>> {
+    const value = this.answer(op)
+    return value === undefined
+      ? { ok: false, failure: { error: 'unknown_server_error' } }
+      : { ok: true, value: value as ResultOf<O> }
+  }
+
+  /** The op's result; undefined for the ops the benchmark does not send. */
+  private answer (op: KafkaOp): unknown {
+    switch (op.op) {
+      case 'produce': {
+        const offset = this.produced++
+        return { partition: op.partition >= 0 ? op.partition : offset % PARTITIONS, offset }
+      }
+      case 'metadata': return METADATA
+      case 'listGroups': return []
+      case 'highWatermarks': return []
+      case 'tailOffsets': return { offsets: [], skipped: [] }
+      case 'clientStats': return EMPTY_STATS
+      default: return undefined
+    }
+  }
+
+  async close (): Promise<void> {}
+}
