@@ -1,6 +1,7 @@
-// A Server-Sent Events client of the consume stream (SPEC §10.5) for the tests: Node's fetch, its body read as
-// the events arrive (parsed as the HTML standard's EventSource parses them), and how the response ended; a
-// refusal gives its HTTP status and body.
+// A Server-Sent Events client of the consume stream (SPEC §10.5) for the tests: Node's fetch (or any body, e.g.
+// an http.get response held unread), read as the events arrive (parsed as the HTML standard's EventSource
+// parses them), and how the response ended; a refusal gives its HTTP status and body.
+import type { IncomingMessage } from 'node:http'
 import type { Refusal } from './produce-stream.js'
 
 export interface ServerEvent {
@@ -28,7 +29,12 @@ export class EventStreamClient {
   ended = false
   private readonly waiters: Array<() => void> = []
 
-  private constructor (readonly response: Response, private readonly controller: AbortController) {
+  private constructor (
+    private readonly body: AsyncIterable<Uint8Array>,
+    /** A response header. */
+    readonly header: (name: string) => string | null,
+    readonly close: () => void
+  ) {
     void this.read()
   }
 
@@ -40,7 +46,16 @@ export class EventStreamClient {
       const refusal: Refusal = { status: response.status, body: await response.text() }
       throw Object.assign(new Error(`refused: ${response.status}`), { refusal })
     }
-    return new EventStreamClient(response, controller)
+    return new EventStreamClient(response.body as AsyncIterable<Uint8Array>, (name) => response.headers.get(name), () => controller.abort())
+  }
+
+  /** Reads the events of a response (status 200) from now on. */
+  static reading (response: IncomingMessage): EventStreamClient {
+    const header = (name: string): string | null => {
+      const value = response.headers[name]
+      return value === undefined ? null : String(value)
+    }
+    return new EventStreamClient(response, header, () => response.destroy())
   }
 
   /** The data of the `message` events, parsed. */
@@ -60,16 +75,12 @@ export class EventStreamClient {
     }
   }
 
-  close (): void {
-    this.controller.abort()
-  }
-
   private async read (): Promise<void> {
     const decoder = new TextDecoder()
     let buffered = ''
     let event: { event: string, data: string[], id: string | undefined } = { event: 'message', data: [], id: undefined }
     try {
-      for await (const chunk of this.response.body as AsyncIterable<Uint8Array>) {
+      for await (const chunk of this.body) {
         buffered += decoder.decode(chunk, { stream: true })
         for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
           const line = buffered.slice(0, newline)
