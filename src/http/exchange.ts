@@ -103,12 +103,10 @@ export class Exchange implements Requester {
       this.upgrade(reply)
       return
     }
-    if (reply.events !== undefined && !this.head) {
+    if (reply.events !== undefined) {
       this.openEvents(reply, close)
       return
     }
-    // HEAD of a Server-Sent Events route: its head only.
-    reply.events?.closed()
     this.replied = true
     this.status = reply.status
     const body = reply.body
@@ -197,14 +195,27 @@ export class Exchange implements Requester {
     if (session === undefined) return
     this.replied = true
     this.status = status
+    const writeHead = (): void => {
+      if (this.held) this.res.resume()
+      this.writeHead(status, headers ?? [], EVENT_STREAM_CACHE_CONTROL)
+      this.res.writeHeader('content-type', EVENT_STREAM_TYPE)
+    }
+    if (this.head) {
+      // HEAD: the head alone; the stream never opens.
+      this.res.cork(() => {
+        writeHead()
+        this.res.endWithoutBody()
+      })
+      this.end(status)
+      session.closed()
+      return
+    }
     const streams = this.streams
     const response = new EventStreamResponse(this.res, session, () => streams?.delete(session))
     this.events = response
     streams?.add(session)
     this.res.cork(() => {
-      if (this.held) this.res.resume()
-      this.writeHead(status, headers ?? [], EVENT_STREAM_CACHE_CONTROL)
-      this.res.writeHeader('content-type', EVENT_STREAM_TYPE)
+      writeHead()
       // uWS ends the head with the first chunk written.
       session.opened(response)
     })

@@ -138,6 +138,8 @@ test('sse: the head, and each record as id / event: message / data', async (t) =
   await client.until((c) => c.events.length > 0, 10_000)
   t.like(client.events[0], { event: 'message', id: '0' })
   t.like(client.messages[0], { value: 'one', key: 'k0', offset: 0, headers: { n: '0' } })
+  const head = await fetch(url(`/api/v2/stream/${topic}/0`), { method: 'HEAD' })
+  t.deepEqual([head.status, head.headers.get('content-type'), head.headers.get('cache-control')], [200, 'text/event-stream', 'no-cache'], 'HEAD: the same head, no stream')
 })
 
 test('sse negotiation: no Accept and */* are yes, text/event-stream;q=0 or only JSON is 406', async (t) => {
