@@ -111,21 +111,24 @@ export class ConsumeSession implements StreamSession, EventSession {
   private readonly format: FetchFormat
   private readonly started = performance.now()
   private records = 0
+  /** The fetch that resolved the start offset, made before the handshake was answered; sent once opened. */
+  private first: FetchResult | undefined
 
-  /** `first`: the fetch that resolved the start offset, made before the handshake was answered. */
   constructor (
     private readonly options: ConsumeStreamOptions,
     private readonly target: StreamTarget,
     private readonly transport: StreamTransport,
-    private readonly first: FetchResult
+    first: FetchResult
   ) {
     this.format = { kind: 'stream', transport }
+    this.first = first
     this.next = first.next
   }
 
   opened (connection: StreamSocket | EventSink): void {
-    if (this.gone) return
+    if (this.gone || this.first === undefined) return
     const first = this.body(this.first)
+    this.first = undefined
     if ('ping' in connection) {
       this.output = new WebSocketOutput(connection)
       if (first !== '') this.output.send(first)
@@ -149,6 +152,7 @@ export class ConsumeSession implements StreamSession, EventSession {
     this.ended = true
     this.stopRechecks?.()
     this.output?.dispose()
+    this.first = undefined
     this.wake()
     this.target.release()
     this.options.log.info('stream closed', {
