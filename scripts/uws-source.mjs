@@ -374,6 +374,66 @@ const WEBSOCKET_EDITS = {
   ]
 }
 
+/**
+ * The consume stream's Server-Sent Events (SPEC §10.5): a response written chunk by chunk (res.write) for as
+ * long as the stream lasts, with backpressure. res.getBufferedAmount() in JS: what the socket has not taken
+ * yet. An onWritable handler is called once that buffer is empty (upstream called it on every writable event
+ * and left the buffer undrained, expecting tryEnd to drain it, which res.write cannot be asked to do without
+ * new data). A write the socket pushes back no longer starts uWS's 10 s timeout (a consumer may stop reading
+ * for longer; the stream bounds what waits for it).
+ */
+const EVENT_STREAM_EDITS = {
+  'uWebSockets/src/HttpContext.h': [
+    [`                us_socket_timeout(SSL, s, 0);
+
+                /* We expect the developer to return whether or not write was successful (true).`,
+    `                us_socket_timeout(SSL, s, 0);
+
+                asyncSocket->write(nullptr, 0, true, 0);
+                if (asyncSocket->getBufferedAmount() > 0) return s;
+
+                /* We expect the developer to return whether or not write was successful (true).`]
+  ],
+  'uWebSockets/src/HttpResponse.h': [
+    [`        auto [written, failed] = Super::write(data.data(), (int) data.length());
+        if (failed) {
+            Super::timeout(HTTP_TIMEOUT_S);
+        }
+
+        /* If we did not fail the write, accept more */`,
+    `        auto [written, failed] = Super::write(data.data(), (int) data.length());
+
+        /* If we did not fail the write, accept more */`],
+    ['    /* Get the current byte write offset for this Http response */\n',
+      `    /* Bytes written and not yet taken by the socket */
+    unsigned int getBufferedAmount() {
+        return Super::getBufferedAmount();
+    }
+
+    /* Get the current byte write offset for this Http response */
+`]
+  ],
+  'bindings/HttpResponseWrapper.h': [
+    ['    /* Returns the current write offset */\n',
+      `    /* Returns the bytes written and not yet taken by the socket */
+    template <int SSL>
+    static void res_getBufferedAmount(const FunctionCallbackInfo<Value> &args) {
+        Isolate *isolate = args.GetIsolate();
+        auto *res = getHttpResponse<SSL>(args);
+        if (res) {
+            args.GetReturnValue().Set(Integer::NewFromUnsigned(isolate, res->getBufferedAmount()));
+        }
+    }
+
+    /* Returns the current write offset */
+`],
+    ['            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getWriteOffset", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_getWriteOffset<SSL>));\n',
+      `            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getWriteOffset", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_getWriteOffset<SSL>));
+            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getBufferedAmount", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_getBufferedAmount<SSL>));
+`]
+  ]
+}
+
 /** cargo from PATH, else where rustup installs it (a non-login shell may not have it on PATH). */
 function cargo () {
   const rustup = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', 'cargo')
@@ -412,7 +472,7 @@ mkdirSync(OUT, { recursive: true })
 cpSync(join(crate, 'uWebSockets/src'), join(OUT, 'uWebSockets/src'), { recursive: true })
 cpSync(join(crate, 'uWebSockets/uSockets/src'), join(OUT, 'uWebSockets/uSockets/src'), { recursive: true })
 cpSync(bindings, join(OUT, 'bindings'), { recursive: true, filter: (path) => !path.endsWith('.node') })
-for (const edits of [UWS_EDITS, PIPELINING_EDITS, WEBSOCKET_EDITS]) {
+for (const edits of [UWS_EDITS, PIPELINING_EDITS, WEBSOCKET_EDITS, EVENT_STREAM_EDITS]) {
   for (const [file, fileEdits] of Object.entries(edits)) edit(join(OUT, file), fileEdits)
 }
 console.log(`uws-source: ${CRATE} from ${crate} and the bindings of uwebsockets prepared in ${OUT}`)

@@ -60,7 +60,7 @@ function kastlex (workers: number): Contender {
         })
       }
       const http = httpSession(name, target, ctx)
-      return { ...http, measure: async (w) => w.stream !== undefined ? await measureStream(name, target.server, ctx, w) : await http.measure(w) }
+      return { ...http, measure: async (w) => w.stream !== undefined || w.consume !== undefined ? await measureStream(name, target.server, ctx, w) : await http.measure(w) }
     }
   }
 }

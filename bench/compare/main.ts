@@ -1,6 +1,6 @@
 // KastleX comparison benchmark (issue 5): on one machine and one embedded Kafka, each contender in
-// turn under the same load generator (wrk; for ws-produce, which wrk cannot speak, a Node WebSocket client:
-// bench/compare/ws-produce-client.ts), then a markdown + JSON report in
+// turn under the same load generator (wrk; for the streams, which wrk cannot speak, Node WebSocket clients:
+// bench/compare/ws-produce-client.ts, bench/compare/stream-consume-client.ts), then a markdown + JSON report in
 // bench/results/compare-<timestamp>.{md,json}.
 //
 //   npm run bench:compare

@@ -22,6 +22,11 @@ export interface Workload {
   /** produce workloads on KastleX's produce stream (SPEC §10.4a): frames of records, records unanswered per connection */
   stream?: { recordsPerFrame: number, inFlightRecords: number }
   /**
+   * KastleX's consume stream (SPEC §10.5): `connections` WebSocket streams over the produce topic's partitions,
+   * while records are produced at `producedPerSec` through the produce stream; latency = produce → receipt
+   */
+  consume?: { producedPerSec: number }
+  /**
    * produce workloads: a header given a unique value per request: `Idempotency-Key` (KastleX, SPEC
    * §10.6), or one the gateway ignores, to measure what formatting each request costs wrk
    */
@@ -44,6 +49,9 @@ export const PRODUCE_PARTITIONS = 8
 export const READERS = 32
 /** max_bytes of a JSON fetch (KastleX's default) */
 export const FETCH_MAX_BYTES = 102_400
+/** The stream workload: consume streams, and the rate records are produced at meanwhile */
+export const STREAM_CONSUMERS = 32
+export const STREAM_PRODUCED_PER_SEC = 10_000
 /** fetch-fanin: readers of the one partition, and the positions they start at (as many readers each) */
 export const FANIN_READERS = 64
 export const FANIN_POSITIONS = 8
@@ -105,6 +113,13 @@ export const WORKLOADS: readonly Workload[] = [
     description: `${BATCH_CONNECTIONS} WebSocket connections to the produce stream (GET /api/v2/produce/:topic), frames of 10 records of 1 KB, up to 1,000 records unanswered per connection, acks=all; p99 per frame`
   },
   {
+    name: 'stream',
+    connections: STREAM_CONSUMERS,
+    steps: ['produce', 'fetch'],
+    consume: { producedPerSec: STREAM_PRODUCED_PER_SEC },
+    description: `${STREAM_CONSUMERS} WebSocket consume streams (GET /api/v2/stream/:topic/:partition, ${STREAM_CONSUMERS / PRODUCE_PARTITIONS} per partition of ${PRODUCE_PARTITIONS}) while ${STREAM_PRODUCED_PER_SEC.toLocaleString('en-US')} records/s of 1 KB are produced through the produce stream; fetched rec/s = records delivered (each once per stream of its partition); latency = produce → receipt`
+  },
+  {
     name: 'mixed',
     connections: READERS,
     steps: ['produce', 'produce', 'produce', 'produce', 'fetch'],
@@ -123,4 +138,5 @@ export const kastlexOnly = (w: Workload): string | undefined =>
     ? 'KastleX\'s batch route only (SPEC §10.4)'
     : w.stream !== undefined
       ? 'KastleX\'s produce stream only (SPEC §10.4a)'
+      : w.consume !== undefined ? 'KastleX\'s consume stream only (SPEC §10.5)'
       : w.uniqueHeader === 'Idempotency-Key' ? 'KastleX\'s Idempotency-Key only (SPEC §10.6)' : undefined

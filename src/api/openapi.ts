@@ -306,7 +306,8 @@ const consumeStream = (): Operation => operation('get', '/api/v2/stream/{topic}/
   summary: 'Consume stream (Server-Sent Events or WebSocket)',
   description: 'SPEC §10.5. A WebSocket handshake (`upgrade: websocket`) → 101 and one text frame per record (a Message), ping every 15 s, terminal failure: frame `{"error":"<name>"}`, close 1011. ' +
     'Otherwise Server-Sent Events when `text/event-stream` has quality > 0 in `Accept` (absent or `*/*` counts), else 406: per record `id: <offset>`, `event: message`, `data: <Message JSON>`; `: keepalive` after 15 s idle; terminal failure `event: error` with `data: {"error":"<name>"}`. ' +
-    'Records in offset order, read_committed. ≤ 1 MiB unsent per stream (fetching pauses). The stream ends when the token expires, is revoked or loses `fetch` (SSE error `Unauthenticated`/`Unauthorized`; WebSocket close 1008).',
+    'Records in offset order, read_committed, as GET /api/v2/messages reads them (a long poll from the next offset). ≤ 1 MiB unsent per stream (fetching pauses until the socket drains; nothing is dropped). Client frames are ignored. ' +
+    'The stream ends when the token expires, is revoked or loses `fetch`, checked every 5 s (SSE error `Unauthenticated`/`Unauthorized`; WebSocket close 1008); on the graceful stop WebSocket streams close 1001 and SSE responses end. Never 426: a request that is no handshake is SSE or 406.',
   tag: 'streams',
   negotiated: true,
   permission: topicPermission('fetch'),

@@ -5,16 +5,12 @@ import { countFramedRecords } from '../batch/binary-framing.js'
 import { Fifo } from '../fifo.js'
 import { asHttpError, HttpError } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
-import { CLOSE, type StreamSession, type StreamSocket } from '../http/stream-session.js'
+import { CLOSE, SEND_BUFFER_LIMIT, type StreamSession, type StreamSocket } from '../http/stream-session.js'
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import type { MetadataCache } from './metadata-cache.js'
-
-/** How often the token and the permission are checked again (SPEC §10.4a: a loss is noticed within 30 s). */
-export const RECHECK_MS = 5_000
-/** Answers written and not yet taken by the socket beyond which reading stops until it drains (as SPEC §10.5's 1 MiB). */
-export const SEND_BUFFER_LIMIT = 1 << 20
+import { watchAuthorization, type StreamTarget } from './stream-target.js'
 
 export interface ProduceStreamOptions {
   readonly kafka: KafkaClient
@@ -25,17 +21,6 @@ export interface ProduceStreamOptions {
   readonly maxRecords: number
   /** KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT. */
   readonly maxInFlight: number
-}
-
-export interface StreamTarget {
-  readonly topic: string
-  /** The path's partition; −1 when the path has none. */
-  readonly partition: number
-  readonly requestId: string
-  /** SPEC §2.4 steps 5–6 as the handshake passed them (RequestContext.reauthorize). */
-  readonly reauthorize: () => void | Promise<void>
-  /** Gives the stream's KASTLEX_STREAM_MAX_CLIENTS slot back. */
-  readonly release: () => void
 }
 
 /** A frame received and not answered yet; `answer` is set once its outcome is known. */
@@ -66,7 +51,7 @@ export class ProduceSession implements StreamSession, Requester {
   private readonly frames = new Fifo<Frame>()
   private unanswered = 0
   private paused = false
-  private recheck: NodeJS.Timeout | undefined
+  private stopRechecks: (() => void) | undefined
   private readonly started = performance.now()
   private records = 0
   private peakUnanswered = 0
@@ -82,8 +67,10 @@ export class ProduceSession implements StreamSession, Requester {
 
   opened (socket: StreamSocket): void {
     this.socket = socket
-    this.recheck = setInterval(() => this.reauthorize(), RECHECK_MS)
-    this.recheck.unref()
+    // Token expiry, revocation, or a reload without `produce` → close 1008.
+    this.stopRechecks = watchAuthorization(this.target.reauthorize, (error) => {
+      this.finish({ code: CLOSE.policyViolation, reason: error.error, refusal: error })
+    })
   }
 
   message (data: ArrayBuffer, binary: boolean): void {
@@ -126,7 +113,7 @@ export class ProduceSession implements StreamSession, Requester {
   closed (code: number): void {
     if (this.gone) return
     this.gone = true
-    clearInterval(this.recheck)
+    this.stopRechecks?.()
     this.target.release()
     this.options.log.info('stream closed', {
       request_id: this.target.requestId,
@@ -214,25 +201,9 @@ export class ProduceSession implements StreamSession, Requester {
   private finish (ending: Ending): void {
     if (this.gone || this.ending !== undefined) return
     this.ending = ending
-    clearInterval(this.recheck)
+    this.stopRechecks?.()
     this.pause()
     this.flush()
-  }
-
-  /** Token expiry, revocation, or a reload without `produce` → close 1008 (a 503 is retried at the next check). */
-  private reauthorize (): void {
-    const lost = (err: unknown): void => {
-      const error = asHttpError(err)
-      if (error.status === 401 || error.status === 403) {
-        this.finish({ code: CLOSE.policyViolation, reason: error.error, refusal: error })
-      }
-    }
-    try {
-      const outcome = this.target.reauthorize()
-      if (outcome instanceof Promise) outcome.catch(lost)
-    } catch (err) {
-      lost(err)
-    }
   }
 }
 

@@ -15,6 +15,7 @@ import { adminRoutes } from './admin.js'
 import { batchRoutes } from './batch.js'
 import { brokerRoutes } from './brokers.js'
 import { consumerRoutes } from './consumers.js'
+import { consumeStreamRoute } from './consume-stream.js'
 import { dashboardRoute } from './dashboard.js'
 import { healthRoutes } from './health.js'
 import { loginRoute } from './login.js'
@@ -59,6 +60,7 @@ export function apiRoutes (config: Config, { kafka, metadata, metrics, offsets, 
     ...messageRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, fetchMaxBytesLimit: config.fetchMaxBytesLimit, metrics, idempotency }),
     ...batchRoutes({ kafka, metadata, maxBodyBytes: config.maxBodyBytes, maxRecords: config.batchMaxRecords, metrics, idempotency }),
     ...produceStreamRoutes({ kafka, metadata, metrics, log, maxRecords: config.batchMaxRecords, maxInFlight: config.produceStreamMaxInFlight }, streams),
+    consumeStreamRoute({ kafka, metadata, metrics, log, fetchMaxBytesLimit: config.fetchMaxBytesLimit }, streams),
     ...urpRoutes(metadata),
     ...consumerRoutes({ kafka, offsets, excluded: excludedGroup })
   ], config.auth.tokenTopic)

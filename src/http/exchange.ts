@@ -2,7 +2,9 @@
 // the connection's reads paused while a Kafka write for the request runs (Requester).
 import type { HttpResponse, us_socket_context_t } from './uws.js'
 import { asHttpError, type HttpError } from './errors.js'
+import { EventStreamResponse } from './event-stream.js'
 import type { Reply, Requester } from './router.js'
+import type { StoppableStream } from './stream-session.js'
 
 const STATUS_LINES: Readonly<Record<number, string>> = {
   200: '200 OK', 204: '204 No Content', 400: '400 Bad Request', 401: '401 Unauthorized', 403: '403 Forbidden',
@@ -13,6 +15,9 @@ const STATUS_LINES: Readonly<Record<number, string>> = {
 }
 const JSON_TYPE = 'application/json; charset=utf-8'
 const CACHE_CONTROL = 'max-age=0, private, must-revalidate'
+/** SPEC §10.5's Server-Sent Events head. */
+const EVENT_STREAM_TYPE = 'text/event-stream'
+const EVENT_STREAM_CACHE_CONTROL = 'no-cache'
 /**
  * Bodies above this are written as the socket drains (tryEnd + onWritable) instead of buffered by uWS,
  * so that the exchange ends (and a graceful stop stops waiting) only once the last byte was written.
@@ -42,6 +47,8 @@ export class Exchange implements Requester {
   error: string | undefined
   /** Told when the client goes away after `failBeforeBody` answered, before the connection was closed. */
   private gone: (() => void) | undefined
+  /** A Server-Sent Events reply, once its head is written. */
+  private events: EventStreamResponse | undefined
 
   constructor (
     private readonly res: HttpResponse,
@@ -52,11 +59,14 @@ export class Exchange implements Requester {
     /** Headers every answer carries, errors included (CORS, SPEC §10.3). */
     private readonly always: ReadonlyArray<readonly [string, string]> = [],
     /** Set for a WebSocket handshake: a reply with `upgrade` is answered 101 with it. */
-    private readonly handshake?: Handshake
+    private readonly handshake?: Handshake,
+    /** The server's open streams: a Server-Sent Events reply's session is in it while its response lasts. */
+    private readonly streams?: Set<StoppableStream>
   ) {
     res.onAborted(() => {
       this.aborted = true
       this.gone?.()
+      this.events?.aborted()
       // A body cut off while streaming keeps the status it was sent with (as nginx logs it).
       this.end(this.replied ? this.status : 499)
     })
@@ -86,10 +96,15 @@ export class Exchange implements Requester {
   send (reply: Reply, close = false): void {
     if (!this.open) {
       reply.upgrade?.closed(1006)
+      reply.events?.closed()
       return
     }
     if (reply.upgrade !== undefined) {
       this.upgrade(reply)
+      return
+    }
+    if (reply.events !== undefined) {
+      this.openEvents(reply, close)
       return
     }
     this.replied = true
@@ -171,10 +186,47 @@ export class Exchange implements Requester {
     this.end(status)
   }
 
-  private writeHead (status: number, headers: ReadonlyArray<readonly [string, string]>): void {
+  /**
+   * 200 `text/event-stream` and the response handed to the reply's session, which writes its events as long
+   * as the stream lasts. The exchange itself is finished (logged) now, as a 101 is. `stopping`: the graceful
+   * stop began while the stream was being opened (it asked the open streams to stop before this one was).
+   */
+  private openEvents ({ events: session, status, headers }: Reply, stopping: boolean): void {
+    if (session === undefined) return
+    this.replied = true
+    this.status = status
+    const writeHead = (): void => {
+      if (this.held) this.res.resume()
+      this.writeHead(status, headers ?? [], EVENT_STREAM_CACHE_CONTROL)
+      this.res.writeHeader('content-type', EVENT_STREAM_TYPE)
+    }
+    if (this.head) {
+      // HEAD: the head alone; the stream never opens.
+      this.res.cork(() => {
+        writeHead()
+        this.res.endWithoutBody()
+      })
+      this.end(status)
+      session.closed()
+      return
+    }
+    const streams = this.streams
+    const response = new EventStreamResponse(this.res, session, () => streams?.delete(session))
+    this.events = response
+    streams?.add(session)
+    this.res.cork(() => {
+      writeHead()
+      // uWS ends the head with the first chunk written.
+      session.opened(response)
+    })
+    this.end(status)
+    if (stopping) session.stop()
+  }
+
+  private writeHead (status: number, headers: ReadonlyArray<readonly [string, string]>, cacheControl = CACHE_CONTROL): void {
     this.res.writeStatus(STATUS_LINES[status] ?? String(status))
     this.res.writeHeader('x-request-id', this.requestId)
-    this.res.writeHeader('cache-control', CACHE_CONTROL)
+    this.res.writeHeader('cache-control', cacheControl)
     for (const [name, value] of this.always) this.res.writeHeader(name, value)
     for (const [name, value] of headers) this.res.writeHeader(name, value)
   }

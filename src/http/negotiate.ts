@@ -36,9 +36,15 @@ export function negotiate (accept: string | undefined): Representation | undefin
 }
 
 /** Whether `text/html` is acceptable (route H, the dashboard). */
-export function acceptsHtml (accept: string | undefined): boolean {
+export const acceptsHtml = (accept: string | undefined): boolean => acceptsType(accept, 'text', 'html')
+
+/** Whether `text/event-stream` is acceptable (a stream route's Server-Sent Events, SPEC §10.5). */
+export const acceptsEventStream = (accept: string | undefined): boolean => acceptsType(accept, 'text', 'event-stream')
+
+/** Whether `type/subtype` has a quality above 0; an absent or empty `Accept` accepts anything. */
+function acceptsType (accept: string | undefined, type: string, subtype: string): boolean {
   if (accept === undefined || accept.trim() === '') return true
-  const match = mostSpecificMatch(parseAccept(accept), 'text', 'html')
+  const match = mostSpecificMatch(parseAccept(accept), type, subtype)
   return match !== undefined && match.q > 0
 }
 

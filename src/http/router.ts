@@ -2,11 +2,15 @@
 import type { HttpError } from './errors.js'
 import type { Representation } from './negotiate.js'
 import type { Query, RequestHeaders } from './request.js'
-import type { StreamSession } from './stream-session.js'
+import type { EventSession, StreamSession } from './stream-session.js'
 
 export type Method = 'GET' | 'POST' | 'DELETE'
-/** How a route negotiates its representation: §2.5 `Accept`, route H's `text/html` (the dashboard), or not at all. */
-export type Negotiation = 'accept' | 'html' | 'none'
+/**
+ * How a route negotiates its representation: §2.5 `Accept`; `html`, route H's `text/html` (the dashboard);
+ * `events`, a stream (§3's S: a WebSocket handshake, or Server-Sent Events when `text/event-stream` is
+ * acceptable, else 406); or not at all.
+ */
+export type Negotiation = 'accept' | 'html' | 'events' | 'none'
 
 export interface Reply {
   readonly status: number
@@ -15,6 +19,8 @@ export interface Reply {
   readonly body?: string | Buffer
   /** Status 101: the WebSocket handshake is accepted and the connection handed to this session. */
   readonly upgrade?: StreamSession
+  /** Server-Sent Events: the head is written (`text/event-stream`) and the response handed to this session. */
+  readonly events?: EventSession
 }
 
 /**

@@ -11,12 +11,12 @@ import { MAX_HEADER_BYTES } from './header-limits.js'
 import { headersTooLarge, HttpError, invalid, notAcceptable, notFound, serverStopping } from './errors.js'
 import { Exchange, type Handshake } from './exchange.js'
 import { framingError } from './framing.js'
-import { acceptsHtml, negotiate, type Representation } from './negotiate.js'
+import { acceptsEventStream, acceptsHtml, negotiate, type Representation } from './negotiate.js'
 import { pathSegments, Query, RequestHeaders } from './request.js'
 import { requestIdFor } from './request-id.js'
 import { sslApp } from './tls.js'
 import type { RequestContext, Route, Router } from './router.js'
-import type { StreamSession, StreamSocket } from './stream-session.js'
+import type { StoppableStream, StreamSession, StreamSocket } from './stream-session.js'
 
 const JSON_REPRESENTATION: Representation = { kind: 'json' }
 /** The metrics label of a CORS preflight: §3's `OPTIONS any`. */
@@ -85,8 +85,8 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
   const discardBound = DISCARD_LIMIT_FACTOR * router.largestBodyLimit
   /** Requests not answered yet. */
   const open = new Set<Exchange>()
-  /** WebSocket sessions opened and not closed yet. */
-  const streams = new Set<StreamSession>()
+  /** Streams opened and not closed yet: WebSocket sessions, and Server-Sent Events ones (added by their Exchange). */
+  const streams = new Set<StoppableStream>()
   let stopping = false
   let lastArrival = 0
 
@@ -109,7 +109,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       metrics.request(method, template, status, seconds)
       // `error` is undefined on 2xx answers, and JSON leaves undefined members out.
       log.info('request', { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000, user, error: exchange.error })
-    }, cors.headersFor(origin), handshake)
+    }, cors.headersFor(origin), handshake, streams)
     open.add(exchange)
     log.trace('request received', { request_id: exchange.requestId, method, path })
     // A body the route never read leaves the connection unusable for the next request.
@@ -159,11 +159,13 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       const { route } = match
       template = route.template
       const accept = headers.all('accept')
-      const joined = accept.length === 0 ? undefined : accept.join(',')
+      const acceptHeader = accept.length === 0 ? undefined : accept.join(',')
       const representation = route.negotiation === 'accept'
-        ? negotiate(joined)
-        : route.negotiation === 'html' && !acceptsHtml(joined) ? undefined : JSON_REPRESENTATION
+        ? negotiate(acceptHeader)
+        : route.negotiation === 'html' && !acceptsHtml(acceptHeader) ? undefined : JSON_REPRESENTATION
       if (representation === undefined) throw notAcceptable()
+      // A stream route: a WebSocket handshake, else Server-Sent Events if acceptable.
+      if (route.negotiation === 'events' && handshake === undefined && !acceptsEventStream(acceptHeader)) throw notAcceptable()
       // The body is read from now on (uWS drops chunks nobody listens for); its 413 surfaces only when
       // the route asks for it, after authentication and parameters (SPEC §2.4).
       if (route.bodyLimit !== undefined) reader = new BodyReader(res, headers.get('content-length'), route.bodyLimit, bodies)
@@ -292,6 +294,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
 function streamSocket (ws: uWS.WebSocket<Upgraded>): StreamSocket {
   return {
     send: (text) => { ws.send(text, false) },
+    ping: () => { ws.ping() },
     get bufferedAmount () { return ws.getBufferedAmount() },
     pause: () => { ws.pause() },
     resume: () => { ws.resume() },

@@ -1,6 +1,7 @@
 // uWebSockets.js as binding.gyp builds it (target `uws`, sources prepared by scripts/uws-source.mjs): the
 // bindings and types of the npm package `uwebsockets` on upstream uWebSockets, changed to serve HTTP/1.0
-// to leave `100 Continue` to the gateway, and to pause and resume reading a WebSocket.
+// to leave `100 Continue` to the gateway, to pause and resume reading a WebSocket, and to stream a chunked
+// response with backpressure (Server-Sent Events).
 // Import it as a namespace (`import * as uWS from './uws.js'`), like the upstream module.
 import type * as upstream from 'uwebsockets'
 import { loadNativeAddon } from '../native-addon.js'
@@ -14,6 +15,8 @@ declare module 'uwebsockets' {
      * before every handler). Corked, and before the final answer.
      */
     writeContinue: () => HttpResponse
+    /** Bytes written and not yet taken by the socket (added by scripts/uws-source.mjs, for res.write). */
+    getBufferedAmount: () => number
   }
   interface WebSocket<UserData> {
     /**

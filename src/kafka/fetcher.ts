@@ -51,7 +51,7 @@ export class Fetcher {
       const { earliest, latest } = await this.reader.watermarks(op.topic, op.partition, deadline)
       const resolution = resolveOffset(op.offset, earliest, latest)
       if (resolution.kind === 'outOfRange') throw outOfRange(earliest, latest)
-      if (resolution.kind === 'empty') return { reply: fetchReply([], latest, op.format), records: 0, bytes: 0 }
+      if (resolution.kind === 'empty') return { reply: fetchReply([], latest, op.format), records: 0, bytes: 0, next: latest }
       cursor = resolution.offset
     }
     const sequential = this.expected.delete(`${partition}\u0000${cursor}`)
@@ -98,7 +98,9 @@ export class Fetcher {
     return {
       reply: fetchReply(answer.records, Math.max(lastStable, answer.next), op.format),
       records: answer.count,
-      bytes: answer.payloadBytes
+      bytes: answer.payloadBytes,
+      // The cursor passed what read_committed left out after the last record; a full answer stops at it.
+      next: answer.full ? answer.next : Math.max(cursor, answer.next)
     }
   }
 

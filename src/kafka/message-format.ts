@@ -1,6 +1,7 @@
 // Fetch replies (SPEC §4.8): records as JSON message objects, or the first record as raw bytes.
 import { isUtf8 } from 'node:buffer'
 import type { Reply } from '../http/router.js'
+import type { StreamTransport } from '../http/stream-slots.js'
 import type { FetchFormat } from '../pool/messages.js'
 
 /** A record as the fetch consumer delivers it (node-rdkafka's message, reduced to what we read). */
@@ -62,15 +63,29 @@ export function messageObject (record: FetchedRecord): Record<string, unknown> {
   return object
 }
 
-/** The JSON (v1 or v2) or binary reply for the records of one fetch. */
+/** The JSON (v1 or v2), binary or stream reply for the records of one fetch. */
 export function fetchReply (records: readonly FetchedRecord[], highWatermark: number, format: FetchFormat): Reply {
   const highWm: [string, string] = ['x-high-wm-offset', String(highWatermark)]
   if (format.kind === 'binary') return binaryReply(records[0], highWm, format.contentType)
+  if (format.kind === 'stream') return { status: 200, headers: [highWm], body: streamBody(records, format.transport) }
   const messages = records.map(messageObject)
   const body = format.version === 1
     ? { size: null, messages, highWmOffset: highWatermark, error_code: 'no_error' }
     : messages
   return { status: 200, contentType: 'application/json; charset=utf-8', headers: [highWm], body: JSON.stringify(body) }
+}
+
+/**
+ * Records as a consume stream sends them (SPEC §10.5): Server-Sent Events (`id`, `event: message`, `data`),
+ * or for a WebSocket the message objects one per line, a text frame each (JSON text holds no raw newline).
+ */
+export function streamBody (records: readonly FetchedRecord[], transport: StreamTransport): string {
+  let body = ''
+  for (const record of records) {
+    const json = JSON.stringify(messageObject(record))
+    body += transport === 'sse' ? `id: ${record.offset}\nevent: message\ndata: ${json}\n\n` : (body === '' ? json : `\n${json}`)
+  }
+  return body
 }
 
 function binaryReply (record: FetchedRecord | undefined, highWm: [string, string], contentType: string): Reply {

@@ -7,6 +7,7 @@ import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
 import type { Reply } from '../http/router.js'
 import type { OffsetSpec } from '../http/params.js'
 import type { BatchFormat } from '../batch/records.js'
+import type { StreamTransport } from '../http/stream-slots.js'
 
 export interface ProduceOp {
   readonly op: 'produce'
@@ -37,6 +38,8 @@ export interface ProduceBatchOp {
 export type FetchFormat =
   | { readonly kind: 'json', readonly version: 1 | 2 }
   | { readonly kind: 'binary', readonly contentType: string }
+  /** A consume stream's records (SPEC §10.5) as its transport sends them: message-format.ts streamBody. */
+  | { readonly kind: 'stream', readonly transport: StreamTransport }
 
 export interface FetchOp {
   readonly op: 'fetch'
@@ -111,6 +114,11 @@ export interface FetchResult {
   /** Records sent (binary: at most one) and their key + value bytes, for the metrics. */
   readonly records: number
   readonly bytes: number
+  /**
+   * Where a reader that goes on after this answer asks next: after its last record, or past what the log held
+   * beyond it that read_committed leaves out; the resolved offset when there was nothing.
+   */
+  readonly next: number
 }
 
 /** A batch's answer: the `results` JSON (encoded where the batch ran), and what was acknowledged. */

@@ -19,8 +19,12 @@ export type Outcome =
 
 const HEADER_END = Buffer.from('\r\n\r\n')
 
-/** One parsed response from the front of `buffer`, or undefined while incomplete. */
-export function parseResponse (buffer: Buffer, head: boolean, ended: boolean): { status: number, headers: Map<string, string>, body: Buffer, used: number } | undefined {
+/**
+ * One parsed response from the front of `buffer`, or undefined while incomplete. `open`: an answer that lasts
+ * as long as its stream (the consume stream's Server-Sent Events, SPEC §10.5), complete at its head; its
+ * connection carries nothing else.
+ */
+export function parseResponse (buffer: Buffer, head: boolean, ended: boolean): { status: number, headers: Map<string, string>, body: Buffer, used: number, open?: boolean } | undefined {
   let offset = 0
   for (;;) {
     const end = buffer.indexOf(HEADER_END, offset)
@@ -39,6 +43,7 @@ export function parseResponse (buffer: Buffer, head: boolean, ended: boolean): {
     const bodyStart = end + HEADER_END.length
     if (status >= 100 && status < 200) { offset = bodyStart; continue }
     if (head || status === 204 || status === 304) return { status, headers, body: Buffer.alloc(0), used: bodyStart }
+    if (status === 200 && /^text\/event-stream/i.test(headers.get('content-type') ?? '')) return { status, headers, body: Buffer.alloc(0), used: buffer.length, open: true }
     const length = headers.get('content-length')
     if (length !== undefined) {
       const bodyEnd = bodyStart + Number(length)
@@ -145,7 +150,7 @@ export class Connection {
     this.buffer = this.buffer.subarray(parsed.used)
     const close = /close/i.test(parsed.headers.get('connection') ?? '')
     this.finish({ kind: 'response', status: parsed.status, headers: parsed.headers, body: Buffer.from(parsed.body), ms: performance.now() - this.started })
-    if (close) this.close()
+    if (close || parsed.open === true) this.close()
   }
 
   private finish (outcome: Outcome): void {

@@ -1,5 +1,6 @@
-// A client of the produce stream (SPEC §10.4a) for the tests: opens the WebSocket, sends frames, collects
-// the answers and the close; a refused handshake gives its HTTP status and body.
+// A WebSocket client of the streams for the tests (the produce stream, SPEC §10.4a; the consume stream, §10.5):
+// opens the WebSocket, sends frames, collects the text frames (parsed JSON: `T`), the pings and the close; a
+// refused handshake gives its HTTP status and body.
 import WebSocket from 'ws'
 
 export interface Answer {
@@ -11,15 +12,21 @@ export interface Answer {
 
 export interface Refusal { readonly status: number, readonly body: string }
 
-export class StreamClient {
-  readonly answers: Answer[] = []
+export class StreamClient<T = Answer> {
+  readonly answers: T[] = []
+  /** Ping frames received. */
+  pings = 0
   /** The close code and reason once the connection closed. */
   closed: { code: number, reason: string } | undefined
   private readonly waiters: Array<() => void> = []
 
   private constructor (readonly ws: WebSocket) {
     ws.on('message', (data, binary) => {
-      if (!binary) this.answers.push(JSON.parse(data.toString()) as Answer)
+      if (!binary) this.answers.push(JSON.parse(data.toString()) as T)
+      this.notify()
+    })
+    ws.on('ping', () => {
+      this.pings++
       this.notify()
     })
     ws.on('close', (code, reason) => {
@@ -30,10 +37,10 @@ export class StreamClient {
   }
 
   /** Opens a stream on `url` (http://… is turned into ws://…); rejects with the Refusal of a refused handshake. */
-  static async open (url: string, headers: Record<string, string> = {}): Promise<StreamClient> {
+  static async open<T = Answer> (url: string, headers: Record<string, string> = {}): Promise<StreamClient<T>> {
     const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers, perMessageDeflate: false })
     return await new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new StreamClient(ws)))
+      ws.once('open', () => resolve(new StreamClient<T>(ws)))
       ws.once('unexpected-response', (_req, res) => {
         let body = ''
         res.on('data', (chunk: Buffer) => { body += chunk.toString() })
@@ -48,7 +55,7 @@ export class StreamClient {
   }
 
   /** Resolves once `done` holds (checked on every answer and on the close), rejects after `timeoutMs`. */
-  async until (done: (client: StreamClient) => boolean, timeoutMs = 30_000): Promise<void> {
+  async until (done: (client: StreamClient<T>) => boolean, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (!done(this)) {
       if (Date.now() > deadline) throw new Error(`timed out with ${this.answers.length} answers, closed ${JSON.stringify(this.closed)}`)
@@ -59,7 +66,7 @@ export class StreamClient {
     }
   }
 
-  async answered (count: number, timeoutMs?: number): Promise<Answer[]> {
+  async answered (count: number, timeoutMs?: number): Promise<T[]> {
     await this.until((c) => c.answers.length >= count || c.closed !== undefined, timeoutMs)
     return this.answers
   }

@@ -33,6 +33,7 @@ declare module 'ws' {
     on (event: 'close', listener: (code: number, reason: Buffer) => void): this
     on (event: 'error', listener: (err: Error) => void): this
     on (event: 'unexpected-response', listener: (req: unknown, res: IncomingMessage) => void): this
+    on (event: 'ping', listener: (data: Buffer) => void): this
     once (event: 'open', listener: () => void): this
     once (event: 'close', listener: (code: number, reason: Buffer) => void): this
     once (event: 'error', listener: (err: Error) => void): this

@@ -1,10 +1,10 @@
 // ProduceSession with a fake socket and a fake Kafka client whose ops complete when the test says: frame
 // order of the answers, the flow-control pauses, and the endings (text frame, stop, expiry).
 import test from 'ava'
-import { ProduceSession, SEND_BUFFER_LIMIT } from '../../../src/api/produce-session.js'
+import { ProduceSession } from '../../../src/api/produce-session.js'
 import { encodeFramedRecords } from '../../../src/batch/binary-framing.js'
 import { HttpError } from '../../../src/http/errors.js'
-import type { StreamSocket } from '../../../src/http/stream-session.js'
+import { SEND_BUFFER_LIMIT, type StreamSocket } from '../../../src/http/stream-session.js'
 import type { KafkaClient } from '../../../src/pool/kafka-client.js'
 import type { KafkaOp } from '../../../src/pool/messages.js'
 
@@ -16,6 +16,7 @@ class FakeSocket implements StreamSocket {
   reading = true
   closedWith: [number, string] | undefined
   send (text: string): void { this.sent.push(text) }
+  ping (): void {}
   pause (): void { this.reading = false }
   resume (): void { this.reading = true }
   end (code: number, reason: string): void { this.closedWith = [code, reason] }

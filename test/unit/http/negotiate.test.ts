@@ -1,6 +1,6 @@
 // SPEC §2.5: the one `Accept` parser of every negotiated route.
 import test from 'ava'
-import { acceptsHtml, negotiate, type Representation } from '../../../src/http/negotiate.js'
+import { acceptsEventStream, acceptsHtml, negotiate, type Representation } from '../../../src/http/negotiate.js'
 
 const JSON_: Representation = { kind: 'json' }
 const BINARY: Representation = { kind: 'binary', contentType: 'application/binary' }
@@ -106,4 +106,21 @@ test('acceptsHtml: text/html with quality > 0, or no Accept (route H)', (t) => {
   for (const [accept, expected] of htmlCases) {
     t.is(acceptsHtml(accept), expected, `Accept: ${JSON.stringify(accept)}`)
   }
+})
+
+test('acceptsEventStream: text/event-stream with quality > 0, or no Accept (a stream route\'s SSE, SPEC §10.5)', (t) => {
+  const cases: ReadonlyArray<readonly [string | undefined, boolean]> = [
+    [undefined, true],
+    ['', true],
+    ['*/*', true],
+    ['text/*', true],
+    ['text/event-stream', true],
+    ['application/json, text/event-stream;q=0.1', true],
+    ['TEXT/EVENT-STREAM', true],
+    ['application/json', false],
+    ['text/event-stream;q=0', false],
+    ['text/html, */*;q=0', false],
+    ['*/*, text/event-stream;q=0', false]
+  ]
+  for (const [accept, expected] of cases) t.is(acceptsEventStream(accept), expected, `Accept: ${JSON.stringify(accept)}`)
 })

@@ -1,7 +1,7 @@
 // SPEC §4.8: message objects, v1/v2 JSON replies and the binary reply.
 import test from 'ava'
 import type { Reply } from '../../../src/http/router.js'
-import { asciiJson, fetchReply, messageObject, percentEncode, type FetchedRecord } from '../../../src/kafka/message-format.js'
+import { asciiJson, fetchReply, messageObject, percentEncode, streamBody, type FetchedRecord } from '../../../src/kafka/message-format.js'
 
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8')
 const NOT_UTF8 = Buffer.from([0xff, 0xfe, 0x00, 0x80]) // base64 //4AgA==
@@ -205,4 +205,17 @@ test('percentEncode: bytes outside A–Z a–z 0–9 - . _ ~ as %XX uppercase', 
     [Buffer.from('key-1', 'utf8'), 'key-1']
   ]
   for (const [input, expected] of table) t.is(percentEncode(input), expected, JSON.stringify(input))
+})
+
+test('streamBody: SSE events (id, event: message, data) or one message object per line; JSON text holds no raw line break', (t) => {
+  const records: FetchedRecord[] = [
+    { offset: 7, key: utf8('k'), value: utf8('line one\nline two\r\n'), timestamp: TS },
+    { offset: 9, value: NOT_UTF8 }
+  ]
+  const [first, second] = records.map((r) => JSON.stringify(messageObject(r)))
+  t.is(streamBody(records, 'sse'), `id: 7\nevent: message\ndata: ${first as string}\n\nid: 9\nevent: message\ndata: ${second as string}\n\n`)
+  t.is(streamBody(records, 'websocket'), `${first as string}\n${second as string}`)
+  t.deepEqual(streamBody(records, 'websocket').split('\n').map((line) => JSON.parse(line) as unknown), records.map(messageObject))
+  t.is(streamBody([], 'sse'), '')
+  t.is(streamBody([], 'websocket'), '')
 })

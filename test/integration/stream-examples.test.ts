@@ -1,5 +1,6 @@
-// The README's Node and Python clients of the produce stream, run as written against a gateway: they must
-// work as pasted. The Python one runs in a virtual environment under .cache/ with the `websockets` package.
+// The README's clients of the streams, run as written against a gateway: they must work as pasted. The produce
+// stream's Node and Python clients (the Python one in a virtual environment under .cache/ with the `websockets`
+// package), the consume stream's curl command and Node client.
 import test, { type ExecutionContext } from 'ava'
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -70,4 +71,37 @@ test('the README\'s Python client produces its frames and gets one answer per fr
   const res = await fetch(`${gateway().url}/api/v2/messages/${topic}/0/0?max_bytes=1000000`)
   const records = await res.json() as Array<{ key: string | null, value: string }>
   t.deepEqual(records.map((r) => [r.key, r.value]), [['user-0', 'hello 0'], [null, 'no key'], ['user-1', 'hello 1'], [null, 'no key'], ['user-2', 'hello 2'], [null, 'no key']])
+})
+
+/** Produces `count` records `v<i>` with keys `k<i>` to partition 0. */
+async function produce (topic: string, count: number): Promise<void> {
+  const body = JSON.stringify(Array.from({ length: count }, (_, i) => ({ key: `k${i}`, value: `v${i}` })))
+  const res = await fetch(`${gateway().url}/api/v2/batch/${topic}/0`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  if (res.status !== 200) throw new Error(`produce: ${res.status}`)
+}
+
+test('the README\'s curl command prints the records as Server-Sent Events', async (t) => {
+  const topic = await createTopic(t, 1)
+  await produce(topic, 2)
+  const command = example('consume-stream-example-curl', 'sh').split('\n')[0] as string
+  const args = command.replace('localhost:8092', gateway().url).replace('/orders/', `/${topic}/`)
+  // The stream does not end by itself: curl stops after 3 s (exit 28), with what it printed.
+  const outcome = await run('sh', ['-c', `${args} --max-time 3`]).catch((err: { code: number, stdout: string }) => err)
+  t.is((outcome as { code?: number }).code, 28)
+  const events = outcome.stdout.split('\n\n').filter((e) => e.startsWith('id:'))
+  t.deepEqual(events.map((e) => e.split('\n').slice(0, 2)), [['id: 0', 'event: message'], ['id: 1', 'event: message']])
+  t.like(JSON.parse((events[1] as string).split('\n')[2]?.replace('data: ', '') as string), { offset: 1, key: 'k1', value: 'v1' })
+})
+
+test('the README\'s Node client prints the records it receives over WebSocket, then closes', async (t) => {
+  const topic = await createTopic(t, 1)
+  await produce(topic, 3)
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', example('consume-stream-example', 'js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, KASTLEX_WS: gateway().url.replace('http', 'ws'), KASTLEX_TOPIC: topic },
+    timeout: 30_000
+  })
+  const lines = stdout.trim().split('\n')
+  t.deepEqual(lines.slice(0, -1), ['0 k0 v0', '1 k1 v1', '2 k2 v2'])
+  t.regex(lines.at(-1) as string, /^closed \d+$/)
 })

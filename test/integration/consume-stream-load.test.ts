@@ -1,0 +1,115 @@
+// The consume stream under load (SPEC §10.5): a consumer that reads nothing while tens of MB wait for it
+// holds the gateway to its bound (fetching pauses at 1 MiB unsent per stream) and then receives every record
+// in order; 500 streams on one instance each get their records.
+import Kafka from '@platformatic/rdkafka'
+import test from 'ava'
+import { readFileSync } from 'node:fs'
+import { get, type IncomingMessage } from 'node:http'
+import { EventStreamClient, type StreamedMessage } from '../helpers/event-stream.js'
+import { startGateway, type Gateway } from '../helpers/gateway.js'
+import { createTopic, KAFKA } from '../helpers/kafka.js'
+import { eventually } from '../helpers/poll.js'
+import { StreamClient } from '../helpers/produce-stream.js'
+
+const done = (call: (cb: (err: unknown) => void) => void): Promise<void> =>
+  new Promise((resolve, reject) => call((err) => { if (err) reject(err); else resolve() }))
+
+// Records go straight to Kafka (not through a gateway whose memory is measured), in order (idempotence).
+// One producer for the file, kept referenced: node-librdkafka aborts the process when a Producer it has
+// disconnected is garbage-collected in a worker thread (ava's).
+const producer = new Kafka.Producer({ 'bootstrap.servers': KAFKA, log_level: 0, 'linger.ms': 5, 'enable.idempotence': true } as Kafka.ProducerGlobalConfig)
+test.before(async () => { await done((cb) => producer.connect({ timeout: 10_000 }, cb)) })
+test.after.always(async () => { await new Promise<void>((resolve) => producer.disconnect(() => resolve())) })
+
+/** Produces `count` records of `size` bytes (value `<i>-xxx…`) to each of the first `partitions` partitions. */
+async function produce (topic: string, count: number, size: number, partitions = 1): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    for (let partition = 0; partition < partitions; partition++) {
+      for (;;) {
+        try {
+          producer.produce(topic, partition, Buffer.from(`${i}-`.padEnd(size, 'x')))
+          break
+        } catch {
+          // Queue full: let librdkafka send some.
+          await done((cb) => producer.flush(10_000, cb))
+        }
+      }
+    }
+  }
+  await done((cb) => producer.flush(30_000, cb))
+}
+
+const rssBytes = (gateway: Gateway): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${gateway.process.pid as number}/status`, 'utf8'))?.[1]) * 1024
+
+async function fetchedRecords (gateway: Gateway, topic: string): Promise<number> {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text()
+  return Number(new RegExp(`^kastlex_fetched_records_total\\{topic="${topic}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0)
+}
+
+const RECORDS = 4000
+const RECORD_BYTES = 8 * 1024
+
+test.serial('a slow consumer on each transport: reads nothing while 32 MB wait, the gateway stays bounded, then every record arrives in order', async (t) => {
+  const topic = await createTopic(t)
+  await produce(topic, RECORDS, RECORD_BYTES)
+  // The read cache, shared by every reader, is bounded apart (64 MiB by default): small here, so that what grows is the streams'.
+  const gateway = await startGateway({ KASTLEX_FETCH_BUFFER_BYTES: String(4 * 2 ** 20) })
+  t.teardown(async () => { await gateway.stop() })
+  const streamUrl = `${gateway.url}/api/v2/stream/${topic}/0?offset=earliest`
+  // A first fetch loads the fetch client (a library of its own) where it runs.
+  t.is((await fetch(`${gateway.url}/api/v2/messages/${topic}/0/0`)).status, 200)
+  const warmUp = await fetchedRecords(gateway, topic)
+  const before = rssBytes(gateway)
+  // Neither reads: Node's http client stops reading the socket once the unread response fills its buffer, ws once paused.
+  const sse = await new Promise<IncomingMessage>((resolve, reject) => get(streamUrl, { headers: { accept: 'text/event-stream' }, agent: false }, resolve).on('error', reject))
+  t.is(sse.statusCode, 200)
+  const ws = await StreamClient.open<StreamedMessage>(streamUrl)
+  ws.ws.pause()
+  // The gateway sends until both sockets push back, then fetches no more: the count settles.
+  let previous = -1
+  const settled = await eventually(async () => await fetchedRecords(gateway, topic) - warmUp, (sent) => {
+    const same = sent === previous
+    previous = sent
+    return same && sent > 0
+  }, 20_000, 1000)
+  const held = rssBytes(gateway) - before
+  t.log(`sent while nobody read: ${settled} of ${2 * RECORDS} records (${Math.round(settled * RECORD_BYTES / 2 ** 20)} MiB); RSS +${Math.round(held / 2 ** 20)} MiB`)
+  t.true(settled < RECORDS, 'fetching paused: far from everything was sent')
+  t.true(held < 48 * 2 ** 20, `RSS grew by ${Math.round(held / 2 ** 20)} MiB for 2 × 32 MB waiting`)
+  const client = EventStreamClient.reading(sse)
+  t.teardown(() => { client.close(); ws.close() })
+  ws.ws.resume()
+  await Promise.all([client.until((c) => c.events.length >= RECORDS, 30_000), ws.answered(RECORDS, 30_000)])
+  const expected = Array.from({ length: RECORDS }, (_, i) => i)
+  t.deepEqual(client.events.map((e) => Number(e.id)), expected, 'SSE: every offset once, in order')
+  t.deepEqual(ws.answers.map((m) => m.offset), expected, 'WebSocket: every offset once, in order')
+  t.true(ws.answers.every((m, i) => m.value?.startsWith(`${i}-`) === true), 'the values as produced')
+  t.true(rssBytes(gateway) - before < 96 * 2 ** 20, 'still bounded after delivering 64 MB')
+})
+
+const STREAMS = 500
+const PARTITIONS = 4
+const PER_PARTITION = 10
+
+test.serial(`${STREAMS} streams on one instance (half SSE, half WebSocket, ${PARTITIONS} partitions): each gets its partition's records in order`, async (t) => {
+  const topic = await createTopic(t, PARTITIONS)
+  const gateway = await startGateway()
+  t.teardown(async () => { await gateway.stop() })
+  const streamUrl = (i: number): string => `${gateway.url}/api/v2/stream/${topic}/${i % PARTITIONS}?offset=earliest`
+  const started = Date.now()
+  const opened = await Promise.all(Array.from({ length: STREAMS }, async (_, i) => i % 2 === 0
+    ? { sse: await EventStreamClient.open(streamUrl(i)) }
+    : { ws: await StreamClient.open<StreamedMessage>(streamUrl(i)) }))
+  t.teardown(() => { for (const stream of opened) stream.sse?.close() ?? stream.ws?.close() })
+  t.log(`${STREAMS} streams open in ${Date.now() - started} ms`)
+  const produced = Date.now()
+  await produce(topic, PER_PARTITION, 100, PARTITIONS)
+  const messagesOf = (stream: typeof opened[number]): StreamedMessage[] => stream.sse?.messages ?? stream.ws?.answers ?? []
+  await Promise.all(opened.map(async (stream) => {
+    if (stream.sse !== undefined) await stream.sse.until((c) => c.events.length >= PER_PARTITION, 30_000)
+    else await stream.ws?.answered(PER_PARTITION, 30_000)
+  }))
+  t.log(`every stream had its ${PER_PARTITION} records ${Date.now() - produced} ms after the produce began`)
+  const expected = Array.from({ length: PER_PARTITION }, (_, i) => [i, `${i}-`.padEnd(100, 'x')])
+  for (const [i, stream] of opened.entries()) t.deepEqual(messagesOf(stream).map((m) => [m.offset, m.value]), expected, `stream ${i}`)
+})
