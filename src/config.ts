@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { parse as parseYaml } from 'yaml'
 import { parseCorsOrigins, type CorsOrigins } from './http/cors.js'
-import { parseInteger } from './http/params.js'
+import { parseInteger } from './integers.js'
 import { compressionUnavailable, isProducerCompression, PRODUCER_COMPRESSIONS } from './kafka/compression.js'
 import { isTopicName } from './kafka/names.js'
 
