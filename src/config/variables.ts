@@ -40,7 +40,7 @@ export const VARIABLES = {
       'split). `false`: a port another process holds stops the start (`cannot listen on HTTP port 8092 on ::`, ' +
       'exit 1; under `npm start` too, without restarts)'
   },
-  KASTLEX_USE_HTTPS: { parse: boolean, default: 'false', doc: 'also listen with TLS (the HTTPS variables below)' },
+  KASTLEX_USE_HTTPS: { parse: boolean, default: 'false', doc: 'also listen with TLS, HTTP staying on (the HTTPS listener\'s variables are below)' },
   KASTLEX_CORS_ORIGINS: {
     parse: corsOrigins,
     doc: '`*` or comma-separated origins `scheme://host[:port]` allowed to call the gateway from a browser ' +
@@ -189,7 +189,7 @@ export const VARIABLES = {
   }
 } as const satisfies VariableTable
 
-/** The HTTPS listener's: read, and their files checked, only with KASTLEX_USE_HTTPS on (SPEC §9). */
+/** The HTTPS listener's variables: read, and their files checked, only with KASTLEX_USE_HTTPS on (SPEC §9). */
 export const HTTPS_VARIABLES = {
   KASTLEX_HTTPS_HOST: { parse: ipAddress, default: EVERY_ADDRESS, doc: 'listen address of the HTTPS port, as `KASTLEX_HTTP_HOST`' },
   KASTLEX_HTTPS_PORT: { parse: port, default: '8093', doc: 'HTTPS port' },
