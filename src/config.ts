@@ -1,14 +1,12 @@
-// Every KASTLEX_* variable this gateway reads, parsed and validated in one place (SPEC §9).
-// Nothing else reads process.env. All problems are collected and reported together.
-import { existsSync, readFileSync } from 'node:fs'
-import { isIP } from 'node:net'
-import { parse as parseYaml } from 'yaml'
-import { parseCorsOrigins, type CorsOrigins } from './http/cors.js'
-import { parseInteger } from './http/params.js'
-import { compressionUnavailable, isProducerCompression, PRODUCER_COMPRESSIONS } from './kafka/compression.js'
-import { isTopicName } from './kafka/names.js'
+// The gateway's configuration: the KASTLEX_* variables of config/variables.ts, read and checked in one
+// place (SPEC §9), assembled into the settings each part uses. Nothing else reads process.env. All
+// problems are collected and reported together.
+import { readVariables, type Env, type Values } from './config/reader.js'
+import { ACCEPTED_SILENTLY, HTTPS_VARIABLES, IGNORED, VARIABLES, type LogLevel } from './config/variables.js'
+import type { CorsOrigins } from './http/cors.js'
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+export { DEFAULT_WORKERS, type LogLevel } from './config/variables.js'
+
 export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL'
 
 export interface KafkaConfig {
@@ -94,39 +92,9 @@ export interface IdempotencyConfig {
   readonly maxKeys: number
 }
 
-type Env = Readonly<Record<string, string | undefined>>
+type Settings = Values<typeof VARIABLES>
 
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
-const SASL_MECHANISMS: Readonly<Record<string, string>> = {
-  plain: 'PLAIN', scram_sha_256: 'SCRAM-SHA-256', scram_sha_512: 'SCRAM-SHA-512'
-}
-const INT32_MAX = 2 ** 31 - 1
-
-/** SPEC §9: accepted and ignored without a warning (the original's Phoenix secret; nothing here uses it). */
-const ACCEPTED_SILENTLY = new Set(['KASTLEX_SECRET_KEY_BASE'])
-const KNOWN_HERE = new Set([
-  'KASTLEX_JWK_FILE', 'KASTLEX_PERMISSIONS_FILE_PATH', 'KASTLEX_PASSWD_FILE_PATH', 'KASTLEX_TOKEN_TTL_SECONDS',
-  'KASTLEX_METRICS_AUTH', 'KASTLEX_TRUST_PROXY', 'KASTLEX_LOGIN_WINDOW_S', 'KASTLEX_LOGIN_MAX_PER_ADDRESS',
-  'KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 'KASTLEX_AUTH_FAILURES_PER_ADDRESS', 'KASTLEX_ENABLE_TOKEN_STORAGE', 'KASTLEX_TOKEN_STORAGE_TOPIC', 'KASTLEX_TOKEN_STORE_WAIT_MS',
-  'KASTLEX_HTTP_HOST', 'KASTLEX_HTTPS_HOST', 'KASTLEX_HTTP_REUSE_PORT', 'KASTLEX_HTTP_PORT', 'KASTLEX_USE_HTTPS', 'KASTLEX_HTTPS_PORT', 'KASTLEX_CERTFILE', 'KASTLEX_KEYFILE', 'KASTLEX_CACERTFILE', 'KASTLEX_KAFKA_CLUSTER', 'KASTLEX_KAFKA_USE_SSL', 'KASTLEX_KAFKA_CACERTFILE',
-  'KASTLEX_KAFKA_CERTFILE', 'KASTLEX_KAFKA_KEYFILE', 'KASTLEX_KAFKA_SASL_FILE', 'KASTLEX_KAFKA_REQUEST_TIMEOUT_MS',
-  'KASTLEX_PRODUCE_TIMEOUT_MS', 'KASTLEX_MAX_BODY_BYTES', 'KASTLEX_MAX_BODY_BYTES_IN_FLIGHT', 'KASTLEX_FETCH_MAX_BYTES_LIMIT', 'KASTLEX_FETCH_BUFFER_BYTES', 'KASTLEX_WORKERS',
-  'KASTLEX_BATCH_MAX_RECORDS', 'KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT', 'KASTLEX_STREAM_MAX_CLIENTS', 'KASTLEX_IDEMPOTENCY_TTL_S', 'KASTLEX_IDEMPOTENCY_MAX_KEYS', 'KASTLEX_LOG_LEVEL', 'KASTLEX_PRODUCER_REQUIRED_ACKS', 'KASTLEX_PRODUCER_ACK_TIMEOUT',
-  'KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 'KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT',
-  'KASTLEX_PRODUCER_MAX_BATCH_SIZE', 'KASTLEX_PRODUCER_MAX_RETRIES', 'KASTLEX_PRODUCER_RETRY_BACKOFF_MS',
-  'KASTLEX_PRODUCER_MAX_LINGER_MS', 'KASTLEX_PRODUCER_MAX_LINGER_COUNT', 'KASTLEX_PRODUCER_COMPRESSION', 'KASTLEX_CG_EXCLUDE_REGEX',
-  'KASTLEX_OFFSETS_REFRESH_MS', 'KASTLEX_CORS_ORIGINS'
-])
-const IGNORED = new Set(['KASTLEX_ZOOKEEPER_CLUSTER', 'KASTLEX_CG_CACHE_DIR'])
-
-/**
- * Default worker count, chosen by `npm run bench:compare` on 2 cores (README, Performance): inline beat a
- * pool of 2 in produce (+42 % at 64 connections), binary fetch (+40 %) and memory, and tied mixed load.
- */
-export const DEFAULT_WORKERS = 0
-
-/** Every address of the host, IPv6 and (through IPv4-mapped addresses) IPv4 (SPEC §9). */
-export const DEFAULT_LISTEN_HOST = '::'
+const KNOWN = new Set([...Object.keys(VARIABLES), ...Object.keys(HTTPS_VARIABLES), ...ACCEPTED_SILENTLY])
 
 export class ConfigError extends Error {
   constructor (readonly problems: readonly string[]) {
@@ -136,235 +104,121 @@ export class ConfigError extends Error {
 
 /** Reads the environment into a frozen Config, or throws ConfigError naming every bad variable. */
 export function loadConfig (env: Env, warn: (message: string) => void = () => {}): Config {
-  const problems: string[] = []
-  const value = (name: string): string | undefined => {
-    const raw = env[name]
-    return raw === undefined || raw === '' ? undefined : raw
-  }
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = value(name)
-    if (raw === undefined) return fallback
-    const parsed = parseInteger(raw, min, max)
-    if (parsed === undefined) {
-      problems.push(`${name}: expected an integer in ${min}…${max}, got ${JSON.stringify(raw)}`)
-      return fallback
-    }
-    return parsed
-  }
-  const boolean = (name: string, fallback: boolean): boolean => {
-    const raw = value(name)?.toLowerCase()
-    if (raw === undefined) return fallback
-    if (raw === 'true' || raw === '1') return true
-    if (raw === 'false' || raw === '0') return false
-    problems.push(`${name}: expected true, false, 1 or 0, got ${JSON.stringify(env[name])}`)
-    return fallback
-  }
-  /** KASTLEX_TRUST_PROXY: a hop count; `false` = 0 and `true` = 1 (its meaning before it was a count). */
-  const proxyHops = (): number => {
-    const raw = value('KASTLEX_TRUST_PROXY')?.toLowerCase()
-    if (raw === 'true' || raw === 'false') return raw === 'true' ? 1 : 0
-    return integer('KASTLEX_TRUST_PROXY', 0, 0, 100)
-  }
-  /** A listen address: an IP literal (no host names: one name can stand for several addresses). */
-  const listenHost = (name: string): string => {
-    const raw = value(name)
-    if (raw === undefined) return DEFAULT_LISTEN_HOST
-    if (isIP(raw) === 0) problems.push(`${name}: expected an IP address such as ::, 0.0.0.0, 127.0.0.1 or ::1, got ${JSON.stringify(raw)}`)
-    return raw
-  }
-  /** The path in `name` (or `fallback`) if readable; a problem otherwise. Undefined when neither is set. */
-  const readableFile = (name: string, fallback?: string): string | undefined => {
-    const path = value(name) ?? fallback
-    if (path === undefined) return undefined
-    try {
-      readFileSync(path)
-    } catch (err) {
-      problems.push(`${name}: cannot read ${path}: ${(err as Error).message}`)
-    }
-    return path
-  }
-
-  // Files of a feature that is on must be readable (SPEC §9); the CA chain is optional.
-  function httpsConfig (): HttpsConfig {
-    const caFile = value('KASTLEX_CACERTFILE') ?? '/etc/kastlex/ssl/ca-cert.crt'
-    return {
-      host: listenHost('KASTLEX_HTTPS_HOST'),
-      port: integer('KASTLEX_HTTPS_PORT', 8093, 1, 65535),
-      certFile: readableFile('KASTLEX_CERTFILE', '/etc/kastlex/ssl/server.crt') as string,
-      keyFile: readableFile('KASTLEX_KEYFILE', '/etc/kastlex/ssl/server.key') as string,
-      caFile: existsSync(caFile) ? caFile : undefined
-    }
-  }
-
   for (const name of Object.keys(env)) {
     if (!name.startsWith('KASTLEX_')) continue
-    if (IGNORED.has(name)) warn(`${name} is accepted and ignored`)
-    else if (!KNOWN_HERE.has(name) && !ACCEPTED_SILENTLY.has(name)) warn(`unknown variable ${name}`)
+    if (IGNORED.includes(name)) warn(`${name} is accepted and ignored`)
+    else if (!KNOWN.has(name)) warn(`unknown variable ${name}`)
   }
-
-  const logLevel = (value('KASTLEX_LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`KASTLEX_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`)
-
-  const cluster = parseCluster(value('KASTLEX_KAFKA_CLUSTER') ?? 'localhost:9092')
-  if (cluster === undefined) problems.push('KASTLEX_KAFKA_CLUSTER: expected comma-separated host:port or [ipv6]:port')
-
-  const common: Record<string, string | number | boolean> = { 'bootstrap.servers': cluster ?? '' }
-  const tlsFiles = {
-    'ssl.ca.location': readableFile('KASTLEX_KAFKA_CACERTFILE'),
-    'ssl.certificate.location': readableFile('KASTLEX_KAFKA_CERTFILE'),
-    'ssl.key.location': readableFile('KASTLEX_KAFKA_KEYFILE')
-  }
-  const useTls = boolean('KASTLEX_KAFKA_USE_SSL', false) || Object.values(tlsFiles).some((f) => f !== undefined)
-  for (const [property, path] of Object.entries(tlsFiles)) if (path !== undefined) common[property] = path
-  const sasl = readSasl(value('KASTLEX_KAFKA_SASL_FILE'), problems)
-  if (sasl !== undefined) Object.assign(common, sasl)
-  const securityProtocol: SecurityProtocol = sasl !== undefined
-    ? (useTls ? 'SASL_SSL' : 'SASL_PLAINTEXT')
-    : (useTls ? 'SSL' : 'PLAINTEXT')
-  common['security.protocol'] = securityProtocol.toLowerCase()
-
-  const requestTimeoutMs = integer('KASTLEX_KAFKA_REQUEST_TIMEOUT_MS', 30000, 1, INT32_MAX)
-  const produceTimeoutMs = integer('KASTLEX_PRODUCE_TIMEOUT_MS', 30000, 1, INT32_MAX)
-  const maxBodyBytes = integer('KASTLEX_MAX_BODY_BYTES', 8_000_000, 1, 1_000_000_000)
-  const maxBodyBytesInFlight = integer('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT', 268_435_456, 1, 2 ** 40)
-  // Otherwise a body the gateway accepts could never be read: 503 overloaded for ever.
-  if (maxBodyBytesInFlight < maxBodyBytes) problems.push('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: must be at least KASTLEX_MAX_BODY_BYTES')
-  const acks = integer('KASTLEX_PRODUCER_REQUIRED_ACKS', -1, -1, 1)
-  const inFlight = integer('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT', 5, 1, 1_000_000)
-  const retries = integer('KASTLEX_PRODUCER_MAX_RETRIES', 3, 0, INT32_MAX)
-  if (acks === -1 && inFlight > 5) problems.push('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: must be 1…5 when acks is -1')
-  if (acks === -1 && retries < 1) problems.push('KASTLEX_PRODUCER_MAX_RETRIES: must be ≥ 1 when acks is -1')
-  const lingerCount = integer('KASTLEX_PRODUCER_MAX_LINGER_COUNT', 0, 0, 1_000_000)
-  const compression = (value('KASTLEX_PRODUCER_COMPRESSION') ?? 'none').toLowerCase()
-  if (!isProducerCompression(compression)) {
-    problems.push(`KASTLEX_PRODUCER_COMPRESSION: expected one of ${PRODUCER_COMPRESSIONS.join(', ')}`)
-  } else {
-    // Refused here rather than by librdkafka when each thread creates its producer.
-    const unavailable = compressionUnavailable(compression)
-    if (unavailable !== undefined) problems.push(`KASTLEX_PRODUCER_COMPRESSION: ${compression} is not available: ${unavailable}`)
-  }
-  const producer: Record<string, string | number | boolean> = {
-    acks,
-    'request.timeout.ms': integer('KASTLEX_PRODUCER_ACK_TIMEOUT', 10000, 1, 900_000),
-    'queue.buffering.max.messages': integer('KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT', 100000, 1, 2_147_483_647),
-    'max.in.flight.requests.per.connection': inFlight,
-    'batch.size': integer('KASTLEX_PRODUCER_MAX_BATCH_SIZE', 1_048_576, 1, 2_147_483_647),
-    retries,
-    'retry.backoff.ms': integer('KASTLEX_PRODUCER_RETRY_BACKOFF_MS', 500, 1, 300_000),
-    // Chosen by `npm run bench` on the real broker (README, Performance).
-    'linger.ms': integer('KASTLEX_PRODUCER_MAX_LINGER_MS', 1, 0, 900_000),
-    'enable.idempotence': acks === -1,
-    'compression.codec': compression,
-    'message.timeout.ms': produceTimeoutMs,
-    // Large enough for any accepted body plus key and headers; the broker's limit then applies.
-    'message.max.bytes': Math.min(1_000_000_000, Math.max(1_000_000, maxBodyBytes + 1_048_576))
-  }
-  if (lingerCount > 0) producer['batch.num.messages'] = lingerCount
-
-  let groupExclude: RegExp | undefined
-  const excludePattern = value('KASTLEX_CG_EXCLUDE_REGEX')
-  if (excludePattern !== undefined) {
-    try {
-      groupExclude = new RegExp(excludePattern)
-    } catch (err) {
-      problems.push(`KASTLEX_CG_EXCLUDE_REGEX: does not compile: ${(err as Error).message}`)
-    }
-  }
-
-  const https = boolean('KASTLEX_USE_HTTPS', false) ? httpsConfig() : undefined
-  const cors = value('KASTLEX_CORS_ORIGINS')
-  const corsParsed = cors === undefined ? undefined : parseCorsOrigins(cors)
-  if (corsParsed !== undefined && 'invalid' in corsParsed) {
-    problems.push(`KASTLEX_CORS_ORIGINS: expected * or comma-separated origins scheme://host[:port] (no path, no trailing slash), got ${JSON.stringify(corsParsed.invalid)}`)
-  }
-  const tokenTopic = value('KASTLEX_TOKEN_STORAGE_TOPIC') ?? '_kastlex_tokens'
-  if (!isTopicName(tokenTopic)) {
-    problems.push('KASTLEX_TOKEN_STORAGE_TOPIC: not a legal topic name ([a-zA-Z0-9._-], 1–249 characters)')
-  }
-  const tokenStoreWaitMs = integer('KASTLEX_TOKEN_STORE_WAIT_MS', 10_000, 0, INT32_MAX)
-  const auth: AuthConfig = {
-    jwkFile: readableFile('KASTLEX_JWK_FILE', '/etc/kastlex/jwk.pem') as string,
-    permissionsFile: readableFile('KASTLEX_PERMISSIONS_FILE_PATH', './permissions.yml') as string,
-    passwdFile: readableFile('KASTLEX_PASSWD_FILE_PATH', './passwd.yml') as string,
-    tokenTtlSeconds: integer('KASTLEX_TOKEN_TTL_SECONDS', 2_592_000, 1, INT32_MAX),
-    metricsAuth: boolean('KASTLEX_METRICS_AUTH', false),
-    trustProxyHops: proxyHops(),
-    login: {
-      windowSeconds: integer('KASTLEX_LOGIN_WINDOW_S', 300, 1, INT32_MAX),
-      maxPerAddress: integer('KASTLEX_LOGIN_MAX_PER_ADDRESS', 50, 1, INT32_MAX),
-      maxFailuresPerUser: integer('KASTLEX_LOGIN_MAX_FAILURES_PER_USER', 10, 1, INT32_MAX)
-    },
-    failuresPerAddress: integer('KASTLEX_AUTH_FAILURES_PER_ADDRESS', 100, 1, INT32_MAX),
-    tokenStorage: boolean('KASTLEX_ENABLE_TOKEN_STORAGE', false) ? { topic: tokenTopic, waitMs: tokenStoreWaitMs } : undefined,
-    tokenTopic
-  }
-
+  const problems: string[] = []
+  const settings = readVariables(VARIABLES, env, problems)
+  const https = settings.KASTLEX_USE_HTTPS ? httpsConfig(readVariables(HTTPS_VARIABLES, env, problems)) : undefined
+  problems.push(...conflicts(settings))
   const config: Config = {
-    httpHost: listenHost('KASTLEX_HTTP_HOST'),
-    httpPort: integer('KASTLEX_HTTP_PORT', 8092, 1, 65535),
-    reusePort: boolean('KASTLEX_HTTP_REUSE_PORT', false),
-    auth,
+    httpHost: settings.KASTLEX_HTTP_HOST,
+    httpPort: settings.KASTLEX_HTTP_PORT,
+    reusePort: settings.KASTLEX_HTTP_REUSE_PORT,
+    auth: authConfig(settings),
     https,
-    kafka: { common, producer, securityProtocol, requestTimeoutMs, produceTimeoutMs },
-    maxBodyBytes,
-    maxBodyBytesInFlight,
-    fetchMaxBytesLimit: integer('KASTLEX_FETCH_MAX_BYTES_LIMIT', 10_485_760, 1, INT32_MAX),
-    batchMaxRecords: integer('KASTLEX_BATCH_MAX_RECORDS', 1000, 1, 1_000_000),
-    produceStreamMaxInFlight: integer('KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT', 10_000, 1, 10_000_000),
-    streamMaxClients: integer('KASTLEX_STREAM_MAX_CLIENTS', 1000, 1, 1_000_000),
-    idempotency: {
-      ttlSeconds: integer('KASTLEX_IDEMPOTENCY_TTL_S', 3600, 1, INT32_MAX),
-      maxKeys: integer('KASTLEX_IDEMPOTENCY_MAX_KEYS', 100_000, 1, 100_000_000)
-    },
-    fetchBufferBytes: integer('KASTLEX_FETCH_BUFFER_BYTES', 64 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
-    workers: integer('KASTLEX_WORKERS', DEFAULT_WORKERS, 0, 64),
-    logLevel,
-    groupExclude,
-    offsetsRefreshMs: integer('KASTLEX_OFFSETS_REFRESH_MS', 10_000, 1000, 3_600_000),
-    corsOrigins: corsParsed !== undefined && 'origins' in corsParsed ? corsParsed.origins : undefined
+    kafka: kafkaConfig(settings),
+    maxBodyBytes: settings.KASTLEX_MAX_BODY_BYTES,
+    maxBodyBytesInFlight: settings.KASTLEX_MAX_BODY_BYTES_IN_FLIGHT,
+    fetchMaxBytesLimit: settings.KASTLEX_FETCH_MAX_BYTES_LIMIT,
+    batchMaxRecords: settings.KASTLEX_BATCH_MAX_RECORDS,
+    produceStreamMaxInFlight: settings.KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT,
+    streamMaxClients: settings.KASTLEX_STREAM_MAX_CLIENTS,
+    idempotency: { ttlSeconds: settings.KASTLEX_IDEMPOTENCY_TTL_S, maxKeys: settings.KASTLEX_IDEMPOTENCY_MAX_KEYS },
+    fetchBufferBytes: settings.KASTLEX_FETCH_BUFFER_BYTES,
+    workers: settings.KASTLEX_WORKERS,
+    logLevel: settings.KASTLEX_LOG_LEVEL,
+    groupExclude: settings.KASTLEX_CG_EXCLUDE_REGEX,
+    offsetsRefreshMs: settings.KASTLEX_OFFSETS_REFRESH_MS,
+    corsOrigins: settings.KASTLEX_CORS_ORIGINS
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)
 }
 
-
-/** `host:port` / `[ipv6]:port`, comma-separated and trimmed; undefined when any entry is malformed. */
-export function parseCluster (raw: string): string | undefined {
-  const entries = raw.split(',').map((entry) => entry.trim())
-  const valid = entries.every((entry) => {
-    const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):([0-9]{1,5})$/.exec(entry)
-    return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65535
-  })
-  return valid ? entries.join(',') : undefined
+/** Values each acceptable alone that do not go together. */
+function conflicts (settings: Settings): string[] {
+  const problems: string[] = []
+  // Otherwise a body the gateway accepts could never be read: 503 overloaded for ever.
+  if (settings.KASTLEX_MAX_BODY_BYTES_IN_FLIGHT < settings.KASTLEX_MAX_BODY_BYTES) {
+    problems.push('KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: must be at least KASTLEX_MAX_BODY_BYTES')
+  }
+  // The idempotent producer's limits (librdkafka refuses it otherwise).
+  if (settings.KASTLEX_PRODUCER_REQUIRED_ACKS === -1) {
+    if (settings.KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT > 5) problems.push('KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: must be 1…5 when acks is -1')
+    if (settings.KASTLEX_PRODUCER_MAX_RETRIES < 1) problems.push('KASTLEX_PRODUCER_MAX_RETRIES: must be ≥ 1 when acks is -1')
+  }
+  return problems
 }
 
-function readSasl (path: string | undefined, problems: string[]): Record<string, string> | undefined {
-  if (path === undefined) return undefined
-  const fail = (detail: string): undefined => {
-    problems.push(`KASTLEX_KAFKA_SASL_FILE: ${path}: ${detail}`)
-    return undefined
+function httpsConfig (https: Values<typeof HTTPS_VARIABLES>): HttpsConfig {
+  return {
+    host: https.KASTLEX_HTTPS_HOST,
+    port: https.KASTLEX_HTTPS_PORT,
+    certFile: https.KASTLEX_CERTFILE,
+    keyFile: https.KASTLEX_KEYFILE,
+    caFile: https.KASTLEX_CACERTFILE
   }
-  let doc: unknown
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    return fail((err as Error).message)
+}
+
+function authConfig (settings: Settings): AuthConfig {
+  const tokenTopic = settings.KASTLEX_TOKEN_STORAGE_TOPIC
+  return {
+    jwkFile: settings.KASTLEX_JWK_FILE,
+    permissionsFile: settings.KASTLEX_PERMISSIONS_FILE_PATH,
+    passwdFile: settings.KASTLEX_PASSWD_FILE_PATH,
+    tokenTtlSeconds: settings.KASTLEX_TOKEN_TTL_SECONDS,
+    metricsAuth: settings.KASTLEX_METRICS_AUTH,
+    trustProxyHops: settings.KASTLEX_TRUST_PROXY,
+    login: {
+      windowSeconds: settings.KASTLEX_LOGIN_WINDOW_S,
+      maxPerAddress: settings.KASTLEX_LOGIN_MAX_PER_ADDRESS,
+      maxFailuresPerUser: settings.KASTLEX_LOGIN_MAX_FAILURES_PER_USER
+    },
+    failuresPerAddress: settings.KASTLEX_AUTH_FAILURES_PER_ADDRESS,
+    tokenStorage: settings.KASTLEX_ENABLE_TOKEN_STORAGE ? { topic: tokenTopic, waitMs: settings.KASTLEX_TOKEN_STORE_WAIT_MS } : undefined,
+    tokenTopic
   }
-  try {
-    doc = parseYaml(text)
-  } catch (err) {
-    // The parser's message quotes the offending line, which may hold the password: give only the position.
-    const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line
-    return fail(`not valid YAML${line === undefined ? '' : ` (line ${line})`}`)
+}
+
+function kafkaConfig (settings: Settings): KafkaConfig {
+  const tlsFiles = {
+    'ssl.ca.location': settings.KASTLEX_KAFKA_CACERTFILE,
+    'ssl.certificate.location': settings.KASTLEX_KAFKA_CERTFILE,
+    'ssl.key.location': settings.KASTLEX_KAFKA_KEYFILE
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return fail('expected a YAML map')
-  const { username, password, mechanism = 'plain' } = doc as Record<string, unknown>
-  if (typeof username !== 'string' || username === '') return fail('username must be a non-empty string')
-  if (typeof password !== 'string') return fail('password must be a string')
-  const saslMechanism = typeof mechanism === 'string' ? SASL_MECHANISMS[mechanism] : undefined
-  if (saslMechanism === undefined) return fail(`mechanism must be one of ${Object.keys(SASL_MECHANISMS).join(', ')}`)
-  return { 'sasl.mechanisms': saslMechanism, 'sasl.username': username, 'sasl.password': password }
+  const useTls = settings.KASTLEX_KAFKA_USE_SSL || Object.values(tlsFiles).some((path) => path !== undefined)
+  const sasl = settings.KASTLEX_KAFKA_SASL_FILE
+  const securityProtocol: SecurityProtocol = sasl !== undefined
+    ? (useTls ? 'SASL_SSL' : 'SASL_PLAINTEXT')
+    : (useTls ? 'SSL' : 'PLAINTEXT')
+  const common: Record<string, string | number | boolean> = { 'bootstrap.servers': settings.KASTLEX_KAFKA_CLUSTER }
+  for (const [property, path] of Object.entries(tlsFiles)) if (path !== undefined) common[property] = path
+  Object.assign(common, sasl)
+  common['security.protocol'] = securityProtocol.toLowerCase()
+
+  const acks = settings.KASTLEX_PRODUCER_REQUIRED_ACKS
+  const produceTimeoutMs = settings.KASTLEX_PRODUCE_TIMEOUT_MS
+  const producer: Record<string, string | number | boolean> = {
+    acks,
+    'request.timeout.ms': settings.KASTLEX_PRODUCER_ACK_TIMEOUT,
+    'queue.buffering.max.messages': settings.KASTLEX_PRODUCER_PARTITION_BUFFER_LIMIT,
+    'max.in.flight.requests.per.connection': settings.KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT,
+    'batch.size': settings.KASTLEX_PRODUCER_MAX_BATCH_SIZE,
+    retries: settings.KASTLEX_PRODUCER_MAX_RETRIES,
+    'retry.backoff.ms': settings.KASTLEX_PRODUCER_RETRY_BACKOFF_MS,
+    'linger.ms': settings.KASTLEX_PRODUCER_MAX_LINGER_MS,
+    'enable.idempotence': acks === -1,
+    'compression.codec': settings.KASTLEX_PRODUCER_COMPRESSION,
+    'message.timeout.ms': produceTimeoutMs,
+    // Large enough for any accepted body plus key and headers; the broker's limit then applies.
+    'message.max.bytes': Math.min(1_000_000_000, Math.max(1_000_000, settings.KASTLEX_MAX_BODY_BYTES + 1_048_576))
+  }
+  // 0 leaves librdkafka's default.
+  if (settings.KASTLEX_PRODUCER_MAX_LINGER_COUNT > 0) producer['batch.num.messages'] = settings.KASTLEX_PRODUCER_MAX_LINGER_COUNT
+  return { common, producer, securityProtocol, requestTimeoutMs: settings.KASTLEX_KAFKA_REQUEST_TIMEOUT_MS, produceTimeoutMs }
 }
 
 function deepFreeze<T> (value: T): T {

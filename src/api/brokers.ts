@@ -1,7 +1,7 @@
 // GET /api/v1/brokers, /api/v1/brokers/:broker (SPEC §4.5).
 import { HttpError, invalid } from '../http/errors.js'
-import { INT32_MAX, parseInteger } from '../http/params.js'
 import type { Route } from '../http/router.js'
+import { INT32_MAX, parseInteger } from '../integers.js'
 import type { BrokerMetadata } from '../pool/messages.js'
 import type { SecurityProtocol } from '../config.js'
 import type { MetadataCache } from './metadata-cache.js'

@@ -1,8 +1,9 @@
 // Produce (SPEC §4.7) and fetch (§4.8), v1 and v2.
 import { invalid, kafkaError } from '../http/errors.js'
 import type { IdempotencyStore } from '../http/idempotency.js'
-import { INT32_MAX, LAST, parseInt64, parseInteger, parseOffsetSpec } from '../http/params.js'
+import { LAST, parseOffsetSpec } from '../http/params.js'
 import type { RequestContext, Route } from '../http/router.js'
+import { INT32_MAX, parseInt64, parseInteger } from '../integers.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import type { FetchFormat } from '../pool/messages.js'

@@ -2,7 +2,7 @@
 // non-blank line (application/x-ndjson). Every record is checked; any fault refuses the whole batch.
 import { recordHeaders } from '../api/messages.js'
 import { invalid } from '../http/errors.js'
-import { INT32_MAX } from '../http/params.js'
+import { INT32_MAX } from '../integers.js'
 import { emptyBatch, invalidRecord, tooManyRecords, type BatchRecord } from './records.js'
 
 const MEMBERS = new Set(['key', 'key_encoding', 'value', 'value_encoding', 'partition', 'headers'])

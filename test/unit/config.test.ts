@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, DEFAULT_WORKERS, loadConfig, type Config } from '../../src/config.js'
+import { HTTPS_VARIABLES, VARIABLES } from '../../src/config/variables.js'
 import { compressionUnavailable } from '../../src/kafka/compression.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kastlex-config-test-'))
@@ -396,4 +397,25 @@ test('KASTLEX_CORS_ORIGINS: unset = off; * or exact origins; anything else refus
   for (const bad of ['https://app.example/', 'app.example', 'https://a.example,null', '*,https://a.example', ',']) {
     t.regex(refused(t, { KASTLEX_CORS_ORIGINS: bad }), /KASTLEX_CORS_ORIGINS: expected \* or comma-separated origins/, bad)
   }
+})
+
+test('every variable of the tables is known: setting it draws no warning', (t) => {
+  const warnings: string[] = []
+  const every = Object.fromEntries([...Object.keys(VARIABLES), ...Object.keys(HTTPS_VARIABLES)].map((name) => [name, '']))
+  loadConfig({ ...every, ...AUTH }, (warning) => warnings.push(warning))
+  t.deepEqual(warnings, [])
+})
+
+test('a refused value counts as its default in the checks between variables', (t) => {
+  const problems = (env: Record<string, string>): readonly string[] =>
+    t.throws(() => load(env), { instanceOf: ConfigError })?.problems ?? []
+  // acks refused → -1, its default: 6 in flight is then too many, as with acks unset.
+  t.deepEqual([...problems({ KASTLEX_PRODUCER_REQUIRED_ACKS: 'all', KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: '6' })].sort(), [
+    'KASTLEX_PRODUCER_PARTITION_ONWIRE_LIMIT: must be 1…5 when acks is -1',
+    'KASTLEX_PRODUCER_REQUIRED_ACKS: expected an integer in -1…1, got "all"'
+  ])
+  t.deepEqual([...problems({ KASTLEX_MAX_BODY_BYTES: 'big', KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: '1000' })].sort(), [
+    'KASTLEX_MAX_BODY_BYTES: expected an integer in 1…1000000000, got "big"',
+    'KASTLEX_MAX_BODY_BYTES_IN_FLIGHT: must be at least KASTLEX_MAX_BODY_BYTES'
+  ])
 })
