@@ -7,6 +7,7 @@
 //   BENCH_DURATION=10 (seconds measured, after a 3 s warm-up)   BENCH_RUNS=3 (the report gives medians)
 //   BENCH_CONTENDERS=bare-uws,kastlex-2,kastlex-0,direct,strimzi,pixy   BENCH_WORKLOADS=produce-64,...
 //   BENCH_PORT=18092   BENCH_WRK_THREADS=2 (produce workloads)   BENCH_FETCH_RECORDS=25000 (per partition)
+//   BENCH_FETCH_BATCH_BYTES=16384 (the fetch topic's Kafka batches: librdkafka batch.size of the pre-fill)
 //
 // Installs what is missing: wrk (apt-get), Strimzi Kafka Bridge (Maven Central) and kafka-pixy
 // (go install), the latter two cached under .cache/peers/. A contender that cannot be installed or
@@ -40,6 +41,7 @@ interface Config {
   runs: number
   produceThreads: number
   fetchRecords: number
+  fetchBatchBytes: number
   contenders: readonly Contender[]
   workloads: readonly Workload[]
 }
@@ -58,6 +60,9 @@ function readConfig (): Config {
     runs: envInt('BENCH_RUNS', '3', 1, 100),
     produceThreads: envInt('BENCH_WRK_THREADS', '2', 1, 64),
     fetchRecords: envInt('BENCH_FETCH_RECORDS', '25000', 100, 10_000_000),
+    // A random read costs the whole Kafka batch holding its offset (the broker sends no less): fixed, so that
+    // reports compare. 16 KiB is the Java producer's batch.size; librdkafka's own reaches 1 MB.
+    fetchBatchBytes: envInt('BENCH_FETCH_BATCH_BYTES', '16384', 1024, 1_000_000),
     contenders: pick('BENCH_CONTENDERS', CONTENDERS, (c) => c.id),
     workloads: pick('BENCH_WORKLOADS', WORKLOADS, (w) => w.name)
   }
@@ -138,8 +143,8 @@ async function main (): Promise<void> {
     if (config.workloads.some(hasFetch)) {
       await createTopic(KAFKA, fetchTopic, READERS)
       created.push(fetchTopic)
-      log(`pre-filling ${fetchTopic}: ${config.fetchRecords} records × ${READERS} partitions`)
-      await prefill(KAFKA, fetchTopic, fetchPartitions, config.fetchRecords, body)
+      log(`pre-filling ${fetchTopic}: ${config.fetchRecords} records × ${READERS} partitions, batches of up to ${config.fetchBatchBytes} B`)
+      await prefill(KAFKA, fetchTopic, fetchPartitions, config.fetchRecords, body, config.fetchBatchBytes)
     }
     const ctx: BenchContext = {
       root: ROOT,
@@ -172,6 +177,7 @@ async function main (): Promise<void> {
       produceTopicPartitions: PRODUCE_PARTITIONS,
       readers: READERS,
       fetchRecordsPerPartition: config.fetchRecords,
+      fetchBatchBytes: config.fetchBatchBytes,
       wrk,
       wrkInstalledByScript: wrkInstalled,
       wrkThreadsProduce: config.produceThreads,
