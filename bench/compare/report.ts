@@ -110,11 +110,12 @@ export function checkTargets (rows: Row[]): TargetCheck[] {
     add('ws-produce records/s ÷ direct producer (same records in flight)', ratio(ws?.producedPerSec, ok('direct', 'ws-produce')?.producedPerSec), 0.7)
     add('ws-produce p99 ms per frame', ws?.latencyP99Ms ?? null, 50, true)
     add('ws-produce peak RSS MB', ws?.peakRssMb ?? null, 300, true)
-    // issue 14 (limits of this benchmark, not of the issue): every record reaches every stream of its partition, soon
+    // issue 14: 32 streams at 10,000 records/s produced, p99 from produce to receipt ≤ 50 ms; every record
+    // reaching every stream of its partition is this benchmark's own check
     const stream = ok(k, 'stream')
     const streamsPerPartition = STREAM_CONSUMERS / PRODUCE_PARTITIONS
     add('stream records/s delivered ÷ (produced × streams per partition)', ratio(stream?.fetchedPerSec, (stream?.producedPerSec ?? 0) * streamsPerPartition), 0.99)
-    add('stream p99 ms produce → receipt', stream?.latencyP99Ms ?? null, 100, true)
+    add('stream p99 ms produce → receipt', stream?.latencyP99Ms ?? null, 50, true)
   }
   return checks
 }
