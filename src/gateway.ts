@@ -1,7 +1,7 @@
 // Start: config → Kafka client (pool or inline) → metadata cache → HTTP; and the graceful stop.
 import { fileURLToPath } from 'node:url'
 import { apiRoutes } from './api/routes.js'
-import { MetadataCache } from './api/metadata-cache.js'
+import { MetadataCache } from './cluster/metadata-cache.js'
 import { AccessControl } from './auth/access.js'
 import { closeWithin } from './close-within.js'
 import { exitAfter, exitNow } from './exit-now.js'
@@ -18,8 +18,8 @@ import { streamIdleTimeoutS } from './api/produce-stream.js'
 import { Router } from './http/router.js'
 import { createServer, type Authorize } from './http/server.js'
 import { createLogger, type Logger } from './log.js'
-import { OffsetsMonitor } from './groups/offsets-monitor.js'
-import { KafkaService } from './kafka/service.js'
+import { OffsetsMonitor } from './cluster/offsets-monitor.js'
+import { KafkaService } from './pool/service.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import { InlineKafkaClient, OFFSETS_TAIL_SHARD, PooledKafkaClient, type KafkaClient } from './pool/kafka-client.js'
 import type { WorkerData } from './pool/messages.js'
@@ -89,7 +89,7 @@ export async function start (env: Readonly<Record<string, string | undefined>>, 
   metrics.bodyBytesInFlight(() => bodies.inFlight)
   metrics.streamsActive(STREAM_TRANSPORTS, (transport) => streams.active(transport))
   const websocket = { maxMessageBytes: config.maxBodyBytes, idleTimeoutS: streamIdleTimeoutS(config.kafka.produceTimeoutMs) }
-  const server = createServer(new Router(routes), log, metrics, authorize, bodies, new CorsPolicy(config.corsOrigins), websocket, config.https)
+  const server = createServer(new Router(routes), log, (method, route, status, seconds) => metrics.request(method, route, status, seconds), authorize, bodies, new CorsPolicy(config.corsOrigins), websocket, config.https)
   await server.listen({ host: config.httpHost, port: config.httpPort }, config.reusePort).catch((err: Error) => failStart(log, err))
   log.info('listening', { host: config.httpHost, port: config.httpPort, https_port: config.https?.port, workers: config.workers, kafka: config.kafka.common['bootstrap.servers'] })
   // Under the supervisor (src/supervisor.ts): from now on a death is a crash to restart from.

@@ -8,7 +8,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import { idempotentProduce } from './idempotent-produce.js'
 import { messageHeaders, partitionParam } from './messages.js'
-import type { MetadataCache } from './metadata-cache.js'
+import type { MetadataCache } from '../cluster/metadata-cache.js'
 
 export interface BatchOptions {
   readonly kafka: KafkaClient

@@ -4,7 +4,7 @@ import type { Route } from '../http/router.js'
 import { INT32_MAX, parseInteger } from '../integers.js'
 import type { BrokerMetadata } from '../pool/messages.js'
 import type { SecurityProtocol } from '../config.js'
-import type { MetadataCache } from './metadata-cache.js'
+import type { MetadataCache } from '../cluster/metadata-cache.js'
 
 export function brokerRoutes (metadata: MetadataCache, protocol: SecurityProtocol): Route[] {
   // librdkafka's metadata carries no rack; `""` is the contract's value for "unset".

@@ -3,12 +3,13 @@
 // that can fail before the first record is an ordinary HTTP answer: parameters (400), the partition (404),
 // the start offset (416, resolved by a first fetch that waits for nothing), KASTLEX_STREAM_MAX_CLIENTS (503).
 import { invalid } from '../http/errors.js'
-import { LATEST, parseOffsetSpec, type OffsetSpec } from '../http/params.js'
+import { LATEST, parseOffsetSpec } from '../http/params.js'
+import type { OffsetSpec } from '../offset-spec.js'
 import type { RequestContext, Route } from '../http/router.js'
 import { SEND_BUFFER_LIMIT } from '../http/stream-session.js'
 import type { StreamSlots, StreamTransport } from '../http/stream-slots.js'
 import { parseInteger } from '../integers.js'
-import type { MetadataCache } from './metadata-cache.js'
+import type { MetadataCache } from '../cluster/metadata-cache.js'
 import { partitionParam, requireTarget } from './messages.js'
 import { ConsumeSession, type ConsumeStreamOptions } from './consume-session.js'
 

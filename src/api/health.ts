@@ -1,7 +1,7 @@
 // GET /health and GET /ready (SPEC §10.1), for load balancers. No auth, no negotiation.
 import type { TokenStore } from '../auth/token-store.js'
 import type { Route } from '../http/router.js'
-import type { MetadataCache } from './metadata-cache.js'
+import type { MetadataCache } from '../cluster/metadata-cache.js'
 
 const OK = JSON.stringify({ status: 'ok' })
 /** Kafka counts as reachable when a metadata request succeeded this recently… */

@@ -1,5 +1,6 @@
 // Produce (SPEC §4.7) and fetch (§4.8), v1 and v2.
 import { invalid, kafkaError } from '../http/errors.js'
+import { recordHeaders } from '../batch/records.js'
 import type { IdempotencyStore } from '../http/idempotency.js'
 import { LAST, parseOffsetSpec } from '../http/params.js'
 import type { RequestContext, Route } from '../http/router.js'
@@ -8,7 +9,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import type { FetchFormat } from '../pool/messages.js'
 import { idempotentProduce } from './idempotent-produce.js'
-import type { MetadataCache } from './metadata-cache.js'
+import type { MetadataCache } from '../cluster/metadata-cache.js'
 
 export interface MessagesOptions {
   readonly kafka: KafkaClient
@@ -86,13 +87,6 @@ export function messageHeaders (lines: readonly string[]): Array<[string, string
     throw invalid('x-message-headers', 'not a JSON object')
   }
   return recordHeaders(parsed as Record<string, unknown>)
-}
-
-/** A JSON object's members as record headers: strings verbatim, anything else its compact JSON text; sorted by name. */
-export function recordHeaders (members: Readonly<Record<string, unknown>>): Array<[string, string]> {
-  return Object.entries(members)
-    .map(([name, value]): [string, string] => [name, typeof value === 'string' ? value : JSON.stringify(value)])
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
 function integerQuery (ctx: RequestContext, name: string, fallback: number, min: number, max: number): number {

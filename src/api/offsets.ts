@@ -4,7 +4,7 @@ import { LATEST, parseOffsetSpec } from '../http/params.js'
 import type { Route } from '../http/router.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import { partitionParam, requireTarget } from './messages.js'
-import type { MetadataCache } from './metadata-cache.js'
+import type { MetadataCache } from '../cluster/metadata-cache.js'
 
 export function offsetsRoute (kafka: KafkaClient, metadata: MetadataCache): Route {
   return {

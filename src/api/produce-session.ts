@@ -9,7 +9,7 @@ import { CLOSE, SEND_BUFFER_LIMIT, type StreamSession, type StreamSocket } from 
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
-import type { MetadataCache } from './metadata-cache.js'
+import type { MetadataCache } from '../cluster/metadata-cache.js'
 import { watchAuthorization, type StreamTarget } from './stream-target.js'
 
 export interface ProduceStreamOptions {

@@ -2,7 +2,7 @@
 import { HttpError } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
-import type { MetadataCache } from './metadata-cache.js'
+import type { MetadataCache } from '../cluster/metadata-cache.js'
 
 const unknownTopic = (): HttpError => new HttpError(404, 'Unknown topic')
 

@@ -2,7 +2,7 @@
 import { HttpError } from '../http/errors.js'
 import type { Reply, Route } from '../http/router.js'
 import type { PartitionMetadata } from '../pool/messages.js'
-import type { MetadataCache, TopicMetadata } from './metadata-cache.js'
+import type { MetadataCache, TopicMetadata } from '../cluster/metadata-cache.js'
 
 const unknownTopic = (): HttpError => new HttpError(404, 'unknown topic')
 const NO_CONTENT: Reply = { status: 204 }

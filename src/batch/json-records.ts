@@ -1,9 +1,8 @@
 // JSON batch bodies (SPEC §10.4): an array of record objects (application/json) or one object per
 // non-blank line (application/x-ndjson). Every record is checked; any fault refuses the whole batch.
-import { recordHeaders } from '../api/messages.js'
 import { invalid } from '../http/errors.js'
 import { INT32_MAX } from '../integers.js'
-import { emptyBatch, invalidRecord, tooManyRecords, type BatchRecord } from './records.js'
+import { emptyBatch, invalidRecord, recordHeaders, tooManyRecords, type BatchRecord } from './records.js'
 
 const MEMBERS = new Set(['key', 'key_encoding', 'value', 'value_encoding', 'partition', 'headers'])
 

@@ -10,6 +10,13 @@ export interface BatchRecord {
   readonly headers: ReadonlyArray<readonly [string, string]>
 }
 
+/** A JSON object's members as record headers: strings verbatim, anything else its compact JSON text; sorted by name. */
+export function recordHeaders (members: Readonly<Record<string, unknown>>): Array<[string, string]> {
+  return Object.entries(members)
+    .map(([name, value]): [string, string] => [name, typeof value === 'string' ? value : JSON.stringify(value)])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
 /** The body formats of SPEC §10.4, by media type. */
 export type BatchFormat = 'json' | 'ndjson' | 'binary'
 

@@ -1,14 +1,6 @@
 // Offset parameters (SPEC §5); integers are read strictly (SPEC §2.3, ../integers.ts).
 import { parseInt64 } from '../integers.js'
-
-/** A request for an offset, before it is resolved against the log (SPEC §5). */
-export type OffsetSpec =
-  | { readonly kind: 'earliest' }
-  | { readonly kind: 'latest' }
-  /** L − back, back ≥ 1 (`last` and `-1` are back = 1). */
-  | { readonly kind: 'fromEnd', readonly back: number }
-  /** Fetch: the exact offset. Offsets endpoint: a timestamp. */
-  | { readonly kind: 'exact', readonly value: number }
+import type { OffsetSpec } from '../offset-spec.js'
 
 export const EARLIEST: OffsetSpec = { kind: 'earliest' }
 export const LATEST: OffsetSpec = { kind: 'latest' }

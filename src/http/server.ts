@@ -3,7 +3,6 @@ import * as uWS from './uws.js'
 import type { HttpsConfig } from '../config.js'
 import { ANONYMOUS } from '../auth/users.js'
 import type { Logger } from '../log.js'
-import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import { BodyReader, DISCARD_LIMIT_FACTOR } from './body.js'
 import type { BodyBudget } from './body-budget.js'
 import type { CorsPolicy } from './cors.js'
@@ -75,11 +74,15 @@ interface Upgraded { readonly session: StreamSession }
  */
 export type Authorize = (route: Route, headers: RequestHeaders, query: Query, params: Readonly<Record<string, string>>, peer: () => string, identified: (user: string) => void) => void | Promise<void>
 
+/** Called once per request when its answer is complete: the metrics' hook (route = the matched template). */
+export type OnResponse = (method: string, route: string, status: number, seconds: number) => void
+
 /**
  * The HTTP listener, and with `https` a TLS listener beside it: both apps get the same handler, so every
  * request runs the same code whichever port it came in on.
  */
-export function createServer (router: Router, log: Logger, metrics: GatewayMetrics, authorize: Authorize, bodies: BodyBudget, cors: CorsPolicy, websocket: WebSocketOptions, https?: HttpsConfig): Server {
+
+export function createServer (router: Router, log: Logger, onResponse: OnResponse, authorize: Authorize, bodies: BodyBudget, cors: CorsPolicy, websocket: WebSocketOptions, https?: HttpsConfig): Server {
   let listenSockets: uWS.us_listen_socket[] = []
   /** How much of a body no route reads is read (and dropped) when its request is answered early. */
   const discardBound = DISCARD_LIMIT_FACTOR * router.largestBodyLimit
@@ -106,7 +109,7 @@ export function createServer (router: Router, log: Logger, metrics: GatewayMetri
       open.delete(exchange)
       reader?.end()
       const seconds = (performance.now() - started) / 1000
-      metrics.request(method, template, status, seconds)
+      onResponse(method, template, status, seconds)
       // `error` is undefined on 2xx answers, and JSON leaves undefined members out.
       log.info('request', { request_id: exchange.requestId, method, path, status, duration_ms: Math.round(seconds * 1e6) / 1000, user, error: exchange.error })
     }, cors.headersFor(origin), handshake, streams)

@@ -1,5 +1,5 @@
 // Offset resolution against the log's earliest (E) and latest (L) offsets (SPEC §5).
-import type { OffsetSpec } from '../http/params.js'
+import type { OffsetSpec } from '../offset-spec.js'
 
 export type Resolution =
   | { readonly kind: 'offset', readonly offset: number }

@@ -3,13 +3,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
 import { combineStats, EMPTY_STATS, type ClientStats } from '../kafka/client-stats.js'
+import type { PoolStats } from '../pool/kafka-client.js'
 import type { PartitionOffset } from '../pool/messages.js'
-
-export interface PoolStats {
-  readonly size: number
-  readonly queueDepth: number
-  readonly utilization: number
-}
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]

@@ -5,7 +5,7 @@ import type { ClientStats } from '../kafka/client-stats.js'
 import type { GroupSnapshot } from '../groups/views.js'
 import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
 import type { Reply } from '../http/router.js'
-import type { OffsetSpec } from '../http/params.js'
+import type { OffsetSpec } from '../offset-spec.js'
 import type { BatchFormat } from '../batch/records.js'
 import type { StreamTransport } from '../http/stream-slots.js'
 

@@ -32,7 +32,7 @@ async function until<T> (what: string, probe: () => Promise<T>, done: (value: T)
 }
 
 // A fresh broker creates __consumer_offsets on the first group lookup and answers
-// coordinator_load_in_progress while it loads (the gateway retries that, src/kafka/service.ts; the raw
+// coordinator_load_in_progress while it loads (the gateway retries that, src/pool/service.ts; the raw
 // client does not). The tests below list and describe groups directly, so they start once a group
 // lookup (which creates the topic) and a listing both answer without error.
 test.before('the group coordinator has loaded', async () => {

@@ -6,7 +6,7 @@
 import test from 'ava'
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { MISS_TTL_MS } from '../../src/api/metadata-cache.js'
+import { MISS_TTL_MS } from '../../src/cluster/metadata-cache.js'
 import { createTopic, deleteTopic } from '../../src/kafka/topic-admin.js'
 import { gatewayPerFile } from '../helpers/gateway.js'
 import { KAFKA } from '../helpers/kafka.js'

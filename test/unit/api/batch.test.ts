@@ -2,7 +2,7 @@
 // the batch travels with its request, so that the Kafka client starts no write for a client already gone.
 import test from 'ava'
 import { batchRoutes } from '../../../src/api/batch.js'
-import { MetadataCache } from '../../../src/api/metadata-cache.js'
+import { MetadataCache } from '../../../src/cluster/metadata-cache.js'
 import { IdempotencyStore } from '../../../src/http/idempotency.js'
 import { Query, RequestHeaders } from '../../../src/http/request.js'
 import type { Requester, RequestContext, Route } from '../../../src/http/router.js'

@@ -1,6 +1,7 @@
 // SPEC §5: offset forms.
 import test from 'ava'
-import { parseOffsetSpec, type OffsetSpec } from '../../../src/http/params.js'
+import { parseOffsetSpec } from '../../../src/http/params.js'
+import type { OffsetSpec } from '../../../src/offset-spec.js'
 
 test('parseOffsetSpec reads the forms of SPEC §5', (t) => {
   const cases: ReadonlyArray<readonly [string, OffsetSpec | undefined]> = [

@@ -1,6 +1,6 @@
 // SPEC §5, fetch column: resolving an offset form against earliest E and latest L.
 import test from 'ava'
-import type { OffsetSpec } from '../../../src/http/params.js'
+import type { OffsetSpec } from '../../../src/offset-spec.js'
 import { resolveOffset, type Resolution } from '../../../src/kafka/offset-resolution.js'
 
 const earliest: OffsetSpec = { kind: 'earliest' }

@@ -2,7 +2,7 @@
 // latest, read_uncommitted, sent by librdkafka to the current leaders) and the offsets tail's committed
 // offsets, for lag and for the kafka_* metrics. Offline partitions (leader −1) are left out; topics
 // and groups that disappear drop out at the next refresh.
-import type { MetadataCache } from '../api/metadata-cache.js'
+import type { MetadataCache } from './metadata-cache.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 

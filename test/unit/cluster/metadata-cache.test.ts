@@ -1,7 +1,7 @@
 // SPEC §4.4 / §10.6a: live lookups ask for every topic (never one by name), are shared while in flight,
 // and a miss is answered from memory for a few seconds; remembered misses are bounded.
 import test from 'ava'
-import { MetadataCache, RecentMisses } from '../../../src/api/metadata-cache.js'
+import { MetadataCache, RecentMisses } from '../../../src/cluster/metadata-cache.js'
 import type { KafkaClient } from '../../../src/pool/kafka-client.js'
 import type { ClusterMetadata, KafkaOp } from '../../../src/pool/messages.js'
 
