@@ -1,13 +1,13 @@
 // The consume stream (SPEC §10.5) against the real broker, over both transports: the start offsets, records
 // produced meanwhile arriving in order as the same message objects GET /api/v2/messages answers,
 // `last-event-id`, and the refusals that are ordinary HTTP answers (no 426: a plain GET is Server-Sent Events).
-import Kafka from '@platformatic/rdkafka'
 import test, { type ExecutionContext } from 'ava'
 import { EventStreamClient, type StreamedMessage } from '../helpers/event-stream.js'
 import { gatewayPerFile } from '../helpers/gateway.js'
-import { createTopic, KAFKA } from '../helpers/kafka.js'
+import { createTopic } from '../helpers/kafka.js'
 import { eventually } from '../helpers/poll.js'
 import { StreamClient, type Refusal } from '../helpers/produce-stream.js'
+import { writeTransactions } from '../helpers/transactions.js'
 
 const tokenTopic = '_kastlex_tokens'
 const gateway = gatewayPerFile(test)
@@ -168,25 +168,9 @@ test('websocket: a handshake is not negotiated (any Accept), client frames are i
   t.is(client.closed, undefined)
 })
 
-const done = (call: (cb: (err: unknown) => void) => void): Promise<void> =>
-  new Promise((resolve, reject) => call((err) => { if (err) reject(err); else resolve() }))
-
 test('read_committed: aborted records and transaction markers are skipped, and the stream goes on past the last marker', async (t) => {
   const topic = await createTopic(t)
-  const producer = new Kafka.Producer({ 'bootstrap.servers': KAFKA, 'transactional.id': `${topic}-tx`, log_level: 0 } as Kafka.ProducerGlobalConfig)
-  await done((cb) => producer.connect({ timeout: 10_000 }, cb))
-  t.teardown(() => new Promise<void>((resolve) => producer.disconnect(() => resolve())))
-  await done((cb) => producer.initTransactions(10_000, cb))
-  const transaction = async (values: string[], commit: boolean): Promise<void> => {
-    await done((cb) => producer.beginTransaction(cb))
-    for (const value of values) producer.produce(topic, 0, Buffer.from(value))
-    await done((cb) => producer.flush(10_000, cb))
-    await done((cb) => commit ? producer.commitTransaction(10_000, cb) : producer.abortTransaction(10_000, cb))
-  }
-  await transaction(['a0', 'a1'], false) // offsets 0, 1; marker 2
-  await transaction(['c0', 'c1'], true) // offsets 3, 4; marker 5
-  await transaction(['a2'], false) // offset 6; marker 7
-  await transaction(['c2'], true) // offset 8; marker 9
+  await writeTransactions(t, topic) // aborted 0, 1; c0 3, c1 4; aborted 6; c2 8; markers 2, 5, 7, 9
   // Markers are written after commitTransaction returns: the last stable offset reaches 10 a little later.
   await eventually(async () => await (await fetch(url(`/api/v1/offsets/${topic}/0`))).json() as { offset: number }, (r) => r.offset === 10, 10_000)
   const client = await EventStreamClient.open(url(`/api/v2/stream/${topic}/0?offset=earliest`))

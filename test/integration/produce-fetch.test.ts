@@ -1,9 +1,9 @@
 // Produce and fetch through a pooled gateway against the real broker (SPEC §4.7, §4.8, §5).
-import Kafka from '@platformatic/rdkafka'
 import test from 'ava'
 import { gatewayPerFile } from '../helpers/gateway.js'
-import { createTopic, KAFKA } from '../helpers/kafka.js'
+import { createTopic } from '../helpers/kafka.js'
 import { eventually } from '../helpers/poll.js'
+import { writeTransactions } from '../helpers/transactions.js'
 
 const gateway = gatewayPerFile(test)
 const url = (path: string): string => gateway().url + path
@@ -277,26 +277,9 @@ test('records written after a read are answered to the next read of the same off
   }
 })
 
-/** Runs librdkafka's callback API as a promise. */
-const done = (call: (cb: (err: unknown) => void) => void): Promise<void> =>
-  new Promise((resolve, reject) => call((err) => { if (err) reject(err); else resolve() }))
-
 test('read_committed: records of an aborted transaction and transaction markers are never answered', async (t) => {
   const topic = await createTopic(t)
-  const producer = new Kafka.Producer({ 'bootstrap.servers': KAFKA, 'transactional.id': `${topic}-tx`, log_level: 0 } as Kafka.ProducerGlobalConfig)
-  await done((cb) => producer.connect({ timeout: 10_000 }, cb))
-  t.teardown(() => new Promise<void>((resolve) => producer.disconnect(() => resolve())))
-  await done((cb) => producer.initTransactions(10_000, cb))
-  const transaction = async (values: string[], commit: boolean): Promise<void> => {
-    await done((cb) => producer.beginTransaction(cb))
-    for (const value of values) producer.produce(topic, 0, Buffer.from(value))
-    await done((cb) => producer.flush(10_000, cb))
-    await done((cb) => commit ? producer.commitTransaction(10_000, cb) : producer.abortTransaction(10_000, cb))
-  }
-  await transaction(['a0', 'a1'], false) // offsets 0, 1; marker 2
-  await transaction(['c0', 'c1'], true) // offsets 3, 4; marker 5
-  await transaction(['a2'], false) // offset 6; marker 7
-  await transaction(['c2'], true) // offset 8; marker 9
+  await writeTransactions(t, topic) // aborted 0, 1; c0 3, c1 4; aborted 6; c2 8; markers 2, 5, 7, 9
   const read = async (offset: number, maxBytes = 100_000): Promise<Array<{ value: string, offset: number }>> =>
     await (await fetch(url(`/api/v2/messages/${topic}/0/${offset}?max_wait_time=0&max_bytes=${maxBytes}`))).json() as Array<{ value: string, offset: number }>
   // Markers are written after commitTransaction returns: the last stable offset reaches 10 a little later.
