@@ -29,7 +29,8 @@ export const saslFile: Parser<SaslProperties> = (path) => {
   const { username, password, mechanism = 'plain' } = doc as Record<string, unknown>
   if (typeof username !== 'string' || username === '') return refuse('username must be a non-empty string')
   if (typeof password !== 'string') return refuse('password must be a string')
-  const saslMechanism = typeof mechanism === 'string' ? SASL_MECHANISMS[mechanism] : undefined
+  // Own keys only: `constructor`, `toString`, … are found in any plain object.
+  const saslMechanism = typeof mechanism === 'string' && Object.hasOwn(SASL_MECHANISMS, mechanism) ? SASL_MECHANISMS[mechanism] : undefined
   if (saslMechanism === undefined) return refuse(`mechanism must be one of ${Object.keys(SASL_MECHANISMS).join(', ')}`)
   return { 'sasl.mechanisms': saslMechanism, 'sasl.username': username, 'sasl.password': password }
 }

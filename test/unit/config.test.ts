@@ -227,6 +227,10 @@ test('KASTLEX_KAFKA_SASL_FILE set but unreadable or invalid → refused, naming 
     ['no username', file('password: pw\n')],
     ['no password', file('username: u\n')],
     ['unknown mechanism', file('username: u\npassword: pw\nmechanism: gssapi\n')],
+    // Names of Object.prototype's members are not mechanisms (a lookup in a plain object found them).
+    ['mechanism constructor', file('username: u\npassword: pw\nmechanism: constructor\n')],
+    ['mechanism toString', file('username: u\npassword: pw\nmechanism: toString\n')],
+    ['mechanism __proto__', file('username: u\npassword: pw\nmechanism: __proto__\n')],
     ['malformed YAML', file('username: u\npassword: [pw\n')]
   ]
   for (const [name, path] of table) {
