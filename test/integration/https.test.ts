@@ -71,9 +71,8 @@ function httpsGet (port: number, path: string, ca: string, host = '127.0.0.1'): 
 }
 
 async function httpsGateway (env: Record<string, string>): Promise<{ url: string, httpsPort: number, stop: () => Promise<number | null>, output: () => string }> {
-  const httpsPort = await freePort()
-  const gateway = await startGateway({ KASTLEX_USE_HTTPS: 'true', KASTLEX_HTTPS_PORT: String(httpsPort), ...env })
-  return { url: gateway.url, httpsPort, stop: gateway.stop, output: gateway.output }
+  const gateway = await startGateway({ KASTLEX_USE_HTTPS: 'true', ...env }, undefined, ['KASTLEX_HTTPS_PORT'])
+  return { url: gateway.url, httpsPort: gateway.ports.KASTLEX_HTTPS_PORT, stop: gateway.stop, output: gateway.output }
 }
 
 test('HTTPS beside HTTP: the same routes answer on both ports', async (t) => {
