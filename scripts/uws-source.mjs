@@ -379,8 +379,8 @@ const WEBSOCKET_EDITS = {
  * long as the stream lasts, with backpressure. res.getBufferedAmount() in JS: what the socket has not taken
  * yet. An onWritable handler is called once that buffer is empty (upstream called it on every writable event
  * and left the buffer undrained, expecting tryEnd to drain it, which res.write cannot be asked to do without
- * new data). A write the socket pushes back no longer starts uWS's 10 s timeout (a consumer may stop reading
- * for longer; the stream bounds what waits for it).
+ * new data). A write the socket pushes back no longer starts uWS's 10 s timeout, written alone or corked (a
+ * consumer may stop reading for longer; the stream bounds what waits for it, and closes a stalled one itself).
  */
 const EVENT_STREAM_EDITS = {
   'uWebSockets/src/HttpContext.h': [
@@ -404,6 +404,11 @@ const EVENT_STREAM_EDITS = {
     `        auto [written, failed] = Super::write(data.data(), (int) data.length());
 
         /* If we did not fail the write, accept more */`],
+    // The same timeout when a corked write is pushed back (res.cork(() => res.write(…)), as the stream writes).
+    [`            if (failed) {
+                /* For now we only have one single timeout so let's use it */`,
+    `            if (failed && !(getHttpResponseData()->state & HttpResponseData<SSL>::HTTP_WRITE_CALLED)) {
+                /* For now we only have one single timeout so let's use it */`],
     ['    /* Get the current byte write offset for this Http response */\n',
       `    /* Bytes written and not yet taken by the socket */
     unsigned int getBufferedAmount() {

@@ -5,6 +5,7 @@ import Kafka from '@platformatic/rdkafka'
 import test from 'ava'
 import { readFileSync } from 'node:fs'
 import { get, type IncomingMessage } from 'node:http'
+import { HEARTBEAT_MS } from '../../src/api/consume-session.js'
 import { EventStreamClient, type StreamedMessage } from '../helpers/event-stream.js'
 import { startGateway, type Gateway } from '../helpers/gateway.js'
 import { createTopic, KAFKA } from '../helpers/kafka.js'
@@ -50,8 +51,14 @@ async function fetchedRecords (gateway: Gateway, topic: string): Promise<number>
 const RECORDS = 6400
 const RECORD_BYTES = 8 * 1024
 const NOT_READING_MS = 10_000
+/**
+ * Past a keepalive written into the full socket and uWS's own 10 s timeout of a pushed-back HTTP write after it,
+ * which closed an SSE stream whose client paused that long.
+ */
+const PAST_WRITE_TIMEOUT_MS = HEARTBEAT_MS + 12_000
 
 test.serial('a slow consumer on each transport: reads nothing for 10 s while 50 MB are produced, the gateway stays bounded, then every record arrives in order', async (t) => {
+  t.timeout(120_000)
   const topic = await createTopic(t)
   // The read cache, shared by every reader, is bounded apart (64 MiB by default): small here, so that what grows is the streams'.
   const gateway = await startGateway({ KASTLEX_FETCH_BUFFER_BYTES: String(4 * 2 ** 20) })
@@ -75,8 +82,10 @@ test.serial('a slow consumer on each transport: reads nothing for 10 s while 50 
     previous = sent
     return same && sent > 0
   }, 20_000, 1000)
-  // The scenario's 10 s without reading (a duration, not a synchronisation: the count settled above).
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, notReadingSince + NOT_READING_MS - Date.now())))
+  // The scenario's 10 s without reading, and at least PAST_WRITE_TIMEOUT_MS after the last record was written
+  // (the count settled above): a duration, not a synchronisation.
+  const until = Math.max(notReadingSince + NOT_READING_MS, Date.now() + PAST_WRITE_TIMEOUT_MS)
+  await new Promise((resolve) => setTimeout(resolve, until - Date.now()))
   const held = rssBytes(gateway) - before
   t.is(await fetchedRecords(gateway, topic) - warmUp, settled, 'nothing more sent until the clients read')
   t.log(`sent while nobody read for ${Math.round((Date.now() - notReadingSince) / 1000)} s: ${settled} of ${2 * RECORDS} records (${Math.round(settled * RECORD_BYTES / 2 ** 20)} MiB); RSS +${Math.round(held / 2 ** 20)} MiB`)
