@@ -25,9 +25,12 @@ interface Pending {
 }
 
 /**
- * librdkafka 2.12 was seen not to time a message out (no delivery report at all) while the partition
- * leader's broker is down, despite message.timeout.ms: the produce deadline is also kept here, a
- * little after librdkafka's own, answering `timeout` (the record may still be written later).
+ * librdkafka 2.12 does not time a message out while its partition leader's broker is down, despite
+ * message.timeout.ms: it scans for timeouts only when the broker's state changes, and the reconnect backoff
+ * grows to 10 s; a record held 20 s past its timeout was written once the broker came back. So the produce
+ * deadline is also kept here, a little after librdkafka's own. When it passes without a delivery report the
+ * client is replaced: the old one is closed without a flush, which drops what it still queues, so a record
+ * answered `timeout` is not written later (one already sent to a broker may have been: no client can know).
  */
 const DEADLINE_GRACE_MS = 1000
 
@@ -46,27 +49,35 @@ const IDLE_POLL_INTERVAL_MS = 1000
 export const STATISTICS_INTERVAL_MS = 5000
 
 export class Producer {
-  private readonly producer: Kafka.Producer
+  private producer: Kafka.Producer
   private readonly pending = new Map<number, Pending>()
   private nextId = 0
   /** A flush is waiting on a libuv thread, or about to start after linger.ms. */
   private flushing = false
   private closed = false
   private readonly lingerMs: number
-  private readonly connection: Connection
+  private connection: Connection
   /** acks ≠ 0: delivery reports carry the offset the broker assigned. */
   private readonly acknowledged: boolean
-  private readonly deliveredOffsets = new DeliveredOffsets()
+  /** Per client: its reports' order is what it reads. */
+  private deliveredOffsets = new DeliveredOffsets()
   private readonly deadlineMs: number
   private readonly idlePoller: NodeJS.Timeout
   /** The latest librdkafka statistics JSON. */
   statistics: string | undefined
 
-  constructor (config: KafkaConfig) {
+  constructor (private readonly config: KafkaConfig) {
     this.acknowledged = config.producer.acks !== 0
     this.deadlineMs = config.produceTimeoutMs + DEADLINE_GRACE_MS
     this.lingerMs = Number(config.producer['linger.ms'] ?? 0)
-    this.producer = new Kafka.Producer({
+    this.producer = this.client()
+    this.connection = this.connect()
+    this.idlePoller = setInterval(() => { if (this.producer.isConnected()) this.producer.poll() }, IDLE_POLL_INTERVAL_MS).unref()
+  }
+
+  private client (): Kafka.Producer {
+    const { config } = this
+    const producer = new Kafka.Producer({
       ...config.common,
       ...config.producer,
       'client.id': 'kastlex',
@@ -79,19 +90,38 @@ export class Producer {
       // A topic-level property: given in the global config it is silently not applied.
       partitioner: 'murmur2_random'
     })
-    this.producer.on('delivery-report', (err, report) => this.delivered(err, report))
-    this.producer.on('event.error', () => { /* retried internally; failures reach the delivery report */ })
-    this.producer.on('event.stats', (event: { message?: string }) => { this.statistics = event.message })
-    this.idlePoller = setInterval(() => { if (this.producer.isConnected()) this.producer.poll() }, IDLE_POLL_INTERVAL_MS).unref()
-    this.connection = new Connection(this.producer, Math.min(config.requestTimeoutMs, config.produceTimeoutMs))
-    this.connection.ready().catch(() => { /* reported to each produce, which retries */ })
+    producer.on('delivery-report', (err, report) => { if (producer === this.producer) this.delivered(err, report) })
+    producer.on('event.error', () => { /* retried internally; failures reach the delivery report */ })
+    producer.on('event.stats', (event: { message?: string }) => { this.statistics = event.message })
+    return producer
+  }
+
+  private connect (): Connection {
+    const connection = new Connection(this.producer, Math.min(this.config.requestTimeoutMs, this.config.produceTimeoutMs))
+    connection.ready().catch(() => { /* reported to each produce, which retries */ })
+    return connection
+  }
+
+  /**
+   * A deadline passed without a delivery report: every record pending is answered `timeout` and the client
+   * replaced (DEADLINE_GRACE_MS says why). The old one is disconnected without a flush; a flush running on it
+   * ends first (the binding's lock), and its callback goes on with the new one.
+   */
+  private expired (): void {
+    const old = this.producer
+    const pending = [...this.pending.keys()]
+    this.producer = this.client()
+    this.connection = this.connect()
+    this.deliveredOffsets = new DeliveredOffsets()
+    for (const id of pending) this.settle(id)?.done(new OpError('timeout'))
+    if (old.isConnected()) old.disconnect(() => {})
   }
 
   async produce (op: ProduceOp): Promise<Delivered> {
     await this.connection.ready()
     return await new Promise((resolve, reject) => {
       const id = this.nextId++
-      const deadline = setTimeout(() => this.settle(id)?.done(new OpError('timeout')), this.deadlineMs)
+      const deadline = setTimeout(() => this.expired(), this.deadlineMs)
       const done = (outcome: Delivered | OpError): void => { if (outcome instanceof OpError) reject(outcome); else resolve(outcome) }
       this.pending.set(id, { done, deadline })
       this.send(id, op.topic, op)
@@ -111,9 +141,7 @@ export class Producer {
       const outcomes = new Array<Delivered | OpError>(records.length)
       const ids = new Array<number>(records.length)
       let open = records.length
-      const deadline = setTimeout(() => {
-        for (const id of ids) this.settle(id)?.done(new OpError('timeout'))
-      }, this.deadlineMs)
+      const deadline = setTimeout(() => this.expired(), this.deadlineMs)
       records.forEach((record, index) => {
         const id = this.nextId++
         ids[index] = id
