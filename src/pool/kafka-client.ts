@@ -3,13 +3,10 @@
 // the worker answers each op on the batch's own port as soon as it completes.
 import { BroadcastChannel, MessageChannel, type MessagePort, type TransferListItem } from 'node:worker_threads'
 import { Piscina } from 'piscina'
-import { HttpError, kafkaError } from '../http/errors.js'
+import { HttpError, kafkaError, requesterGone } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
 import type { OpExecutor } from './batch-runner.js'
 import { needsOffsetsTail, SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
-
-/** The op's request went away before its write started (nginx's 499: the client closed the request). */
-export const requesterGone = (): HttpError => new HttpError(499, 'client_closed_request')
 
 /** What the worker-pool gauges of /metrics read. */
 export interface PoolStats {
