@@ -6,7 +6,19 @@
 export type ErrorExtras = Readonly<Record<string, string | number | null>>
 export type ErrorHeaders = ReadonlyArray<readonly [string, string]>
 
+/** An HttpError as plain data, which crosses threads (errors do not clone): a Kafka thread's failure. */
+export interface ErrorData {
+  readonly status: number
+  readonly error: string
+  readonly extras: ErrorExtras
+}
+
 export class HttpError extends Error {
+  /** The error a Kafka thread sent as data. */
+  static of ({ status, error, extras }: ErrorData): HttpError {
+    return new HttpError(status, error, extras)
+  }
+
   constructor (
     readonly status: number,
     /** The `error` member of the JSON body. */
@@ -21,6 +33,11 @@ export class HttpError extends Error {
 
   body (): string {
     return JSON.stringify({ error: this.error, ...this.extras })
+  }
+
+  /** As data, for another thread (HttpError.of there); headers stay behind (a Kafka thread's errors have none). */
+  data (): ErrorData {
+    return { status: this.status, error: this.error, extras: this.extras }
   }
 }
 
@@ -78,6 +95,8 @@ export const tooManyAuthFailures = define(429, 'too many authentication failures
 export const headersTooLarge = define(431, 'request header fields too large')
 /** The op's request went away before its write started (nginx's 499: the client closed the request). */
 export const requesterGone = define(499, 'client_closed_request')
+/** A Kafka worker thread died (or did not load) with the op in flight; Piscina replaces it. */
+export const workerFailed = define(503, 'worker_failed')
 export const internalError = define(500, 'internal server error')
 /** DELETE /admin/tokens/:username without token storage (SPEC §4.3). */
 export const tokenStorageDisabled = define(501, 'token storage disabled')

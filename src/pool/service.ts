@@ -3,11 +3,11 @@
 // KASTLEX_WORKERS=0 the main thread runs one itself.
 import { produceBatch } from '../batch/produce-batch.js'
 import type { Config } from '../config.js'
-import { HttpError } from '../http/errors.js'
+import { HttpError, kafkaError } from '../http/errors.js'
 import { OffsetsTail } from '../groups/offsets-tail.js'
 import type { GroupSnapshot } from '../groups/views.js'
 import type { ClusterMetadata, HighWatermarksOp, KafkaOp, Outcome, PartitionOffset, ResultOf, WorkerData } from './messages.js'
-import { AdminClient, AdminError, type GroupDescription } from '../kafka/admin-client.js'
+import { AdminClient, type GroupDescription } from '../kafka/admin-client.js'
 import { clientStats } from '../kafka/client-stats.js'
 import { isRetriable } from '../kafka/errors.js'
 import { Fetcher } from '../kafka/fetcher.js'
@@ -43,9 +43,10 @@ export class KafkaService {
       refuseImpossibleNames(op)
       return { ok: true, value: await this.dispatch(op) as ResultOf<O> }
     } catch (err) {
-      // A batch body's client fault (400, 404, 413), found where the batch is decoded.
-      if (err instanceof HttpError) return { ok: false, failure: { error: err.error, status: err.status } }
-      return { ok: false, failure: (err instanceof AdminError ? new OpError(err.error) : OpError.fromKafka(err)).toFailure() }
+      // A batch body's client fault (400, 404, 413) is an HttpError already, found where the batch is decoded.
+      if (err instanceof HttpError) return { ok: false, failure: err.data() }
+      const { error, extras } = OpError.fromKafka(err)
+      return { ok: false, failure: kafkaError(error, extras).data() }
     }
   }
 
@@ -165,8 +166,7 @@ async function whileRetriable<T> (deadline: number, call: (timeoutMs: number) =>
     try {
       return await call(Math.max(1, deadline - Date.now()))
     } catch (err) {
-      const name = err instanceof AdminError || err instanceof OpError ? err.error : undefined
-      if (name === undefined || !isRetriable(name) || Date.now() + GROUP_RETRY_MS > deadline) throw err
+      if (!(err instanceof OpError) || !isRetriable(err.error) || Date.now() + GROUP_RETRY_MS > deadline) throw err
     }
     await new Promise((resolve) => setTimeout(resolve, GROUP_RETRY_MS))
   }

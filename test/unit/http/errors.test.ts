@@ -51,7 +51,8 @@ const TABLE: ReadonlyArray<readonly [name: string, args: readonly unknown[], sta
   ['serverStopping', [], 503, 'stopping', []],
   ['tooManyStreams', [], 503, 'too many streams', []],
   ['tokenStoreNotReady', [], 503, 'token store not ready', []],
-  ['tokenWriteFailed', ['request_timed_out'], 503, 'request_timed_out', []]
+  ['tokenWriteFailed', ['request_timed_out'], 503, 'request_timed_out', []],
+  ['workerFailed', [], 503, 'worker_failed', []]
 ]
 
 /** The module's exports that are entries of the table (made by its `define`). */
@@ -128,4 +129,14 @@ test('kafkaError carries extras (416 earliest/latest, SPEC §5)', (t) => {
   const error = kafkaError('offset_out_of_range', { earliest: 0, latest: 5 })
   t.is(error.status, 416)
   t.deepEqual(JSON.parse(error.body()), { error: 'offset_out_of_range', earliest: 0, latest: 5 })
+})
+
+test('an HttpError crosses threads as data and comes back the same, extras included', (t) => {
+  const error = kafkaError('offset_out_of_range', { earliest: 0, latest: 5 })
+  const data = structuredClone(error.data())
+  t.deepEqual(data, { status: 416, error: 'offset_out_of_range', extras: { earliest: 0, latest: 5 } })
+  const back = HttpError.of(data)
+  t.true(back instanceof HttpError)
+  t.is(back.status, 416)
+  t.is(back.body(), error.body())
 })
