@@ -3,7 +3,7 @@
 // headers that go with it; Kafka failures get theirs from kafkaError (SPEC §2.6). Code elsewhere throws
 // what these make, never an HttpError of its own; test/unit/http/errors.test.ts pins the table.
 
-export type ErrorExtras = Readonly<Record<string, string | number | null>>
+export type ErrorExtras = Readonly<Record<string, string | number | null | Readonly<Record<string, string>>>>
 export type ErrorHeaders = ReadonlyArray<readonly [string, string]>
 
 /** An HttpError as plain data, which crosses threads (errors do not clone): a Kafka thread's failure. */
@@ -47,14 +47,15 @@ export interface ErrorFactory<A extends unknown[]> {
   readonly status: number
 }
 
-/** An error of the table: its status, its `error` text and its headers, each fixed or made from the arguments. */
+/** An error of the table: its status, its `error` text, its headers and further body members, each fixed or made from the arguments. */
 function define<A extends unknown[] = []> (
   status: number,
   error: string | ((...args: A) => string),
-  headers: ErrorHeaders | ((...args: A) => ErrorHeaders) = []
+  headers: ErrorHeaders | ((...args: A) => ErrorHeaders) = [],
+  extras: (...args: A) => ErrorExtras = () => ({})
 ): ErrorFactory<A> {
   const make = (...args: A): HttpError => new HttpError(status,
-    typeof error === 'string' ? error : error(...args), {},
+    typeof error === 'string' ? error : error(...args), extras(...args),
     typeof headers === 'function' ? headers(...args) : headers)
   return Object.assign(make, { status })
 }
@@ -108,6 +109,8 @@ export const serverStopping = define(503, 'stopping')
 export const tooManyStreams = define(503, 'too many streams')
 /** Token storage (SPEC §6.7) still replaying after its wait. */
 export const tokenStoreNotReady = define(503, 'token store not ready')
+/** GET /ready (SPEC §10.1): a dependency not reachable or not replayed yet; `checks` says which. */
+export const notReady = define(503, 'not ready', [], (checks: Readonly<Record<string, string>>) => ({ checks }))
 /** A token record not written (SPEC §4.1, §4.3): 503 whatever the Kafka failure's own status. */
 export const tokenWriteFailed = define(503, (kafkaName: string) => kafkaName)
 

@@ -1,7 +1,7 @@
 // SPEC §2.1 (error bodies), the routes' errors and §2.6 (Kafka error → status): the whole table, pinned.
 import test from 'ava'
 import * as errors from '../../../src/http/errors.js'
-import { type ErrorFactory, HttpError, invalid, kafkaError } from '../../../src/http/errors.js'
+import { type ErrorExtras, type ErrorFactory, HttpError, invalid, kafkaError } from '../../../src/http/errors.js'
 
 test('HttpError is an Error whose body is {"error":…} plus extras', (t) => {
   const plain = new HttpError(403, 'Unauthorized')
@@ -21,9 +21,10 @@ test('HttpError is an Error whose body is {"error":…} plus extras', (t) => {
 
 /**
  * The table, entry by entry (fastify's test/internals/errors.test.js): name, status, the `error` text
- * made from sample arguments, and the headers. A new entry, or a changed status or text, fails here first.
+ * made from sample arguments, the headers and further body members. A new entry, or a changed status
+ * or text, fails here first.
  */
-const TABLE: ReadonlyArray<readonly [name: string, args: readonly unknown[], status: number, error: string, headers: ReadonlyArray<readonly [string, string]>]> = [
+const TABLE: ReadonlyArray<readonly [name: string, args: readonly unknown[], status: number, error: string, headers: ReadonlyArray<readonly [string, string]>, extras?: ErrorExtras]> = [
   ['invalid', ['partition'], 400, 'invalid partition', []],
   ['invalidRecord', [3, 'not a JSON object'], 400, 'invalid record 3: not a JSON object', []],
   ['usersFileRefused', ['users.yml: user ann: unknown key x'], 400, 'users.yml: user ann: unknown key x', []],
@@ -51,6 +52,7 @@ const TABLE: ReadonlyArray<readonly [name: string, args: readonly unknown[], sta
   ['serverStopping', [], 503, 'stopping', []],
   ['tooManyStreams', [], 503, 'too many streams', []],
   ['tokenStoreNotReady', [], 503, 'token store not ready', []],
+  ['notReady', [{ kafka: 'failing', token_store: 'ok' }], 503, 'not ready', [], { checks: { kafka: 'failing', token_store: 'ok' } }],
   ['tokenWriteFailed', ['request_timed_out'], 503, 'request_timed_out', []],
   ['workerFailed', [], 503, 'worker_failed', []]
 ]
@@ -59,9 +61,9 @@ const TABLE: ReadonlyArray<readonly [name: string, args: readonly unknown[], sta
 const entries = Object.entries(errors).filter((entry): entry is [string, ErrorFactory<unknown[]>] =>
   typeof entry[1] === 'function' && typeof (entry[1] as Partial<ErrorFactory<unknown[]>>).status === 'number')
 
-test('the error table: every entry pinned (name, status, text, headers), nothing else in it', (t) => {
+test('the error table: every entry pinned (name, status, text, headers, extras), nothing else in it', (t) => {
   t.deepEqual(entries.map(([name]) => name).sort(), TABLE.map(([name]) => name).sort())
-  for (const [name, args, status, error, headers] of TABLE) {
+  for (const [name, args, status, error, headers, extras = {}] of TABLE) {
     const factory = errors[name as keyof typeof errors] as ErrorFactory<unknown[]>
     const made = factory(...args)
     t.true(made instanceof HttpError, name)
@@ -69,8 +71,8 @@ test('the error table: every entry pinned (name, status, text, headers), nothing
     t.is(made.status, status, name)
     t.is(made.error, error, name)
     t.deepEqual(made.headers, headers, name)
-    t.deepEqual(made.extras, {}, name)
-    t.is(made.body(), JSON.stringify({ error }), name)
+    t.deepEqual(made.extras, extras, name)
+    t.is(made.body(), JSON.stringify({ error, ...extras }), name)
   }
 })
 
