@@ -22,9 +22,8 @@ const OFFSET_INVALID = -1001 // RD_KAFKA_OFFSET_INVALID
 /** A whole admin call failed: a Kafka failure (`error` its SPEC name) with librdkafka's `code` (positive = Kafka protocol) and text. */
 export class AdminError extends OpError {
   constructor (readonly code: number, message: string) {
-    super(kafkaErrorName(code))
+    super(kafkaErrorName(code), undefined, message)
     this.name = 'AdminError'
-    this.message = message
   }
 }
 

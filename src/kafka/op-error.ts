@@ -3,8 +3,9 @@
 import { kafkaErrorCode, kafkaErrorName } from './errors.js'
 
 export class OpError extends Error {
-  constructor (readonly error: string, readonly extras?: Readonly<Record<string, number | string | null>>) {
-    super(error)
+  /** `message` (for logs) defaults to the name: an AdminError keeps librdkafka's text there. */
+  constructor (readonly error: string, readonly extras?: Readonly<Record<string, number | string | null>>, message = error) {
+    super(message)
   }
 
   /** From whatever librdkafka threw or reported (a LibrdKafkaError). */
