@@ -1,5 +1,6 @@
 // The micro-benchmark's Kafka: answers at once, on the thread that asks, without a broker. It knows one
 // topic, enough for the gateway to start (metadata, the offsets monitor, the metrics) and to produce.
+import { kafkaError } from '../../src/http/errors.js'
 import { EMPTY_STATS } from '../../src/kafka/client-stats.js'
 import type { OpExecutor } from '../../src/pool/batch-runner.js'
 import type { ClusterMetadata, KafkaOp, Outcome, ResultOf } from '../../src/pool/messages.js'
@@ -21,7 +22,7 @@ export class StubKafka implements OpExecutor {
   async execute<O extends KafkaOp> (op: O): Promise<Outcome<ResultOf<O>>> {
     const value = this.answer(op)
     return value === undefined
-      ? { ok: false, failure: { error: 'unknown_server_error' } }
+      ? { ok: false, failure: kafkaError('unknown_server_error').data() }
       : { ok: true, value: value as ResultOf<O> }
   }
 

@@ -2,7 +2,7 @@
 import type { AccessControl } from '../auth/access.js'
 import type { TokenStore } from '../auth/token-store.js'
 import { UsersFileError } from '../auth/users.js'
-import { HttpError } from '../http/errors.js'
+import { tokenStorageDisabled, usersFileRefused } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 
 export function adminRoutes (access: AccessControl, tokens: TokenStore | undefined): Route[] {
@@ -16,7 +16,7 @@ export function adminRoutes (access: AccessControl, tokens: TokenStore | undefin
         try {
           access.reload()
         } catch (err) {
-          if (err instanceof UsersFileError) throw new HttpError(400, err.message)
+          if (err instanceof UsersFileError) throw usersFileRefused(err.message)
           throw err
         }
         return { status: 204 }
@@ -28,7 +28,7 @@ export function adminRoutes (access: AccessControl, tokens: TokenStore | undefin
       negotiation: 'accept',
       action: 'revoke',
       handle: async (ctx) => {
-        if (tokens === undefined) throw new HttpError(501, 'token storage disabled')
+        if (tokens === undefined) throw tokenStorageDisabled()
         await tokens.revoke(ctx.params.username as string, ctx.requester)
         return { status: 204 }
       }

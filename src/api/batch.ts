@@ -1,7 +1,8 @@
 // Batch produce (SPEC §10.4): `POST /api/v2/batch/:topic[/:partition]`. The event loop checks what it
 // must (parameters, headers, size, media type, topic) and forwards the body's bytes untouched: decoding,
 // the record checks and the answer's JSON happen where the producer runs, one pool task per batch.
-import { batchFormat, unsupportedMediaType } from '../batch/records.js'
+import { batchFormat } from '../batch/records.js'
+import { unsupportedMediaType } from '../http/errors.js'
 import type { IdempotencyStore } from '../http/idempotency.js'
 import type { RequestContext, Route } from '../http/router.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'

@@ -1,5 +1,5 @@
 // GET /api/v1/brokers, /api/v1/brokers/:broker (SPEC §4.5).
-import { HttpError, invalid } from '../http/errors.js'
+import { invalid, unknownBroker } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 import { INT32_MAX, parseInteger } from '../integers.js'
 import type { BrokerMetadata } from '../pool/messages.js'
@@ -30,7 +30,7 @@ export function brokerRoutes (metadata: MetadataCache, protocol: SecurityProtoco
         const id = parseInteger(ctx.params.broker as string, 0, INT32_MAX)
         if (id === undefined) throw invalid('broker')
         const broker = (await metadata.current()).brokers.find((b) => b.id === id)
-        if (broker === undefined) throw new HttpError(404, 'unknown broker id')
+        if (broker === undefined) throw unknownBroker()
         return { status: 200, body: JSON.stringify(brokerBody(broker)) }
       }
     }

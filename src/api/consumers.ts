@@ -3,7 +3,7 @@ import { groupExists, v1View, v2View, type GroupSnapshot } from '../groups/views
 import type { OffsetsMonitor } from '../cluster/offsets-monitor.js'
 import type { RequestContext, Route } from '../http/router.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
-import { unknownGroup } from './name-guard.js'
+import { unknownGroup } from '../http/errors.js'
 
 export interface ConsumersOptions {
   readonly kafka: KafkaClient

@@ -1,5 +1,6 @@
 // GET /health and GET /ready (SPEC §10.1), for load balancers. No auth, no negotiation.
 import type { TokenStore } from '../auth/token-store.js'
+import { notReady } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 import type { MetadataCache } from '../cluster/metadata-cache.js'
 
@@ -20,9 +21,9 @@ export function healthRoutes (metadata: MetadataCache, tokens: TokenStore | unde
         const kafka = await metadata.reachable(KAFKA_FRESH_MS, KAFKA_CHECK_TIMEOUT_MS) ? 'ok' : 'failing'
         const tokenStore = tokens?.state ?? 'disabled'
         const checks = { kafka, token_store: tokenStore }
-        return kafka === 'ok' && tokenStore !== 'pending'
-          ? { status: 200, body: JSON.stringify({ status: 'ready', checks }) }
-          : { status: 503, body: JSON.stringify({ error: 'not ready', checks }) }
+        if (kafka === 'ok' && tokenStore !== 'pending') return { status: 200, body: JSON.stringify({ status: 'ready', checks }) }
+        const refusal = notReady(checks)
+        return { status: refusal.status, body: refusal.body() }
       }
     }
   ]

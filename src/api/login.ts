@@ -7,11 +7,10 @@ import { verifyPassword } from '../auth/passwords.js'
 import { clientAddress, type LoginRateLimiter } from '../auth/rate-limit.js'
 import type { TokenStore } from '../auth/token-store.js'
 import { ANONYMOUS } from '../auth/users.js'
-import { HttpError } from '../http/errors.js'
+import { invalidCredentials, tooManyLoginAttempts } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 
 export const LOGIN_BODY_LIMIT = 64 * 1024
-const invalidCredentials = (): HttpError => new HttpError(401, 'invalid username or password')
 
 export interface LoginOptions {
   readonly access: AccessControl
@@ -34,9 +33,7 @@ export function loginRoute ({ access, issuer, limiter, trustProxyHops, tokens }:
       const { username, password } = parseLoginBody(ctx.headers.get('content-type'), await ctx.body())
       // Counts the attempt and a provisional failure at once, so concurrent guesses are bounded too.
       const permit = limiter.begin(address, username)
-      if (!permit.allowed) {
-        throw new HttpError(429, 'too many login attempts', {}, [['retry-after', String(permit.retryAfterSeconds)]])
-      }
+      if (!permit.allowed) throw tooManyLoginAttempts(permit.retryAfterSeconds)
       const user = username === ANONYMOUS ? undefined : access.users.get(username)
       if (!await verifyPassword(password, user?.passwordHash)) throw invalidCredentials()
       permit.succeeded()

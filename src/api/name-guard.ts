@@ -2,11 +2,10 @@
 // a name that cannot exist is answered 404 without any Kafka call, and the token storage topic is
 // refused on every route that reads or writes topic data. Applied to the whole route table, so a new
 // route cannot forget them.
-import { forbidden, HttpError, kafkaError } from '../http/errors.js'
+import { forbidden, type HttpError, kafkaError, unknownGroup } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 import { isGroupId, isTopicName } from '../kafka/names.js'
 
-export const unknownGroup = (): HttpError => new HttpError(404, 'unknown group')
 const unknownTopicOrPartition = (): HttpError => kafkaError('unknown_topic_or_partition')
 
 /** Actions on a topic's records and offsets: never allowed on the token storage topic. */

@@ -3,7 +3,7 @@
 // stops while KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT records are unanswered or the answers pile up unsent.
 import { countFramedRecords } from '../batch/binary-framing.js'
 import { Fifo } from '../fifo.js'
-import { asHttpError, HttpError } from '../http/errors.js'
+import { asHttpError, type HttpError, invalid, kafkaError } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
 import { CLOSE, SEND_BUFFER_LIMIT, type StreamSession, type StreamSocket } from '../http/stream-session.js'
 import type { Logger } from '../log.js'
@@ -38,7 +38,7 @@ interface Ending {
 }
 
 const STOPPING: Ending = { code: CLOSE.goingAway, reason: 'server stopping', refusal: null }
-const TEXT_FRAME: Ending = { code: CLOSE.unsupportedData, reason: 'text frames are not accepted', refusal: new HttpError(400, 'invalid frame: sent after a text frame') }
+const TEXT_FRAME: Ending = { code: CLOSE.unsupportedData, reason: 'text frames are not accepted', refusal: invalid('frame', 'sent after a text frame') }
 
 export class ProduceSession implements StreamSession, Requester {
   private socket: StreamSocket | undefined
@@ -134,7 +134,7 @@ export class ProduceSession implements StreamSession, Requester {
   expire (): void {
     if (this.gone) return
     // Answers not known by now go out as failed, in their place.
-    const timeout = new HttpError(503, 'timeout')
+    const timeout = kafkaError('timeout')
     for (const frame of this.frames) frame.answer ??= errorAnswer(frame.seq, timeout)
     this.finish(STOPPING)
     // Already ending (stop() came first): finish() left it to flush.

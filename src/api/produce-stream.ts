@@ -2,14 +2,13 @@
 // handshake runs every step of an ordinary request (401/403/404 and the token storage topic's 403 come as
 // HTTP answers, before any upgrade); an accepted one takes a KASTLEX_STREAM_MAX_CLIENTS slot and its
 // connection goes to a ProduceSession.
-import { HttpError } from '../http/errors.js'
+import { upgradeRequired } from '../http/errors.js'
 import type { RequestContext, Route } from '../http/router.js'
 import type { StreamSlots } from '../http/stream-slots.js'
 import { partitionParam, requireTarget } from './messages.js'
 import { ProduceSession, type ProduceStreamOptions } from './produce-session.js'
 
 /** RFC 9110 §15.5.22: a 426 names the protocol to switch to. */
-export const upgradeRequired = (): HttpError => new HttpError(426, 'upgrade required', {}, [['upgrade', 'websocket']])
 
 /**
  * uWS's idle timeout of a stream, in seconds: a paused stream reads nothing (not even pongs) until its

@@ -1,10 +1,9 @@
 // GET /api/v1/topics, /api/v1/topics/:topic (SPEC §4.4).
-import { HttpError } from '../http/errors.js'
+import { unknownTopic } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import type { MetadataCache } from '../cluster/metadata-cache.js'
 
-const unknownTopic = (): HttpError => new HttpError(404, 'Unknown topic')
 
 export function topicRoutes (metadata: MetadataCache, kafka: KafkaClient): Route[] {
   return [

@@ -1,10 +1,9 @@
 // GET /api/v1/urp, /api/v1/urp/:topic (SPEC §4.9): partitions whose replica set differs from the ISR.
-import { HttpError } from '../http/errors.js'
+import { unknownUrpTopic } from '../http/errors.js'
 import type { Reply, Route } from '../http/router.js'
 import type { PartitionMetadata } from '../pool/messages.js'
 import type { MetadataCache, TopicMetadata } from '../cluster/metadata-cache.js'
 
-const unknownTopic = (): HttpError => new HttpError(404, 'unknown topic')
 const NO_CONTENT: Reply = { status: 204 }
 
 export function underReplicated (partition: PartitionMetadata): boolean {
@@ -33,11 +32,11 @@ export function urpRoutes (metadata: MetadataCache): Route[] {
       template: '/api/v1/urp/:topic',
       negotiation: 'accept',
       action: 'show_urps',
-      unknownTopic,
+      unknownTopic: unknownUrpTopic,
       handle: async (ctx) => {
         await metadata.current()
         const topic = await metadata.topic(ctx.params.topic as string)
-        if (topic === undefined) throw unknownTopic()
+        if (topic === undefined) throw unknownUrpTopic()
         const { urp } = urpOf(topic)
         return urp.length === 0 ? NO_CONTENT : { status: 200, body: JSON.stringify({ topic: topic.name, urp }) }
       }

@@ -2,7 +2,7 @@
 // user, or anonymous) and whether that is allowed. The users table is one immutable snapshot, swapped
 // whole by reload(): a request sees the old table or the new one, never a mix.
 import type { AuthConfig } from '../config.js'
-import { forbidden, HttpError, unauthenticated } from '../http/errors.js'
+import { forbidden, HttpError, tokenStoreNotReady, unauthenticated } from '../http/errors.js'
 import type { Route } from '../http/router.js'
 import { AuthFailureLimiter } from './failure-limit.js'
 import type { TokenVerifier } from './jwt.js'
@@ -79,7 +79,7 @@ export class AccessControl {
   /** With token storage, `user` if `token` is the one stored for them (SPEC §6.7), waiting as check says. */
   private async stored (store: TokenStore, user: User, token: string, iat: number | undefined, address: string): Promise<User> {
     if (store.state !== 'ok' && !await store.whenReplayed(this.config.tokenStorage?.waitMs ?? 0)) {
-      throw new HttpError(503, 'token store not ready')
+      throw tokenStoreNotReady()
     }
     if (store.matches(user.name, token)) return user
     if (iat !== undefined && Date.now() / 1000 - iat <= FRESH_TOKEN_SECONDS) {

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
 import type { KafkaConfig } from '../config.js'
 import type { Logger } from '../log.js'
-import { HttpError } from '../http/errors.js'
+import { HttpError, tokenWriteFailed } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
 import { encodeTokenRecord, tokenHash, tokenKey } from './token-record.js'
 import { Waiters } from './waiters.js'
@@ -132,7 +132,7 @@ export class TokenStore {
     try {
       await this.write(Buffer.from(key, 'utf8'), value, requester)
     } catch (err) {
-      throw new HttpError(503, err instanceof HttpError ? err.error : 'unknown_server_error')
+      throw tokenWriteFailed(err instanceof HttpError ? err.error : 'unknown_server_error')
     }
   }
 

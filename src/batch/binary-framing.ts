@@ -1,8 +1,8 @@
 // The binary batch framing (SPEC §10.4, content-type application/vnd.kastlex.batch): records one after
 // another, each `key length` (int32 BE, −1 = null) · key bytes · `value length` (int32 BE, −1 = null) ·
 // value bytes. Keys and values are views of the body, never copies.
-import { invalid } from '../http/errors.js'
-import { emptyBatch, tooManyRecords } from './records.js'
+import { invalid, tooManyRecords } from '../http/errors.js'
+import { emptyBatch } from './records.js'
 
 export interface FramedRecord {
   readonly key: Buffer | null

@@ -1,10 +1,10 @@
 // A batch body → its records, checked all-or-nothing (SPEC §10.4): format faults (400, 413) first, then
 // where the records go (400 for a record partition that contradicts the path, 404 for one that does not exist).
-import { kafkaError } from '../http/errors.js'
+import { invalidRecord, kafkaError } from '../http/errors.js'
 import type { ProduceBatchOp } from '../pool/messages.js'
 import { decodeFramedRecords } from './binary-framing.js'
 import { decodeJsonRecords, decodeNdjsonRecords } from './json-records.js'
-import { invalidRecord, type BatchRecord } from './records.js'
+import type { BatchRecord } from './records.js'
 
 export type BatchBody = Pick<ProduceBatchOp, 'format' | 'body' | 'maxRecords' | 'headers' | 'partition' | 'partitionCount'>
 

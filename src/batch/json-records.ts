@@ -1,8 +1,8 @@
 // JSON batch bodies (SPEC §10.4): an array of record objects (application/json) or one object per
 // non-blank line (application/x-ndjson). Every record is checked; any fault refuses the whole batch.
-import { invalid } from '../http/errors.js'
+import { invalid, invalidRecord, tooManyRecords } from '../http/errors.js'
 import { INT32_MAX } from '../integers.js'
-import { emptyBatch, invalidRecord, recordHeaders, tooManyRecords, type BatchRecord } from './records.js'
+import { emptyBatch, recordHeaders, type BatchRecord } from './records.js'
 
 const MEMBERS = new Set(['key', 'key_encoding', 'value', 'value_encoding', 'partition', 'headers'])
 

@@ -1,5 +1,5 @@
 // A batch's records once decoded (SPEC §10.4), whatever the body's format, and the limits every format shares.
-import { HttpError, invalid } from '../http/errors.js'
+import { type HttpError, invalid } from '../http/errors.js'
 
 export interface BatchRecord {
   readonly key: Buffer | null
@@ -33,7 +33,4 @@ export function batchFormat (contentType: string | undefined): BatchFormat | und
   return FORMATS.get((semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase())
 }
 
-export const unsupportedMediaType = (): HttpError => new HttpError(415, 'unsupported media type')
-export const tooManyRecords = (): HttpError => new HttpError(413, 'too many records')
 export const emptyBatch = (): HttpError => invalid('body', 'empty')
-export const invalidRecord = (index: number, detail: string): HttpError => new HttpError(400, `invalid record ${index}: ${detail}`)

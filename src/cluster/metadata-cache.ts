@@ -3,7 +3,7 @@
 // for every topic, shared by all lookups while it is in flight: asking librdkafka for one topic by name
 // makes it keep a handle per name and re-query every unknown one for good (SPEC §10.6a). A name (or a
 // partition) that was not found is answered from memory for a few seconds, so repeating it costs nothing.
-import { HttpError } from '../http/errors.js'
+import { kafkaError } from '../http/errors.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import type { ClusterMetadata, PartitionMetadata } from '../pool/messages.js'
 
@@ -39,7 +39,7 @@ export class MetadataCache {
   /** The latest snapshot; waits for a first refresh if there is none; 503 if none can be had. */
   async current (): Promise<ClusterMetadata> {
     if (this.snapshot === undefined) await this.refresh().catch(() => {})
-    if (this.snapshot === undefined) throw new HttpError(503, 'broker_not_available')
+    if (this.snapshot === undefined) throw kafkaError('broker_not_available')
     return this.snapshot
   }
 

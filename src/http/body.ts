@@ -5,7 +5,7 @@
 // sending, receives the answer (SPEC §10.6a): bounded by bytes and time.
 import type { HttpResponse } from './uws.js'
 import type { BodyBudget } from './body-budget.js'
-import { bodyTooLarge, HttpError, invalid, overloaded } from './errors.js'
+import { bodyTooLarge, type HttpError, invalid, overloaded } from './errors.js'
 
 export type BodyOutcome = { readonly ok: true, readonly body: Buffer } | { readonly ok: false, readonly error: HttpError }
 
@@ -85,7 +85,7 @@ export class BodyReader {
    * client, still sending, losing the answer to a reset.
    */
   discardRest (): Promise<void> {
-    this.finish({ ok: false, error: new HttpError(400, 'invalid body: not read') })
+    this.finish({ ok: false, error: invalid('body', 'not read') })
     if (this.ended || this.received > this.discardBound) return Promise.resolve()
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.discarded?.(), DISCARD_MS)
@@ -100,7 +100,7 @@ export class BodyReader {
   /** The request ended (answered, or the client went away): stop reading and give the bytes back. */
   end (): void {
     // Built only when still needed: an Error per request (its stack) cost 9 % of produce's CPU.
-    if (!this.settled) this.finish({ ok: false, error: new HttpError(400, 'invalid body: aborted') })
+    if (!this.settled) this.finish({ ok: false, error: invalid('body', 'aborted') })
     this.budget.release(this.reserved)
     this.reserved = 0
   }

@@ -2,14 +2,13 @@
 // client that lost an answer can send the request again without writing the record twice.
 import { createHash, hash } from 'node:crypto'
 import { Fifo } from '../fifo.js'
-import { HttpError, invalid } from './errors.js'
+import { idempotencyKeyReused, invalid } from './errors.js'
 import type { Reply } from './router.js'
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key'
 const REPLAYED: readonly [string, string] = ['idempotent-replayed', 'true']
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
 
-export const keyReused = (): HttpError => new HttpError(422, 'idempotency key reused with a different request')
 
 /** The request's key: one line of 1–255 characters in 0x21–0x7E, else 400; undefined when absent. */
 export function idempotencyKey (lines: readonly string[]): string | undefined {
@@ -109,12 +108,12 @@ export class IdempotencyStore {
     for (;;) {
       const kept = this.live(id)
       if (kept !== undefined) {
-        if (kept.fingerprint !== requestFingerprint) throw keyReused()
+        if (kept.fingerprint !== requestFingerprint) throw idempotencyKeyReused()
         return { ...kept.reply, headers: [...(kept.reply.headers ?? []), REPLAYED] }
       }
       const running = this.running.get(id)
       if (running === undefined) break
-      if (running.fingerprint !== requestFingerprint) throw keyReused()
+      if (running.fingerprint !== requestFingerprint) throw idempotencyKeyReused()
       await new Promise<void>((resolve) => { (running.waiters ??= []).push(resolve) })
     }
     const running: Running = { fingerprint: requestFingerprint, waiters: undefined }

@@ -7,7 +7,7 @@ import { BodyReader, DISCARD_LIMIT_FACTOR } from './body.js'
 import type { BodyBudget } from './body-budget.js'
 import type { CorsPolicy } from './cors.js'
 import { MAX_HEADER_BYTES } from './header-limits.js'
-import { headersTooLarge, HttpError, invalid, notAcceptable, notFound, serverStopping } from './errors.js'
+import { headersTooLarge, HttpError, invalid, kafkaError, notAcceptable, notFound, serverStopping } from './errors.js'
 import { Exchange, type Handshake } from './exchange.js'
 import { framingError } from './framing.js'
 import { acceptsEventStream, acceptsHtml, negotiate, type Representation } from './negotiate.js'
@@ -265,7 +265,7 @@ export function createServer (router: Router, log: Logger, onResponse: OnRespons
     for (const session of streams) session.stop()
     const settled = (): boolean => open.size === 0 && streams.size === 0 && performance.now() - lastArrival >= STOP_QUIET_MS
     while (!settled() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
-    for (const exchange of open) exchange.fail(new HttpError(503, 'timeout'), true)
+    for (const exchange of open) exchange.fail(kafkaError('timeout'), true)
     for (const session of streams) session.expire()
     if (hadStreams) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(STREAM_CLOSE_LINGER_MS, deadline - performance.now()))))
     app.close()

@@ -8,6 +8,7 @@
 // waits for its calls in flight too.
 import { loadNativeAddon } from '../native-addon.js'
 import { kafkaErrorName } from './errors.js'
+import { OpError } from './op-error.js'
 import { isGroupId, isTopicName, MAX_GROUP_ID_BYTES } from './names.js'
 
 const ADDON_FILE = 'kastlex_admin.node'
@@ -18,16 +19,11 @@ const ERR_FAIL = -196 // RD_KAFKA_RESP_ERR__FAIL
 const ERR_NOENT = -156 // RD_KAFKA_RESP_ERR__NOENT
 const OFFSET_INVALID = -1001 // RD_KAFKA_OFFSET_INVALID
 
-/** A whole admin call failed: `code` is librdkafka's (positive = Kafka protocol), `error` its SPEC name. */
-export class AdminError extends Error {
-  readonly code: number
-  readonly error: string
-
-  constructor (code: number, message: string) {
-    super(message)
+/** A whole admin call failed: a Kafka failure (`error` its SPEC name) with librdkafka's `code` (positive = Kafka protocol) and text. */
+export class AdminError extends OpError {
+  constructor (readonly code: number, message: string) {
+    super(kafkaErrorName(code), undefined, message)
     this.name = 'AdminError'
-    this.code = code
-    this.error = kafkaErrorName(code)
   }
 }
 

@@ -2,7 +2,10 @@
 // (generated table); negative ones are librdkafka's own, a few of which have gateway-side names.
 import { createRequire } from 'node:module'
 import Kafka from '@platformatic/rdkafka'
-import { KAFKA_ERROR_NAMES } from './error-names.js'
+import { KAFKA_ERRORS } from './error-names.js'
+
+const KAFKA_ERROR_NAMES: ReadonlyMap<number, string> = new Map(KAFKA_ERRORS.map(([code, name]) => [code, name]))
+const RETRIABLE: ReadonlySet<string> = new Set(KAFKA_ERRORS.filter(([, , retriable]) => retriable).map(([, name]) => name))
 
 const LIBRDKAFKA_NAMES: ReadonlyMap<number, string> = new Map([
   [-185, 'timeout'], // ERR__TIMED_OUT
@@ -24,6 +27,12 @@ export function kafkaErrorName (code: number | undefined): string {
   if (code === undefined) return 'unknown_server_error'
   return KAFKA_ERROR_NAMES.get(code) ?? LIBRDKAFKA_NAMES.get(code) ?? (code < 0 ? `librdkafka_error_${-code}` : 'unknown_server_error')
 }
+
+/**
+ * Whether a failure of this SPEC §2.6 name may pass if the same request is made again: Kafka's own verdict
+ * (the generated table's `retriable` column). Gateway-side and librdkafka-only names are not.
+ */
+export const isRetriable = (name: string): boolean => RETRIABLE.has(name)
 
 /** The binding's native module: librdkafka's own error texts. */
 const binding = createRequire(import.meta.url)('@platformatic/rdkafka/librdkafka.js') as { err2str: (code: number) => string }

@@ -1,19 +1,16 @@
-// A failed Kafka operation, named per SPEC §2.6. Crosses threads as plain OpFailure data.
-import type { OpFailure } from '../pool/messages.js'
+// A failed Kafka operation, named per SPEC §2.6. The Kafka thread answers it as the HttpError of that
+// name (pool/service.ts), which crosses to the front end as plain data.
 import { kafkaErrorCode, kafkaErrorName } from './errors.js'
 
 export class OpError extends Error {
-  constructor (readonly error: string, readonly extras?: OpFailure['extras']) {
-    super(error)
+  /** `message` (for logs) defaults to the name: an AdminError keeps librdkafka's text there. */
+  constructor (readonly error: string, readonly extras?: Readonly<Record<string, number | string | null>>, message = error) {
+    super(message)
   }
 
   /** From whatever librdkafka threw or reported (a LibrdKafkaError). */
   static fromKafka (err: unknown): OpError {
     if (err instanceof OpError) return err
     return new OpError(kafkaErrorName(kafkaErrorCode(err)))
-  }
-
-  toFailure (): OpFailure {
-    return this.extras === undefined ? { error: this.error } : { error: this.error, extras: this.extras }
   }
 }

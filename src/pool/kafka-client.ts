@@ -3,13 +3,10 @@
 // the worker answers each op on the batch's own port as soon as it completes.
 import { BroadcastChannel, MessageChannel, type MessagePort, type TransferListItem } from 'node:worker_threads'
 import { Piscina } from 'piscina'
-import { HttpError, kafkaError } from '../http/errors.js'
+import { HttpError, requesterGone, workerFailed } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
 import type { OpExecutor } from './batch-runner.js'
 import { needsOffsetsTail, SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
-
-/** The op's request went away before its write started (nginx's 499: the client closed the request). */
-export const requesterGone = (): HttpError => new HttpError(499, 'client_closed_request')
 
 /** What the worker-pool gauges of /metrics read. */
 export interface PoolStats {
@@ -34,8 +31,7 @@ export interface KafkaClient {
 
 function unwrap<T> (outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value
-  if (outcome.failure.status !== undefined) throw new HttpError(outcome.failure.status, outcome.failure.error, outcome.failure.extras)
-  throw kafkaError(outcome.failure.error, outcome.failure.extras)
+  throw HttpError.of(outcome.failure)
 }
 
 /** The ops run on this thread by `service` (KASTLEX_WORKERS=0: a KafkaService with the offsets tail). */
@@ -182,7 +178,7 @@ export class PooledKafkaClient implements KafkaClient {
       if (waiting.settled) return
       waiting.settled = true
       try {
-        waiting.resolve(unwrap(outcome ?? { ok: false, failure: { error: 'worker_failed' } }))
+        waiting.resolve(unwrap(outcome ?? { ok: false, failure: workerFailed().data() }))
       } catch (err) {
         waiting.reject(err as Error)
       }

@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import type { ClientStats } from '../kafka/client-stats.js'
 import type { GroupSnapshot } from '../groups/views.js'
 import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
+import type { ErrorData } from '../http/errors.js'
 import type { Reply } from '../http/router.js'
 import type { OffsetSpec } from '../offset-spec.js'
 import type { BatchFormat } from '../batch/records.js'
@@ -144,15 +145,11 @@ export interface OpResults {
 
 export type ResultOf<O extends KafkaOp> = OpResults[O['op']]
 
-/** A failure as plain data (errors do not clone across threads): a SPEC §2.6 name and body extras. */
-export interface OpFailure {
-  readonly error: string
-  /** A client fault found where the op ran (a batch body): its status; else the §2.6 status of `error`. */
-  readonly status?: number
-  readonly extras?: Readonly<Record<string, number | string | null>>
-}
-
-export type Outcome<T> = { readonly ok: true, readonly value: T } | { readonly ok: false, readonly failure: OpFailure }
+/**
+ * A failure as the HttpError the front end answers, in plain data: a Kafka failure with the status SPEC §2.6
+ * gives its name, or a client fault found where the op ran (a batch body) with its own.
+ */
+export type Outcome<T> = { readonly ok: true, readonly value: T } | { readonly ok: false, readonly failure: ErrorData }
 
 /** What each Kafka worker is started with. */
 export interface WorkerData {

@@ -3,20 +3,20 @@
 // KASTLEX_WORKERS=0 the main thread runs one itself.
 import { produceBatch } from '../batch/produce-batch.js'
 import type { Config } from '../config.js'
-import { HttpError } from '../http/errors.js'
+import { HttpError, kafkaError } from '../http/errors.js'
 import { OffsetsTail } from '../groups/offsets-tail.js'
 import type { GroupSnapshot } from '../groups/views.js'
 import type { ClusterMetadata, HighWatermarksOp, KafkaOp, Outcome, PartitionOffset, ResultOf, WorkerData } from './messages.js'
-import { AdminClient, AdminError, type GroupDescription } from '../kafka/admin-client.js'
+import { AdminClient, type GroupDescription } from '../kafka/admin-client.js'
 import { clientStats } from '../kafka/client-stats.js'
+import { isRetriable } from '../kafka/errors.js'
 import { Fetcher } from '../kafka/fetcher.js'
 import { isGroupId, isTopicName } from '../kafka/names.js'
 import { OpError } from '../kafka/op-error.js'
 import { Producer } from '../kafka/producer.js'
 
-/** Group errors that pass once the group coordinator is found or loaded; retried this often. */
-const COORDINATOR_MOVING = new Set(['not_coordinator', 'coordinator_not_available', 'coordinator_load_in_progress'])
-const COORDINATOR_RETRY_MS = 200
+/** How often a group call that failed retriably (the coordinator moving or loading, …) is tried again. */
+const GROUP_RETRY_MS = 200
 
 /** A topic config entry that is a topic-level override (SPEC §4.4 `config`). */
 const TOPIC_OVERRIDE = 'DYNAMIC_TOPIC_CONFIG'
@@ -43,9 +43,10 @@ export class KafkaService {
       refuseImpossibleNames(op)
       return { ok: true, value: await this.dispatch(op) as ResultOf<O> }
     } catch (err) {
-      // A batch body's client fault (400, 404, 413), found where the batch is decoded.
-      if (err instanceof HttpError) return { ok: false, failure: { error: err.error, status: err.status } }
-      return { ok: false, failure: (err instanceof AdminError ? new OpError(err.error) : OpError.fromKafka(err)).toFailure() }
+      // A batch body's client fault (400, 404, 413) is an HttpError already, found where the batch is decoded.
+      if (err instanceof HttpError) return { ok: false, failure: err.data() }
+      const { error, extras } = OpError.fromKafka(err)
+      return { ok: false, failure: kafkaError(error, extras).data() }
     }
   }
 
@@ -81,13 +82,13 @@ export class KafkaService {
   }
 
   private async listGroups (deadline: number): Promise<string[]> {
-    return await whileCoordinatorMoves(deadline, async (timeoutMs) =>
+    return await whileRetriable(deadline, async (timeoutMs) =>
       (await this.admin.listGroups(timeoutMs)).map((group) => group.groupId))
   }
 
   /** DescribeGroups of one group; a group-level error fails the request with its name. */
   private async describeOne (group: string, deadline: number): Promise<GroupDescription> {
-    return await whileCoordinatorMoves(deadline, async (timeoutMs) => {
+    return await whileRetriable(deadline, async (timeoutMs) => {
       const [description] = await this.admin.describeGroups([group], timeoutMs)
       if (description === undefined) throw new OpError('unknown_server_error')
       if (description.error !== null) throw new OpError(description.error)
@@ -156,17 +157,17 @@ function refuseImpossibleNames (op: KafkaOp): void {
 }
 
 /**
- * Runs a group call again while its coordinator moves or loads (a broker that just started answers
- * not_coordinator / coordinator_load_in_progress), until `deadline`; any other failure is final.
+ * Runs a group call again after a failure Kafka counts retriable (a broker that just started answers
+ * not_coordinator / coordinator_load_in_progress while its coordinator moves or loads), until `deadline`;
+ * any other failure is final.
  */
-async function whileCoordinatorMoves<T> (deadline: number, call: (timeoutMs: number) => Promise<T>): Promise<T> {
+async function whileRetriable<T> (deadline: number, call: (timeoutMs: number) => Promise<T>): Promise<T> {
   for (;;) {
     try {
       return await call(Math.max(1, deadline - Date.now()))
     } catch (err) {
-      const name = err instanceof AdminError || err instanceof OpError ? err.error : undefined
-      if (name === undefined || !COORDINATOR_MOVING.has(name) || Date.now() + COORDINATOR_RETRY_MS > deadline) throw err
+      if (!(err instanceof OpError) || !isRetriable(err.error) || Date.now() + GROUP_RETRY_MS > deadline) throw err
     }
-    await new Promise((resolve) => setTimeout(resolve, COORDINATOR_RETRY_MS))
+    await new Promise((resolve) => setTimeout(resolve, GROUP_RETRY_MS))
   }
 }

@@ -1,8 +1,7 @@
-// SPEC §2.1 (error bodies) and §2.6 (Kafka error → status): the whole table, pinned.
+// SPEC §2.1 (error bodies), the routes' errors and §2.6 (Kafka error → status): the whole table, pinned.
 import test from 'ava'
-import {
-  bodyTooLarge, HttpError, internalError, invalid, kafkaError, notAcceptable, notFound
-} from '../../../src/http/errors.js'
+import * as errors from '../../../src/http/errors.js'
+import { type ErrorExtras, type ErrorFactory, HttpError, invalid, kafkaError } from '../../../src/http/errors.js'
 
 test('HttpError is an Error whose body is {"error":…} plus extras', (t) => {
   const plain = new HttpError(403, 'Unauthorized')
@@ -20,19 +19,67 @@ test('HttpError is an Error whose body is {"error":…} plus extras', (t) => {
   t.deepEqual(JSON.parse(new HttpError(400, 'invalid body: "quoted" \\ \n').body()), { error: 'invalid body: "quoted" \\ \n' })
 })
 
-test('the fixed errors of SPEC §2.1', (t) => {
-  const table: ReadonlyArray<readonly [string, HttpError, number, string]> = [
-    ['notFound', notFound(), 404, 'not found'],
-    ['notAcceptable', notAcceptable(), 406, 'not acceptable'],
-    ['bodyTooLarge', bodyTooLarge(), 413, 'request body too large'],
-    ['internalError', internalError(), 500, 'internal server error']
-  ]
-  for (const [name, error, status, message] of table) {
-    t.true(error instanceof HttpError, name)
-    t.is(error.status, status, name)
-    t.is(error.error, message, name)
-    t.is(error.body(), JSON.stringify({ error: message }), name)
+/**
+ * The table, entry by entry (fastify's test/internals/errors.test.js): name, status, the `error` text
+ * made from sample arguments, the headers and further body members. A new entry, or a changed status
+ * or text, fails here first.
+ */
+const TABLE: ReadonlyArray<readonly [name: string, args: readonly unknown[], status: number, error: string, headers: ReadonlyArray<readonly [string, string]>, extras?: ErrorExtras]> = [
+  ['invalid', ['partition'], 400, 'invalid partition', []],
+  ['invalidRecord', [3, 'not a JSON object'], 400, 'invalid record 3: not a JSON object', []],
+  ['usersFileRefused', ['users.yml: user ann: unknown key x'], 400, 'users.yml: user ann: unknown key x', []],
+  ['unauthenticated', [], 401, 'Unauthenticated', [['www-authenticate', 'Bearer']]],
+  ['invalidCredentials', [], 401, 'invalid username or password', []],
+  ['forbidden', [], 403, 'Unauthorized', []],
+  ['notFound', [], 404, 'not found', []],
+  ['unknownTopic', [], 404, 'Unknown topic', []],
+  ['unknownUrpTopic', [], 404, 'unknown topic', []],
+  ['unknownBroker', [], 404, 'unknown broker id', []],
+  ['unknownGroup', [], 404, 'unknown group', []],
+  ['notAcceptable', [], 406, 'not acceptable', []],
+  ['bodyTooLarge', [], 413, 'request body too large', []],
+  ['tooManyRecords', [], 413, 'too many records', []],
+  ['unsupportedMediaType', [], 415, 'unsupported media type', []],
+  ['idempotencyKeyReused', [], 422, 'idempotency key reused with a different request', []],
+  ['upgradeRequired', [], 426, 'upgrade required', [['upgrade', 'websocket']]],
+  ['tooManyLoginAttempts', [7], 429, 'too many login attempts', [['retry-after', '7']]],
+  ['tooManyAuthFailures', [2], 429, 'too many authentication failures', [['retry-after', '2']]],
+  ['headersTooLarge', [], 431, 'request header fields too large', []],
+  ['requesterGone', [], 499, 'client_closed_request', []],
+  ['internalError', [], 500, 'internal server error', []],
+  ['tokenStorageDisabled', [], 501, 'token storage disabled', []],
+  ['overloaded', [], 503, 'overloaded', [['retry-after', '1']]],
+  ['serverStopping', [], 503, 'stopping', []],
+  ['tooManyStreams', [], 503, 'too many streams', []],
+  ['tokenStoreNotReady', [], 503, 'token store not ready', []],
+  ['notReady', [{ kafka: 'failing', token_store: 'ok' }], 503, 'not ready', [], { checks: { kafka: 'failing', token_store: 'ok' } }],
+  ['tokenWriteFailed', ['request_timed_out'], 503, 'request_timed_out', []],
+  ['workerFailed', [], 503, 'worker_failed', []]
+]
+
+/** The module's exports that are entries of the table (made by its `define`). */
+const entries = Object.entries(errors).filter((entry): entry is [string, ErrorFactory<unknown[]>] =>
+  typeof entry[1] === 'function' && typeof (entry[1] as Partial<ErrorFactory<unknown[]>>).status === 'number')
+
+test('the error table: every entry pinned (name, status, text, headers, extras), nothing else in it', (t) => {
+  t.deepEqual(entries.map(([name]) => name).sort(), TABLE.map(([name]) => name).sort())
+  for (const [name, args, status, error, headers, extras = {}] of TABLE) {
+    const factory = errors[name as keyof typeof errors] as ErrorFactory<unknown[]>
+    const made = factory(...args)
+    t.true(made instanceof HttpError, name)
+    t.is(factory.status, status, name)
+    t.is(made.status, status, name)
+    t.is(made.error, error, name)
+    t.deepEqual(made.headers, headers, name)
+    t.deepEqual(made.extras, extras, name)
+    t.is(made.body(), JSON.stringify({ error, ...extras }), name)
   }
+})
+
+test('the error table: statuses are 4xx or 5xx, fixed texts name one error each', (t) => {
+  for (const [name, factory] of entries) t.true(factory.status >= 400 && factory.status <= 599, name)
+  const fixed = TABLE.filter(([, args]) => args.length === 0).map(([, , , error]) => error)
+  t.is(new Set(fixed).size, fixed.length)
 })
 
 test('invalid(name, detail) → 400 `invalid <name>[: <detail>]`', (t) => {
@@ -84,4 +131,14 @@ test('kafkaError carries extras (416 earliest/latest, SPEC §5)', (t) => {
   const error = kafkaError('offset_out_of_range', { earliest: 0, latest: 5 })
   t.is(error.status, 416)
   t.deepEqual(JSON.parse(error.body()), { error: 'offset_out_of_range', earliest: 0, latest: 5 })
+})
+
+test('an HttpError crosses threads as data and comes back the same, extras included', (t) => {
+  const error = kafkaError('offset_out_of_range', { earliest: 0, latest: 5 })
+  const data = structuredClone(error.data())
+  t.deepEqual(data, { status: 416, error: 'offset_out_of_range', extras: { earliest: 0, latest: 5 } })
+  const back = HttpError.of(data)
+  t.true(back instanceof HttpError)
+  t.is(back.status, 416)
+  t.is(back.body(), error.body())
 })
