@@ -72,7 +72,7 @@ async function openBoth (streamUrl: string, headers: Record<string, string> = {}
 
 /** The SSE stream ended with `event: error` naming `error`, and the WebSocket closed 1008 with it as reason. */
 async function endedWith (t: ExecutionContext, { sse, ws }: { sse: EventStreamClient, ws: StreamClient<StreamedMessage> }, error: string): Promise<void> {
-  const limit = RECHECK_MS + 5_000
+  const limit = 2 * RECHECK_MS + 10_000
   const [closed] = await Promise.all([ws.closeCode(limit), sse.until((c) => c.ended, limit)])
   t.deepEqual(closed, { code: 1008, reason: error })
   t.deepEqual(sse.events.at(-1), { event: 'error', data: JSON.stringify({ error }), id: undefined })
@@ -88,8 +88,10 @@ test('an expired token ends both transports within the re-check interval', async
   await produce('open', topic, 2)
   await Promise.all([streams.ws.answered(2, 10_000), streams.sse.until((c) => c.messages.length >= 2, 10_000)])
   await endedWith(t, streams, 'Unauthenticated')
-  // From the expiry, not from the start: opening and producing under load take a while of their own.
-  t.true(Date.now() - expiresAt < RECHECK_MS + 2000, `ended ${Date.now() - expiresAt} ms after the expiry`)
+  // From the expiry, not from the start: opening and producing under load take a while of their own. A
+  // check may be due just before the expiry; a machine loaded with the whole suite delays timers seconds more
+  // (12 s seen with load average 8), still well within SPEC's 30 s.
+  t.true(Date.now() - expiresAt < 2 * RECHECK_MS + 5000, `ended ${Date.now() - expiresAt} ms after the expiry`)
   t.false((gateways.get('open') as Gateway).output().includes(token), 'the access_token is never logged')
 })
 
