@@ -21,8 +21,6 @@ export interface HttpResponse {
   body: Buffer
 }
 
-export class RequestTimeout extends Error {}
-
 export function request (port: number, req: HttpRequest): Promise<HttpResponse> {
   const timeoutMs = req.timeoutMs ?? REQUEST_TIMEOUT_MS
   return new Promise((resolve, reject) => {
@@ -33,7 +31,7 @@ export function request (port: number, req: HttpRequest): Promise<HttpResponse> 
       res.on('error', reject)
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }))
     })
-    outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new RequestTimeout(`no answer within ${timeoutMs} ms`)))
+    outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)))
     outgoing.on('error', reject)
     outgoing.end(req.body)
   })

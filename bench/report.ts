@@ -1,14 +1,7 @@
+// What every benchmark report carries, and the one writer of them: bench/results/<name>-<time>.{md,json}.
 import os from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import type { ScenarioResult } from './stats.js'
-
-export interface SettingResult {
-  workers: number
-  /** VmHWM of the gateway process after all scenarios of this setting */
-  peakRssMb: number | null
-  scenarios: ScenarioResult[]
-}
+import { join } from 'node:path'
 
 export interface MachineInfo {
   cpuModel: string
@@ -17,12 +10,6 @@ export interface MachineInfo {
   os: string
   node: string
   date: string
-}
-
-export interface BenchReport {
-  machine: MachineInfo
-  config: Record<string, string | number>
-  settings: SettingResult[]
 }
 
 export function machineInfo (): MachineInfo {
@@ -37,29 +24,17 @@ export function machineInfo (): MachineInfo {
   }
 }
 
-const COLUMNS: Array<[string, (s: SettingResult, r: ScenarioResult) => string | number | null]> = [
-  ['workers', (s) => s.workers],
-  ['scenario', (_, r) => r.scenario],
-  ['req/s', (_, r) => r.requestsPerSec],
-  ['records/s', (_, r) => r.recordsPerSec],
-  ['2xx', (_, r) => r.ok],
-  ['non-2xx', (_, r) => r.non2xx],
-  ['errors', (_, r) => r.errors],
-  ['timeouts', (_, r) => r.timeouts],
-  ['p50 ms', (_, r) => r.latencyP50Ms],
-  ['p99 ms', (_, r) => r.latencyP99Ms],
-  ['peak RSS MB', (s) => s.peakRssMb]
-]
+/** A file-name-safe stamp of the time a benchmark started. */
+export const reportStamp = (): string => new Date().toISOString().replace(/[:.]/g, '-')
 
-export function formatTable (settings: SettingResult[]): string {
-  const rows = settings.flatMap((s) => s.scenarios.map((r) => COLUMNS.map(([, cell]) => String(cell(s, r) ?? '-'))))
-  const all = [COLUMNS.map(([title]) => title), ...rows]
-  const widths = COLUMNS.map((_, i) => Math.max(...all.map((row) => row[i].length)))
-  const line = (row: string[]): string => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')
-  return [line(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
-}
-
-export async function writeReport (path: string, report: BenchReport): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, JSON.stringify(report, null, 2) + '\n')
+/**
+ * Writes `report` as JSON and its markdown to `<dir>/<name>-<stamp>.json` and `.md`, and prints the
+ * markdown and where both went.
+ */
+export async function writeReport (dir: string, name: string, stamp: string, report: object, md: string): Promise<void> {
+  await mkdir(dir, { recursive: true })
+  const base = join(dir, `${name}-${stamp}`)
+  await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + '\n')
+  await writeFile(`${base}.md`, md)
+  process.stdout.write(`${md}\n(written to ${base}.md and ${base}.json)\n`)
 }

@@ -36,7 +36,8 @@ function kastlexReaders (ctx: BenchContext, workload: Workload): ReaderPlan {
   }
 }
 
-function kastlex (workers: number): Contender {
+/** KastleX with `workers` Kafka worker threads (KASTLEX_WORKERS). */
+export function kastlex (workers: number): Contender {
   // The gateway runs with the bench's environment (bench/gateway.ts): a codec set there is named in the report.
   const compression = process.env.KASTLEX_PRODUCER_COMPRESSION
   const name = `KastleX (KASTLEX_WORKERS=${workers}${compression === undefined || compression === '' ? '' : `, KASTLEX_PRODUCER_COMPRESSION=${compression}`})`

@@ -10,7 +10,7 @@
 //   BENCH_DURATION=3 (seconds measured, after a 1 s warm-up)   BENCH_WORKERS=0,2   BENCH_CONNECTIONS=64
 //   BENCH_PORT=18094   BENCH_WRK_THREADS=2
 import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,10 +22,10 @@ import type { RequestTemplate } from '../compare/peers/peer.js'
 import { killAll, message } from '../compare/processes.js'
 import { ensureWrk, runWrk, wrkVersion, writeScript, type WrkErrors } from '../compare/wrk.js'
 import type { Workload } from '../compare/workloads.js'
-import { envInt } from '../env.js'
+import { envInt, envInts } from '../env.js'
 import { devAuthFiles, GATEWAY_LOG_LEVEL, startGateway, type Gateway } from '../gateway.js'
 import { HOST } from '../http.js'
-import { machineInfo, type MachineInfo } from '../report.js'
+import { machineInfo, reportStamp, writeReport, type MachineInfo } from '../report.js'
 import { STUB_TOPIC } from './stub-kafka.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..') // dist/bench/micro/main.js -> repo root
@@ -48,11 +48,7 @@ interface Config {
 
 function readConfig (): Config {
   return {
-    workers: (process.env.BENCH_WORKERS || '0,2').split(',').map((text) => {
-      const n = Number(text.trim())
-      if (!Number.isInteger(n) || n < 0 || n > 256) throw new Error(`BENCH_WORKERS: expected integers in 0..256, got "${text}"`)
-      return n
-    }),
+    workers: envInts('BENCH_WORKERS', '0,2', 0, 256),
     durationSec: envInt('BENCH_DURATION', '3', 1, 600),
     connections: envInt('BENCH_CONNECTIONS', '64', 1, 10_000),
     port: envInt('BENCH_PORT', '18094', 1, 65535),
@@ -149,7 +145,7 @@ export function markdown (report: MicroReport): string {
 
 async function main (): Promise<void> {
   const config = readConfig()
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const stamp = reportStamp()
   ensureWrk()
   const wrk = wrkVersion()
   const key = loadSigningKey((await devAuthFiles(ROOT)).jwkFile)
@@ -195,12 +191,7 @@ async function main (): Promise<void> {
     workloads: all.map(({ workload }) => ({ name: workload.name, description: workload.description })),
     rows
   }
-  await mkdir(RESULTS_DIR, { recursive: true })
-  const base = join(RESULTS_DIR, `micro-${stamp}`)
-  const md = markdown(report)
-  await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + '\n')
-  await writeFile(`${base}.md`, md)
-  process.stdout.write(`${md}\n(written to ${base}.md and ${base}.json)\n`)
+  await writeReport(RESULTS_DIR, 'micro', stamp, report, markdown(report))
   const failed = rows.filter((r) => errorCount(r.errors) > 0)
   if (failed.length > 0) throw new Error(`${failed.map((r) => `workers=${r.workers} ${r.workload}`).join(', ')}: requests failed or were not answered 2xx; not the path meant to be measured`)
 }
