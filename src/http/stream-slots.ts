@@ -4,7 +4,6 @@
 import type { StreamTransport } from '../pool/messages.js'
 import { tooManyStreams } from './errors.js'
 
-
 export const STREAM_TRANSPORTS: readonly StreamTransport[] = ['websocket', 'sse']
 
 export class StreamSlots {

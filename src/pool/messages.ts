@@ -7,6 +7,7 @@ import type { GroupSnapshot } from './group-snapshot.js'
 /** The body formats of SPEC §10.4, by media type. */
 export type BatchFormat = 'json' | 'ndjson' | 'binary'
 
+/** How a stream's records reach its client (SPEC §10.4a, §10.5). */
 export type StreamTransport = 'websocket' | 'sse'
 
 export interface ProduceOp {
