@@ -19,10 +19,9 @@ import { Router } from './http/router.js'
 import { createServer, type Authorize } from './http/server.js'
 import { createLogger, type Logger } from './log.js'
 import { OffsetsMonitor } from './cluster/offsets-monitor.js'
-import { KafkaService } from './pool/service.js'
+import { KafkaService, type WorkerData } from './pool/service.js'
 import { GatewayMetrics } from './metrics/gateway-metrics.js'
 import { InlineKafkaClient, OFFSETS_TAIL_SHARD, PooledKafkaClient, type KafkaClient } from './pool/kafka-client.js'
-import type { WorkerData } from './pool/messages.js'
 
 /** SPEC §1: in-flight requests are finished within this. */
 const STOP_GRACE_MS = 10_000

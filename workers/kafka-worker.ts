@@ -1,7 +1,6 @@
 // A Kafka worker thread: the pool's batch tasks, run on this thread's own KafkaService.
 import { workerData } from 'node:worker_threads'
-import { KafkaService } from '../src/pool/service.js'
+import { KafkaService, type WorkerData } from '../src/pool/service.js'
 import { serveBatches } from '../src/pool/batch-runner.js'
-import type { WorkerData } from '../src/pool/messages.js'
 
 export default serveBatches(new KafkaService(workerData as WorkerData))

@@ -4,11 +4,10 @@
 // until the socket drains: a slow consumer holds about that much here, and misses nothing.
 import { asHttpError, type HttpError } from '../http/errors.js'
 import { CLOSE, SEND_BUFFER_LIMIT, type EventSession, type EventSink, type StreamSession, type StreamSocket } from '../http/stream-session.js'
-import type { StreamTransport } from '../http/stream-slots.js'
 import type { Logger } from '../log.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
-import type { FetchFormat, FetchResult } from '../pool/messages.js'
+import type { FetchFormat, FetchResult, StreamTransport } from '../pool/messages.js'
 import { watchAuthorization, type StreamTarget } from './stream-target.js'
 
 /** max_wait_time of each fetch: the broker answers as soon as a record comes, else after this. */
@@ -205,7 +204,7 @@ export class ConsumeSession implements StreamSession, EventSession {
     if (fetched.records === 0) return ''
     this.records += fetched.records
     this.options.metrics.fetched(this.target.topic, fetched.records, fetched.bytes)
-    return fetched.reply.body as string
+    return fetched.encoded.body as string
   }
 
   private end (error?: HttpError): void {

@@ -1,5 +1,6 @@
 // Consumer groups (SPEC §7): list (v1, v2) and show (v1 documented shape, v2 live shape).
-import { groupExists, v1View, v2View, type GroupSnapshot } from '../groups/views.js'
+import { groupExists, v1View, v2View } from '../groups/views.js'
+import type { GroupSnapshot } from '../pool/group-snapshot.js'
 import type { OffsetsMonitor } from '../cluster/offsets-monitor.js'
 import type { RequestContext, Route } from '../http/router.js'
 import type { KafkaClient } from '../pool/kafka-client.js'

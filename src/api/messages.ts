@@ -117,6 +117,7 @@ function fetchHandler ({ kafka, metadata, fetchMaxBytesLimit, metrics }: Message
       op: 'fetch', topic, partition, offset, maxWaitMs, minBytes, maxBytes: Math.min(maxBytes, fetchMaxBytesLimit), format
     })
     metrics.fetched(topic, fetched.records, fetched.bytes)
-    return fetched.reply
+    const { contentType, headers, body } = fetched.encoded
+    return { status: 200, contentType, headers, body }
   }
 }

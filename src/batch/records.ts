@@ -1,5 +1,6 @@
 // A batch's records once decoded (SPEC §10.4), whatever the body's format, and the limits every format shares.
 import { type HttpError, invalid } from '../http/errors.js'
+import type { BatchFormat } from '../pool/messages.js'
 
 export interface BatchRecord {
   readonly key: Buffer | null
@@ -16,9 +17,6 @@ export function recordHeaders (members: Readonly<Record<string, unknown>>): Arra
     .map(([name, value]): [string, string] => [name, typeof value === 'string' ? value : JSON.stringify(value)])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 }
-
-/** The body formats of SPEC §10.4, by media type. */
-export type BatchFormat = 'json' | 'ndjson' | 'binary'
 
 const FORMATS: ReadonlyMap<string, BatchFormat> = new Map([
   ['application/json', 'json'],

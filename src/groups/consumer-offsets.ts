@@ -15,6 +15,7 @@
 // Observed on a Kafka 4.1.1 broker (test/fixtures/consumer-offsets/broker-4.1.1.json): classic groups
 // get offset commits as key 1 / value v4 (no tagged fields) and group metadata as key 2 / value v3;
 // KIP-848 consumer groups add key types 3, 5, 6, 7 and 8 (skipped) and their offsets as key 1 / value v4.
+import type { GroupMetadata, MemberMetadata, OffsetCommit } from '../pool/group-snapshot.js'
 import { Reader } from './reader.js'
 
 export type OffsetsRecord =
@@ -24,49 +25,6 @@ export type OffsetsRecord =
 
 /** Why a record was not decoded; counted by the tail, never fatal. */
 export type SkipReason = 'unknown_key_version' | 'unknown_value_version' | 'malformed'
-
-/**
- * Offset-commit value. Integers beyond ±2^53 lose precision (offsets and timestamps never get there).
- * Kafka's "absent" sentinel −1 reads as null, as the coordinator itself reads it
- * (`OffsetAndMetadata.fromRecord`).
- */
-export interface OffsetCommit {
-  version: number
-  offset: number
-  /** v3+; null before v3 or when −1. */
-  leaderEpoch: number | null
-  metadata: string
-  commitTimestamp: number
-  /** v1 only; null in the other versions or when −1. */
-  expireTimestamp: number | null
-}
-
-export interface GroupMetadata {
-  version: number
-  protocolType: string
-  generation: number
-  /** null when the group has no protocol (an empty group). */
-  protocol: string | null
-  /** null when the group has no leader. */
-  leader: string | null
-  /** v2+; null before v2 or when −1. */
-  currentStateTimestamp: number | null
-  members: GroupMember[]
-}
-
-export interface GroupMember {
-  memberId: string
-  /** v3+ (static membership); null before v3 or when the member has none. */
-  groupInstanceId: string | null
-  clientId: string
-  clientHost: string
-  /** v1+; null in v0. */
-  rebalanceTimeout: number | null
-  sessionTimeout: number
-  /** The embedded protocol's bytes (for protocol type `consumer`: consumer-protocol.ts). Copies. */
-  subscription: Buffer
-  assignment: Buffer
-}
 
 const HIGHEST_OFFSET_COMMIT_VALUE = 4
 const HIGHEST_GROUP_METADATA_VALUE = 4
@@ -171,7 +129,7 @@ function readGroupMetadataValue (r: Reader, version: number): GroupMetadata {
   const leader = flexible ? r.compactNullableString() : r.nullableString()
   const currentStateTimestamp = version >= 2 ? sentinel(r.int64()) : null
   const count = flexible ? r.compactArrayLength() : r.arrayLength()
-  const members: GroupMember[] = []
+  const members: MemberMetadata[] = []
   for (let i = 0; i < count; i++) {
     const memberId = flexible ? r.compactString() : r.string()
     const groupInstanceId = version >= 3 ? (flexible ? r.compactNullableString() : r.nullableString()) : null

@@ -5,7 +5,9 @@
 import Kafka from '@platformatic/rdkafka'
 import type { KafkaConfig } from '../config.js'
 import { assignedConsumer } from '../kafka/assigned-consumer.js'
-import { decodeOffsetsRecord, type GroupMetadata, type OffsetCommit } from './consumer-offsets.js'
+import type { GroupMetadata, PartitionCommit } from '../pool/group-snapshot.js'
+import type { CommittedOffsetSample } from '../pool/messages.js'
+import { decodeOffsetsRecord } from './consumer-offsets.js'
 
 const OFFSETS_TOPIC = '__consumer_offsets'
 /** librdkafka's RD_KAFKA_OFFSET_BEGINNING. */
@@ -13,15 +15,11 @@ const BEGINNING = -2
 /** While the topic is missing (no group ever committed) or the broker is unreachable. */
 const RETRY_MS = 10_000
 
-export interface PartitionCommit { readonly topic: string, readonly partition: number, readonly commit: OffsetCommit }
-
 export interface GroupTail {
   readonly metadata: GroupMetadata | undefined
   /** The latest commit of each partition. */
   readonly commits: readonly PartitionCommit[]
 }
-
-export interface CommittedOffsetSample { readonly group: string, readonly topic: string, readonly partition: number, readonly offset: number }
 
 export class OffsetsTail {
   private readonly consumer: Kafka.KafkaConsumer

@@ -1,20 +1,8 @@
 // The v1 and v2 consumer-group documents (SPEC §7.4, §7.5), built from what the Kafka worker gathered
 // (live description, committed offsets, the offsets tail's records) and the high-watermark cache.
-import type { CommittedOffset, GroupDescription } from '../kafka/admin-client.js'
-import type { GroupMetadata } from './consumer-offsets.js'
+import type { CommittedOffset, GroupDescription, GroupSnapshot } from '../pool/group-snapshot.js'
 import { decodeAssignment, decodeSubscription } from './consumer-protocol.js'
-import type { PartitionCommit } from './offsets-tail.js'
 import { printable } from './printable.js'
-
-/** Everything a worker gathers about one group for either show route. */
-export interface GroupSnapshot {
-  readonly description: GroupDescription
-  readonly offsets: readonly CommittedOffset[]
-  /** The latest group-metadata record from the offsets tail, if any. */
-  readonly metadata: GroupMetadata | undefined
-  /** The tail's latest commit per partition. */
-  readonly commits: readonly PartitionCommit[]
-}
 
 export type HighWatermarks = (topic: string, partition: number) => number | undefined
 

@@ -2,16 +2,9 @@
 // `define` is one error with its status, the `error` text of its body (SPEC §2.1 and the routes) and the
 // headers that go with it; Kafka failures get theirs from kafkaError (SPEC §2.6). Code elsewhere throws
 // what these make, never an HttpError of its own; test/unit/http/errors.test.ts pins the table.
+import type { ErrorData, ErrorExtras } from '../pool/messages.js'
 
-export type ErrorExtras = Readonly<Record<string, string | number | null | Readonly<Record<string, string>>>>
 export type ErrorHeaders = ReadonlyArray<readonly [string, string]>
-
-/** An HttpError as plain data, which crosses threads (errors do not clone): a Kafka thread's failure. */
-export interface ErrorData {
-  readonly status: number
-  readonly error: string
-  readonly extras: ErrorExtras
-}
 
 export class HttpError extends Error {
   /** The error a Kafka thread sent as data. */

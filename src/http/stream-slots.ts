@@ -1,10 +1,9 @@
 // KASTLEX_STREAM_MAX_CLIENTS (SPEC §10.4a, §10.5): the streams open on this instance, whatever their kind,
 // counted against one bound. A stream takes its slot before its handshake is answered and gives it back
 // when it ends. Counted per transport for `kastlex_streams_active` (SPEC §8).
+import type { StreamTransport } from '../pool/messages.js'
 import { tooManyStreams } from './errors.js'
 
-
-export type StreamTransport = 'websocket' | 'sse'
 export const STREAM_TRANSPORTS: readonly StreamTransport[] = ['websocket', 'sse']
 
 export class StreamSlots {

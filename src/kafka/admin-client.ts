@@ -7,6 +7,7 @@
 // shared with fs, dns, crypto): at most its timeout plus 5 s. A worker thread being terminated
 // waits for its calls in flight too.
 import { loadNativeAddon } from '../native-addon.js'
+import type { CommittedOffset, GroupDescription } from '../pool/group-snapshot.js'
 import { kafkaErrorName } from './errors.js'
 import { OpError } from './op-error.js'
 import { isGroupId, isTopicName, MAX_GROUP_ID_BYTES } from './names.js'
@@ -32,36 +33,6 @@ export interface GroupListing {
   state: string
   isSimpleConsumerGroup: boolean
   type: string
-}
-
-export interface GroupMember {
-  memberId: string
-  clientId: string
-  host: string
-  groupInstanceId: string | null
-  assignment: Array<{ topic: string, partition: number }>
-}
-
-export interface GroupDescription {
-  groupId: string
-  error: string | null
-  isSimpleConsumerGroup: boolean
-  /** Kafka's spelling: 'Stable' | 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Dead' | 'Unknown'. */
-  state: string
-  /** 'Classic' | 'Consumer' | 'Unknown'. */
-  type: string
-  partitionAssignor: string
-  coordinator: { id: number, host: string, port: number } | null
-  members: GroupMember[]
-}
-
-export interface CommittedOffset {
-  topic: string
-  partition: number
-  offset: number
-  leaderEpoch: number | null
-  metadata: Buffer | null
-  error: string | null
 }
 
 export interface ConfigEntry {

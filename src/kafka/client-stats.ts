@@ -1,15 +1,6 @@
 // What the metrics keep of librdkafka's statistics (`statistics.interval.ms`, JSON per client):
 // producer queue depth, broker round-trip times; with the records the fetch path holds read ahead.
-
-export interface ClientStats {
-  /** Messages (and their bytes) waiting in the producer's queue for delivery. */
-  readonly producerQueueMessages: number
-  readonly producerQueueBytes: number
-  /** Records the fetch path holds read ahead (its read cache), all partitions. */
-  readonly fetchQueueMessages: number
-  /** Average round-trip time per broker (`host:port/id`), seconds, from the producer's connections. */
-  readonly brokerRtt: ReadonlyArray<readonly [string, number]>
-}
+import type { ClientStats } from '../pool/messages.js'
 
 interface RawStats {
   msg_cnt?: number

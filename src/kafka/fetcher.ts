@@ -3,11 +3,10 @@
 // those requests filled. No consumer position is shared between readers, so no reader ever waits behind
 // another's seek or sees records of another reader's position (README, Architecture).
 import type { KafkaConfig } from '../config.js'
-import type { FetchOp, FetchResult, OffsetsOp } from '../pool/messages.js'
+import type { FetchedRecord, FetchOp, FetchResult, OffsetsOp } from '../pool/messages.js'
 import { BrokerReader, type PartitionRead, type ReadLimits } from './fetch/broker-reader.js'
 import { FetchAnswer } from './fetch/fetch-answer.js'
 import { ReadCache } from './fetch/read-cache.js'
-import { fetchReply } from './message-format.js'
 import { resolveOffset } from './offset-resolution.js'
 import { OpError } from './op-error.js'
 
@@ -27,6 +26,12 @@ const READ_AHEAD_LOW_BYTES = 256 * 1024
 /** Offsets right after recent answers (where sequential readers will ask next), remembered this many. */
 const EXPECTED_READS = 4096
 
+/** A fetch's records and the high watermark to report with them, encoded where the op runs (pool/service.ts). */
+export interface FetchedRecords extends Omit<FetchResult, 'encoded'> {
+  readonly fetched: readonly FetchedRecord[]
+  readonly highWatermark: number
+}
+
 export class Fetcher {
   private readonly reader: BrokerReader
   private readonly cache: ReadCache
@@ -40,7 +45,7 @@ export class Fetcher {
     this.cache = new ReadCache(bufferBytes)
   }
 
-  async fetch (op: FetchOp): Promise<FetchResult> {
+  async fetch (op: FetchOp): Promise<FetchedRecords> {
     const deadline = Date.now() + op.maxWaitMs + this.config.requestTimeoutMs
     const partition = `${op.topic}\u0000${op.partition}`
     let cursor: number
@@ -51,7 +56,7 @@ export class Fetcher {
       const { earliest, latest } = await this.reader.watermarks(op.topic, op.partition, deadline)
       const resolution = resolveOffset(op.offset, earliest, latest)
       if (resolution.kind === 'outOfRange') throw outOfRange(earliest, latest)
-      if (resolution.kind === 'empty') return { reply: fetchReply([], latest, op.format), records: 0, bytes: 0, next: latest }
+      if (resolution.kind === 'empty') return { fetched: [], highWatermark: latest, records: 0, bytes: 0, next: latest }
       cursor = resolution.offset
     }
     const sequential = this.expected.delete(`${partition}\u0000${cursor}`)
@@ -96,7 +101,8 @@ export class Fetcher {
       if (sequential) this.readAhead(op.topic, op.partition, partition, answer.next, lastStable)
     }
     return {
-      reply: fetchReply(answer.records, Math.max(lastStable, answer.next), op.format),
+      fetched: answer.records,
+      highWatermark: Math.max(lastStable, answer.next),
       records: answer.count,
       bytes: answer.payloadBytes,
       // The cursor passed what read_committed left out after the last record; a full answer stops at it.

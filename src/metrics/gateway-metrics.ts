@@ -1,10 +1,9 @@
 // The gateway's Prometheus metrics (SPEC §8), on prom-client. Everything counted here is known on the
 // main thread: workers report records and bytes with each result, and pool state is read at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
-import { combineStats, EMPTY_STATS, type ClientStats } from '../kafka/client-stats.js'
+import { combineStats, EMPTY_STATS } from '../kafka/client-stats.js'
 import type { PoolStats } from '../pool/kafka-client.js'
-import type { PartitionOffset } from '../pool/messages.js'
+import type { ClientStats, CommittedOffsetSample, PartitionOffset } from '../pool/messages.js'
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]

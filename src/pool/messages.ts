@@ -1,14 +1,14 @@
-// The typed messages exchanged between the front end and the Kafka workers (import type on both sides).
+// The typed messages exchanged between the front end and the Kafka workers (import type on both sides): plain
+// data only, a leaf that every layer may import (test/unit/layers.test.ts).
 import type { MessagePort } from 'node:worker_threads'
-import type { Config } from '../config.js'
-import type { ClientStats } from '../kafka/client-stats.js'
-import type { GroupSnapshot } from '../groups/views.js'
-import type { CommittedOffsetSample } from '../groups/offsets-tail.js'
-import type { ErrorData } from '../http/errors.js'
-import type { Reply } from '../http/router.js'
 import type { OffsetSpec } from '../offset-spec.js'
-import type { BatchFormat } from '../batch/records.js'
-import type { StreamTransport } from '../http/stream-slots.js'
+import type { GroupSnapshot } from './group-snapshot.js'
+
+/** The body formats of SPEC §10.4, by media type. */
+export type BatchFormat = 'json' | 'ndjson' | 'binary'
+
+/** How a stream's records reach its client (SPEC §10.4a, §10.5). */
+export type StreamTransport = 'websocket' | 'sse'
 
 export interface ProduceOp {
   readonly op: 'produce'
@@ -109,9 +109,26 @@ export interface ClusterMetadata {
   readonly topics: ReadonlyArray<{ readonly name: string, readonly partitions: readonly PartitionMetadata[] }>
 }
 
+/** A record as the fetch consumer delivers it (node-rdkafka's message, reduced to what we read). */
+export interface FetchedRecord {
+  readonly offset: number
+  readonly key?: Buffer | string | null
+  readonly value: Buffer | null
+  /** −1 or absent when the record has none. */
+  readonly timestamp?: number
+  readonly headers?: ReadonlyArray<Readonly<Record<string, Buffer | string | null | undefined>>>
+}
+
+/** A fetch's records as HTTP sends them (SPEC §4.8); the front end answers them with status 200. */
+export interface EncodedRecords {
+  readonly contentType?: string
+  readonly headers: ReadonlyArray<readonly [string, string]>
+  readonly body: string | Buffer
+}
+
 export interface FetchResult {
   /** Encoded in the worker: JSON and binary encoding stay off the main thread. */
-  readonly reply: Reply
+  readonly encoded: EncodedRecords
   /** Records sent (binary: at most one) and their key + value bytes, for the metrics. */
   readonly records: number
   readonly bytes: number
@@ -129,6 +146,18 @@ export interface BatchResult {
   readonly producedBytes: number
 }
 
+export interface ClientStats {
+  /** Messages (and their bytes) waiting in the producer's queue for delivery. */
+  readonly producerQueueMessages: number
+  readonly producerQueueBytes: number
+  /** Records the fetch path holds read ahead (its read cache), all partitions. */
+  readonly fetchQueueMessages: number
+  /** Average round-trip time per broker (`host:port/id`), seconds, from the producer's connections. */
+  readonly brokerRtt: ReadonlyArray<readonly [string, number]>
+}
+
+export interface CommittedOffsetSample { readonly group: string, readonly topic: string, readonly partition: number, readonly offset: number }
+
 export interface OpResults {
   produce: { readonly partition: number, readonly offset: number }
   produceBatch: BatchResult
@@ -145,18 +174,20 @@ export interface OpResults {
 
 export type ResultOf<O extends KafkaOp> = OpResults[O['op']]
 
+export type ErrorExtras = Readonly<Record<string, string | number | null | Readonly<Record<string, string>>>>
+
+/** An HttpError as plain data, which crosses threads (errors do not clone): a Kafka thread's failure. */
+export interface ErrorData {
+  readonly status: number
+  readonly error: string
+  readonly extras: ErrorExtras
+}
+
 /**
  * A failure as the HttpError the front end answers, in plain data: a Kafka failure with the status SPEC §2.6
  * gives its name, or a client fault found where the op ran (a batch body) with its own.
  */
 export type Outcome<T> = { readonly ok: true, readonly value: T } | { readonly ok: false, readonly failure: ErrorData }
-
-/** What each Kafka worker is started with. */
-export interface WorkerData {
-  readonly config: Config
-  /** Whether this worker runs the offsets tail (exactly one does). */
-  readonly offsetsTail: boolean
-}
 
 /** BroadcastChannel on which the front end asks the workers to close ('close') and they confirm ('closed'). */
 export const SHUTDOWN_CHANNEL = 'kastlex-worker-shutdown'

@@ -4,10 +4,11 @@
 import { produceBatch } from '../batch/produce-batch.js'
 import type { Config } from '../config.js'
 import { HttpError, kafkaError } from '../http/errors.js'
+import { fetchReply } from '../http/message-format.js'
 import { OffsetsTail } from '../groups/offsets-tail.js'
-import type { GroupSnapshot } from '../groups/views.js'
-import type { ClusterMetadata, HighWatermarksOp, KafkaOp, Outcome, PartitionOffset, ResultOf, WorkerData } from './messages.js'
-import { AdminClient, type GroupDescription } from '../kafka/admin-client.js'
+import type { ClusterMetadata, FetchOp, FetchResult, HighWatermarksOp, KafkaOp, Outcome, PartitionOffset, ResultOf } from './messages.js'
+import { AdminClient } from '../kafka/admin-client.js'
+import type { GroupDescription, GroupSnapshot } from './group-snapshot.js'
 import { clientStats } from '../kafka/client-stats.js'
 import { isRetriable } from '../kafka/errors.js'
 import { Fetcher } from '../kafka/fetcher.js'
@@ -20,6 +21,13 @@ const GROUP_RETRY_MS = 200
 
 /** A topic config entry that is a topic-level override (SPEC §4.4 `config`). */
 const TOPIC_OVERRIDE = 'DYNAMIC_TOPIC_CONFIG'
+
+/** What each Kafka worker is started with. */
+export interface WorkerData {
+  readonly config: Config
+  /** Whether this worker runs the offsets tail (exactly one does). */
+  readonly offsetsTail: boolean
+}
 
 export class KafkaService {
   private readonly config: Config
@@ -55,7 +63,7 @@ export class KafkaService {
     switch (op.op) {
       case 'produce': return await this.producer.produce(op)
       case 'produceBatch': return await produceBatch(this.producer, op)
-      case 'fetch': return await this.fetcher.fetch(op)
+      case 'fetch': return await this.fetch(op)
       case 'offsets': return await this.fetcher.offsets(op)
       case 'metadata': return await this.metadata()
       case 'listGroups': return await this.listGroups(Date.now() + timeout)
@@ -68,6 +76,12 @@ export class KafkaService {
         skipped: [...this.offsetsTail().skippedCounts()]
       }
     }
+  }
+
+  /** The records encoded here: JSON and binary encoding stay off the main thread. */
+  private async fetch (op: FetchOp): Promise<FetchResult> {
+    const { fetched, highWatermark, records, bytes, next } = await this.fetcher.fetch(op)
+    return { encoded: fetchReply(fetched, highWatermark, op.format), records, bytes, next }
   }
 
   private offsetsTail (): OffsetsTail {

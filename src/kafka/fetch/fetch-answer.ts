@@ -1,6 +1,6 @@
 // The records of one fetch answer (SPEC §4.8): the first record always, even larger than max_bytes (as
 // Kafka does), then records while the running total stays within max_bytes; binary answers hold one.
-import type { FetchedRecord } from '../message-format.js'
+import type { FetchedRecord } from '../../pool/messages.js'
 import { recordBytes } from './read-cache.js'
 
 export class FetchAnswer {

@@ -3,7 +3,7 @@
 // where the log has none: compaction, transaction markers, aborted records), so a read at any offset
 // inside it is answered from memory exactly as the broker would. Runs of a partition never overlap.
 // One byte budget for the whole thread: the least recently read runs are dropped beyond it.
-import type { FetchedRecord } from '../message-format.js'
+import type { FetchedRecord } from '../../pool/messages.js'
 
 /** Counted per record besides key and value, so that empty records satisfy `min_bytes` (Kafka counts framing too). */
 const RECORD_OVERHEAD_BYTES = 8

@@ -10,7 +10,7 @@
 // only the records taken are copied out of it (one copy per record), so that a cached record does not
 // keep a chunk alive. CRCs are not checked (the library did not either; TCP and the broker's own checks
 // cover the transfer).
-import type { FetchedRecord } from '../message-format.js'
+import type { FetchedRecord } from '../../pool/messages.js'
 import { OpError } from '../op-error.js'
 import { ChunkedBytes, VarintReader } from './chunked-bytes.js'
 

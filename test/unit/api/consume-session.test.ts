@@ -5,9 +5,8 @@ import test from 'ava'
 import { ConsumeSession, POLL_WAIT_MS } from '../../../src/api/consume-session.js'
 import { HttpError } from '../../../src/http/errors.js'
 import { SEND_BUFFER_LIMIT, type EventSink, type StreamSocket } from '../../../src/http/stream-session.js'
-import type { StreamTransport } from '../../../src/http/stream-slots.js'
 import type { KafkaClient } from '../../../src/pool/kafka-client.js'
-import type { FetchOp, FetchResult } from '../../../src/pool/messages.js'
+import type { FetchOp, FetchResult, StreamTransport } from '../../../src/pool/messages.js'
 
 interface Pending { op: FetchOp, resolve: (value: FetchResult) => void, reject: (err: Error) => void }
 
@@ -32,7 +31,7 @@ class FakeSink implements EventSink {
 
 /** A fetch answer of `records` (the body is what the worker would encode; here a marker per record). */
 const answer = (next: number, records: string[]): FetchResult =>
-  ({ reply: { status: 200, body: records.join('\n') }, records: records.length, bytes: records.length, next })
+  ({ encoded: { headers: [], body: records.join('\n') }, records: records.length, bytes: records.length, next })
 
 function setUp (transport: StreamTransport, first: FetchResult): { session: ConsumeSession, pending: Pending[], released: () => number } {
   const pending: Pending[] = []

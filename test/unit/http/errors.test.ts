@@ -1,7 +1,8 @@
 // SPEC §2.1 (error bodies), the routes' errors and §2.6 (Kafka error → status): the whole table, pinned.
 import test from 'ava'
 import * as errors from '../../../src/http/errors.js'
-import { type ErrorExtras, type ErrorFactory, HttpError, invalid, kafkaError } from '../../../src/http/errors.js'
+import { type ErrorFactory, HttpError, invalid, kafkaError } from '../../../src/http/errors.js'
+import type { ErrorExtras } from '../../../src/pool/messages.js'
 
 test('HttpError is an Error whose body is {"error":…} plus extras', (t) => {
   const plain = new HttpError(403, 'Unauthorized')

@@ -1,7 +1,7 @@
 // The §4.8 answer rules (src/kafka/fetch/fetch-answer.ts). Pure.
 import test from 'ava'
 import { FetchAnswer } from '../../../../src/kafka/fetch/fetch-answer.js'
-import type { FetchedRecord } from '../../../../src/kafka/message-format.js'
+import type { FetchedRecord } from '../../../../src/pool/messages.js'
 
 const records = (from: number, count: number, size: number): FetchedRecord[] =>
   Array.from({ length: count }, (_, i) => ({ offset: from + i, key: null, value: Buffer.alloc(size) }))

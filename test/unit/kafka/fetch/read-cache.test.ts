@@ -2,7 +2,7 @@
 // runs, the byte budget and least-recently-read eviction. Pure: no Kafka.
 import test from 'ava'
 import { ReadCache, recordBytes, uncovered, type Run } from '../../../../src/kafka/fetch/read-cache.js'
-import type { FetchedRecord } from '../../../../src/kafka/message-format.js'
+import type { FetchedRecord } from '../../../../src/pool/messages.js'
 
 const record = (offset: number, size = 10): FetchedRecord => ({ offset, value: Buffer.alloc(size, offset % 256) })
 /** A run of [start, end) with a record at every offset not in `gaps`. */

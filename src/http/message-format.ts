@@ -1,18 +1,7 @@
-// Fetch replies (SPEC §4.8): records as JSON message objects, or the first record as raw bytes.
+// Fetch replies (SPEC §4.8): records as JSON message objects, or the first record as raw bytes. Built where
+// the fetch ran (a Kafka worker) as plain data; the route answers it with status 200.
 import { isUtf8 } from 'node:buffer'
-import type { Reply } from '../http/router.js'
-import type { StreamTransport } from '../http/stream-slots.js'
-import type { FetchFormat } from '../pool/messages.js'
-
-/** A record as the fetch consumer delivers it (node-rdkafka's message, reduced to what we read). */
-export interface FetchedRecord {
-  readonly offset: number
-  readonly key?: Buffer | string | null
-  readonly value: Buffer | null
-  /** −1 or absent when the record has none. */
-  readonly timestamp?: number
-  readonly headers?: ReadonlyArray<Readonly<Record<string, Buffer | string | null | undefined>>>
-}
+import type { EncodedRecords, FetchedRecord, FetchFormat, StreamTransport } from '../pool/messages.js'
 
 type Text = { text: string | null, base64: boolean }
 
@@ -64,15 +53,15 @@ export function messageObject (record: FetchedRecord): Record<string, unknown> {
 }
 
 /** The JSON (v1 or v2), binary or stream reply for the records of one fetch. */
-export function fetchReply (records: readonly FetchedRecord[], highWatermark: number, format: FetchFormat): Reply {
+export function fetchReply (records: readonly FetchedRecord[], highWatermark: number, format: FetchFormat): EncodedRecords {
   const highWm: [string, string] = ['x-high-wm-offset', String(highWatermark)]
   if (format.kind === 'binary') return binaryReply(records[0], highWm, format.contentType)
-  if (format.kind === 'stream') return { status: 200, headers: [highWm], body: streamBody(records, format.transport) }
+  if (format.kind === 'stream') return { headers: [highWm], body: streamBody(records, format.transport) }
   const messages = records.map(messageObject)
   const body = format.version === 1
     ? { size: null, messages, highWmOffset: highWatermark, error_code: 'no_error' }
     : messages
-  return { status: 200, contentType: 'application/json; charset=utf-8', headers: [highWm], body: JSON.stringify(body) }
+  return { contentType: 'application/json; charset=utf-8', headers: [highWm], body: JSON.stringify(body) }
 }
 
 /**
@@ -88,9 +77,9 @@ export function streamBody (records: readonly FetchedRecord[], transport: Stream
   return body
 }
 
-function binaryReply (record: FetchedRecord | undefined, highWm: [string, string], contentType: string): Reply {
+function binaryReply (record: FetchedRecord | undefined, highWm: [string, string], contentType: string): EncodedRecords {
   const type = `${contentType}; charset=utf-8`
-  if (record === undefined) return { status: 200, contentType: type, headers: [highWm], body: Buffer.alloc(0) }
+  if (record === undefined) return { contentType: type, headers: [highWm], body: Buffer.alloc(0) }
   const headers = decodeHeaders(record.headers)
   const ts = timestampOf(record)
   const replyHeaders: Array<[string, string]> = [
@@ -103,7 +92,7 @@ function binaryReply (record: FetchedRecord | undefined, highWm: [string, string
   if (headers.encodings !== undefined) replyHeaders.push(['x-message-headers-encoding', asciiJson(headers.encodings)])
   const key = record.key
   if (key !== null && key !== undefined && key.length > 0) replyHeaders.push(['x-message-key', percentEncode(key)])
-  return { status: 200, contentType: type, headers: replyHeaders, body: record.value ?? Buffer.alloc(0) }
+  return { contentType: type, headers: replyHeaders, body: record.value ?? Buffer.alloc(0) }
 }
 
 /** JSON text of a string map with every non-ASCII or control character as `\uXXXX` (a valid header value). */
