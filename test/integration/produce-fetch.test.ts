@@ -178,12 +178,12 @@ test('min_bytes above max_bytes counts as max_bytes: answered as soon as max_byt
 test('many long polls of one partition at the end of the log do not hold up a read of its records', async (t) => {
   const topic = await createTopic(t)
   for (let i = 0; i < 3; i++) await produce(`/api/v2/messages/${topic}/0`, `n${i}`)
-  const polls = Array.from({ length: 8 }, async () => await fetch(url(`/api/v2/messages/${topic}/0/3?min_bytes=2147483647&max_wait_time=4000`)))
+  const polls = Array.from({ length: 8 }, async () => await fetch(url(`/api/v2/messages/${topic}/0/3?min_bytes=2147483647&max_wait_time=8000`)))
   const started = Date.now()
   const messages = await (await fetch(url(`/api/v2/messages/${topic}/0/0?max_wait_time=0`))).json() as Array<{ value: string }>
   t.deepEqual(messages.map((m) => m.value), ['n0', 'n1', 'n2'])
-  // Held up behind the polls, it would answer after their 4 s; the margin is for a loaded machine.
-  t.true(Date.now() - started < 3500, `answered after ${Date.now() - started} ms`)
+  // Held up behind the polls, it would answer after their 8 s; the margin is for a loaded machine (3.7 s seen).
+  t.true(Date.now() - started < 6000, `answered after ${Date.now() - started} ms`)
   for (const poll of await Promise.all(polls)) t.is(poll.status, 200)
 })
 
