@@ -1,15 +1,17 @@
 // Every KASTLEX_OFFSETS_REFRESH_MS (10 s; SPEC §7.1, §8): the high watermark of every partition that has a leader (ListOffsets
 // latest, read_uncommitted, sent by librdkafka to the current leaders) and the offsets tail's committed
-// offsets, for lag and for the kafka_* metrics. Offline partitions (leader −1) are left out; topics
-// and groups that disappear drop out at the next refresh.
+// offsets, for lag and for the kafka_* metrics, and the tail's progress (logged once it has caught up).
+// Offline partitions (leader −1) are left out; topics and groups that disappear drop out at the next refresh.
 import type { MetadataCache } from './metadata-cache.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
+import type { Logger } from '../log.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 
 export class OffsetsMonitor {
   private highWatermarks = new Map<string, number>()
   private timer: NodeJS.Timeout | undefined
   private refreshing: Promise<void> | undefined
+  private caughtUpLogged = false
 
   constructor (
     private readonly kafka: KafkaClient,
@@ -17,7 +19,8 @@ export class OffsetsMonitor {
     private readonly metrics: GatewayMetrics,
     /** KASTLEX_CG_EXCLUDE_REGEX: such groups exist nowhere, metrics included. */
     private readonly excluded: (group: string) => boolean,
-    private readonly intervalMs: number
+    private readonly intervalMs: number,
+    private readonly log: Logger
   ) {}
 
   start (): void {
@@ -52,5 +55,11 @@ export class OffsetsMonitor {
     this.highWatermarks = new Map(highWatermarks.map((h) => [`${h.topic}\u0000${h.partition}`, h.offset]))
     this.metrics.offsets(highWatermarks, tail.offsets.filter((o) => !this.excluded(o.group)), (topic, partition) => this.highWatermark(topic, partition))
     this.metrics.skipped(tail.skipped)
+    this.metrics.tail(tail.progress)
+    const caughtUp = tail.progress.caughtUp
+    if (caughtUp !== undefined && !this.caughtUpLogged) {
+      this.caughtUpLogged = true
+      this.log.info('offsets tail caught up', { records: caughtUp.records, seconds: caughtUp.seconds })
+    }
   }
 }

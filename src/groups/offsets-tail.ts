@@ -2,11 +2,15 @@
 // read_committed, without a group and without commits. Keeps the latest offset commit per
 // (group, topic, partition) and the latest group-metadata record per group; tombstones delete.
 // Runs in one Kafka worker (the first); the others ask it through ops.
+// Memory follows the live state, not the topic's history: records are pulled in batches (a flowing
+// consume() hands librdkafka's records to JavaScript as fast as they arrive, and replaying 3 million
+// records held 1.5 GB), and librdkafka's read-ahead per partition is bounded (its default is 100,000
+// records or 64 MB per partition) with a short back-off so that the small queue refills at once.
 import Kafka from '@platformatic/rdkafka'
 import type { KafkaConfig } from '../config.js'
 import { assignedConsumer } from '../kafka/assigned-consumer.js'
 import type { GroupMetadata, PartitionCommit } from '../pool/group-snapshot.js'
-import type { CommittedOffsetSample } from '../pool/messages.js'
+import type { CommittedOffsetSample, TailCatchUp, TailProgress } from '../pool/messages.js'
 import { decodeOffsetsRecord } from './consumer-offsets.js'
 
 const OFFSETS_TOPIC = '__consumer_offsets'
@@ -14,6 +18,16 @@ const OFFSETS_TOPIC = '__consumer_offsets'
 const BEGINNING = -2
 /** While the topic is missing (no group ever committed) or the broker is unreachable. */
 const RETRY_MS = 10_000
+/** Records per pull; a pull returns sooner at the end of a partition or after PULL_WAIT_MS. */
+const PULL_RECORDS = 1000
+const PULL_WAIT_MS = 100
+const CONSUMER_PROPERTIES = {
+  'queued.min.messages': 10_000,
+  'queued.max.messages.kbytes': 2048,
+  'fetch.queue.backoff.ms': 5,
+  // The catch-up signal: the end of every partition is reported once per time it is reached.
+  'enable.partition.eof': true
+}
 
 export interface GroupTail {
   readonly metadata: GroupMetadata | undefined
@@ -29,12 +43,18 @@ export class OffsetsTail {
   private readonly skipped = new Map<string, number>()
   private retry: NodeJS.Timeout | undefined
   private closed = false
+  private records = 0
+  private caughtUp: TailCatchUp | undefined
 
   constructor (config: KafkaConfig) {
     this.consumer = assignedConsumer({
-      common: config.common, clientId: 'kastlex-offsets-tail', groupId: 'kastlex-offsets-tail', autoOffsetReset: 'earliest'
+      common: config.common,
+      clientId: 'kastlex-offsets-tail',
+      groupId: 'kastlex-offsets-tail',
+      autoOffsetReset: 'earliest',
+      properties: CONSUMER_PROPERTIES
     })
-    this.consumer.on('data', (message) => this.apply(message.key, message.value))
+    this.consumer.setDefaultConsumeTimeout(PULL_WAIT_MS)
     this.start(config.requestTimeoutMs)
   }
 
@@ -49,6 +69,10 @@ export class OffsetsTail {
       for (const { topic, partition, commit } of commits.values()) samples.push({ group, topic, partition, offset: commit.offset })
     }
     return samples
+  }
+
+  progress (): TailProgress {
+    return { records: this.records, caughtUp: this.caughtUp }
   }
 
   /** Records skipped so far, by reason (kastlex_consumer_offsets_skipped_total). */
@@ -72,8 +96,9 @@ export class OffsetsTail {
       this.consumer.getMetadata({ topic: OFFSETS_TOPIC, timeout: timeoutMs }, (err, metadata) => {
         const partitions = metadata?.topics.find((t) => t.name === OFFSETS_TOPIC)?.partitions ?? []
         if (err || partitions.length === 0 || this.closed) return again()
+        this.awaitCatchUp(partitions.map((p) => p.id))
         this.consumer.assign(partitions.map((p) => ({ topic: OFFSETS_TOPIC, partition: p.id, offset: BEGINNING })))
-        this.consumer.consume()
+        this.pull()
       })
     }
     if (this.consumer.isConnected()) return assign()
@@ -83,7 +108,30 @@ export class OffsetsTail {
     })
   }
 
+  /** Pulls a batch, applies it, and pulls again until closed. */
+  private pull (): void {
+    if (this.closed) return
+    this.consumer.consume(PULL_RECORDS, (err, messages) => {
+      // A failed pull (the broker away) is retried by pulling again: librdkafka reconnects.
+      if (!err) for (const message of messages) this.apply(message.key, message.value)
+      setImmediate(() => this.pull())
+    })
+  }
+
+  /** Watches for the end of each of `partitions` (those at assignment; the first end of each counts). */
+  private awaitCatchUp (partitions: readonly number[]): void {
+    const started = Date.now()
+    const pending = new Set(partitions)
+    const reached = (eof: Kafka.EofEvent): void => {
+      if (eof.topic !== OFFSETS_TOPIC || !pending.delete(eof.partition) || pending.size > 0) return
+      this.consumer.off('partition.eof', reached)
+      this.caughtUp = { records: this.records, seconds: (Date.now() - started) / 1000 }
+    }
+    this.consumer.on('partition.eof', reached)
+  }
+
   private apply (key: Kafka.MessageKey, value: Buffer | null): void {
+    this.records++
     const record = decodeOffsetsRecord(typeof key === 'string' ? Buffer.from(key) : key ?? null, value)
     switch (record.kind) {
       case 'offset': {

@@ -3,7 +3,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { combineStats, EMPTY_STATS } from '../kafka/client-stats.js'
 import type { PoolStats } from '../pool/kafka-client.js'
-import type { ClientStats, CommittedOffsetSample, PartitionOffset } from '../pool/messages.js'
+import type { ClientStats, CommittedOffsetSample, PartitionOffset, TailProgress } from '../pool/messages.js'
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -21,6 +21,10 @@ export class GatewayMetrics {
   private readonly groupLags: Gauge<'consumer_group' | 'topic' | 'partition'>
   private readonly skippedRecords: Counter<'reason'>
   private readonly skippedSeen = new Map<string, number>()
+  private readonly tailRecords: Counter
+  private tailRecordsSeen = 0
+  private readonly tailCaughtUp: Gauge
+  private readonly tailCatchUpSeconds: Gauge
   /** Per (method, route, status): the labelled children, so that a request costs no label hashing. */
   private readonly requestSeries = new Map<string, { count: { inc: () => void }, duration: { observe: (seconds: number) => void } }>()
 
@@ -38,6 +42,9 @@ export class GatewayMetrics {
     this.groupOffsets = new Gauge({ name: 'kafka_consumer_group_offset', help: 'Committed offset (offsets tail)', labelNames: ['consumer_group', 'topic', 'partition'], registers })
     this.groupLags = new Gauge({ name: 'kafka_consumer_group_lag', help: 'High watermark − committed offset, at least 0', labelNames: ['consumer_group', 'topic', 'partition'], registers })
     this.skippedRecords = new Counter({ name: 'kastlex_consumer_offsets_skipped_total', help: '__consumer_offsets records not decoded', labelNames: ['reason'], registers })
+    this.tailRecords = new Counter({ name: 'kastlex_offsets_tail_records_total', help: '__consumer_offsets records read by the offsets tail', registers })
+    this.tailCaughtUp = new Gauge({ name: 'kastlex_offsets_tail_caught_up', help: '1 once the offsets tail has read every partition up to its end at start', registers })
+    this.tailCatchUpSeconds = new Gauge({ name: 'kastlex_offsets_tail_catch_up_seconds', help: 'Seconds the offsets tail took to catch up (0 until it has)', registers })
     const poolGauge = (name: string, help: string, read: (stats: PoolStats) => number): Gauge =>
       new Gauge({ name, help, registers, collect () { this.set(read(pool())) } })
     poolGauge('kastlex_worker_pool_size', 'Kafka worker threads', (stats) => stats.size)
@@ -121,6 +128,15 @@ export class GatewayMetrics {
       const high = highWatermark(topic, partition)
       if (high !== undefined) this.groupLags.set(labels, Math.max(0, high - offset))
     }
+  }
+
+  /** The offsets tail's progress as it reports it (running totals). */
+  tail ({ records, caughtUp }: TailProgress): void {
+    if (records > this.tailRecordsSeen) this.tailRecords.inc(records - this.tailRecordsSeen)
+    this.tailRecordsSeen = records
+    if (caughtUp === undefined) return
+    this.tailCaughtUp.set(1)
+    this.tailCatchUpSeconds.set(caughtUp.seconds)
   }
 
   /** Counts of skipped records as the offsets tail reports them (running totals). */

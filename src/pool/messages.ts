@@ -81,7 +81,7 @@ export interface HighWatermarksOp {
   readonly partitions: ReadonlyArray<{ readonly topic: string, readonly partition: number }>
 }
 
-/** The offsets tail's committed offsets and skipped-record counts (for the metrics). */
+/** The offsets tail's committed offsets, skipped-record counts and progress (for the metrics). */
 export interface TailOffsetsOp { readonly op: 'tailOffsets' }
 
 /** This thread's librdkafka statistics (sent to every worker: KafkaClient.runOnEach). */
@@ -156,6 +156,15 @@ export interface ClientStats {
   readonly brokerRtt: ReadonlyArray<readonly [string, number]>
 }
 
+/** Set once the tail has read up to the end every partition had when it was assigned. */
+export interface TailCatchUp { readonly records: number, readonly seconds: number }
+
+/** The tail's progress (kastlex_offsets_tail_* metrics, the catch-up log line). */
+export interface TailProgress {
+  readonly records: number
+  readonly caughtUp: TailCatchUp | undefined
+}
+
 export interface CommittedOffsetSample { readonly group: string, readonly topic: string, readonly partition: number, readonly offset: number }
 
 export interface OpResults {
@@ -169,7 +178,7 @@ export interface OpResults {
   topicConfig: Readonly<Record<string, string | null>> | null
   highWatermarks: readonly PartitionOffset[]
   clientStats: ClientStats
-  tailOffsets: { readonly offsets: readonly CommittedOffsetSample[], readonly skipped: ReadonlyArray<readonly [string, number]> }
+  tailOffsets: { readonly offsets: readonly CommittedOffsetSample[], readonly skipped: ReadonlyArray<readonly [string, number]>, readonly progress: TailProgress }
 }
 
 export type ResultOf<O extends KafkaOp> = OpResults[O['op']]

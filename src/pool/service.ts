@@ -73,7 +73,8 @@ export class KafkaService {
       case 'clientStats': return clientStats(this.producer.statistics, this.fetcher.cachedRecords)
       case 'tailOffsets': return {
         offsets: this.offsetsTail().committedOffsets(),
-        skipped: [...this.offsetsTail().skippedCounts()]
+        skipped: [...this.offsetsTail().skippedCounts()],
+        progress: this.offsetsTail().progress()
       }
     }
   }

@@ -61,6 +61,9 @@ test('a committing group is listed and shown by v1 and v2 with offsets, lag 0, t
   t.true(metrics.includes(`kafka_topic_offset{topic="${topic}",partition="0"} 5`))
   t.true(metrics.includes(`kafka_consumer_group_offset{consumer_group="${group}",topic="${topic}",partition="0"} 2`))
   t.true(metrics.includes(`kafka_consumer_group_lag{consumer_group="${group}",topic="${topic}",partition="0"} 3`))
+  // the tail had caught up when it showed the commits above (issue 15: the catch-up signal)
+  t.regex(metrics, /^kastlex_offsets_tail_caught_up 1$/m)
+  t.regex(metrics, /^kastlex_offsets_tail_records_total [1-9]\d*$/m)
 })
 
 test('an unknown group, and an excluded one, are 404 on both versions and not listed', async (t) => {
