@@ -41,13 +41,15 @@ const GROUPS_AT_ONCE = 20
 /** Commits of one group in flight. */
 const COMMITS_IN_FLIGHT = 100
 const POLL_MS = 5
+const COORDINATOR_RETRY_MS = 200
 const TIMEOUT_MS = 60_000
 /** The binding aborts the process when a disconnected client is garbage collected: keep them. */
 const finished: Kafka.KafkaConsumer[] = []
 
-export async function fill (kafka: string, size: ScaleSize, progress: (records: number) => void): Promise<void> {
+export async function fill (kafka: string, size: ScaleSize, progress: (message: string) => void): Promise<void> {
   if (size.groups > size.topics) throw new Error(`${size.name}: more groups (${size.groups}) than topics (${size.topics})`)
   await createTopics(kafka, size)
+  progress(`${size.topics} topics of ${size.partitions} partitions created`)
   let records = 0
   for (let first = 0; first < size.groups; first += GROUPS_AT_ONCE) {
     const groups = Array.from({ length: Math.min(GROUPS_AT_ONCE, size.groups - first) }, (_, i) => first + i)
@@ -55,7 +57,7 @@ export async function fill (kafka: string, size: ScaleSize, progress: (records: 
       await commitGroup(kafka, groupName(g), groupPartitions(size, g), size.commits)
       records += groupPartitions(size, g).length * size.commits
     }))
-    progress(records)
+    progress(`${records} records committed`)
   }
 }
 
@@ -94,8 +96,11 @@ async function commitGroup (kafka: string, group: string, partitions: ReadonlyAr
   consumer.setDefaultConsumeTimeout(POLL_MS)
   const poller = setInterval(() => consumer.consume(1, () => {}), POLL_MS)
   try {
-    let sent = 0
-    let acknowledged = 0
+    // The first commit waits for the group's coordinator (a fresh broker is still creating __consumer_offsets);
+    // the others go out asynchronously, in order.
+    await firstCommit(consumer, group, partitions)
+    let sent = 1
+    let acknowledged = 1
     await new Promise<void>((resolve, reject) => {
       const send = (): void => {
         while (sent < commits && sent - acknowledged < COMMITS_IN_FLIGHT) {
@@ -108,10 +113,25 @@ async function commitGroup (kafka: string, group: string, partitions: ReadonlyAr
         if (++acknowledged === commits) resolve()
         else send()
       })
-      send()
+      if (commits === 1) resolve()
+      else send()
     })
   } finally {
     clearInterval(poller)
     await new Promise<void>((resolve) => consumer.disconnect(() => resolve()))
+  }
+}
+
+/** Commits offset 1 synchronously, again every COORDINATOR_RETRY_MS while the coordinator is not known. */
+async function firstCommit (consumer: Kafka.KafkaConsumer, group: string, partitions: ReadonlyArray<{ topic: string, partition: number }>): Promise<void> {
+  const deadline = Date.now() + TIMEOUT_MS
+  for (;;) {
+    try {
+      consumer.commitSync(partitions.map((p) => ({ ...p, offset: 1 })))
+      return
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`first commit of ${group}: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, COORDINATOR_RETRY_MS))
   }
 }

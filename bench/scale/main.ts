@@ -64,7 +64,7 @@ async function main (): Promise<void> {
       if (!reuse) {
         log(`${size.name}: filling ${kafka} with ${size.topics} topics × ${size.partitions} partitions, ${size.groups} groups × ${size.commits} commits = ${commitRecords(size)} records`)
         const t0 = Date.now()
-        await fill(kafka, size, (records) => log(`${size.name}: ${records} records committed`))
+        await fill(kafka, size, (message) => log(`${size.name}: ${message}`))
         fillSec = (Date.now() - t0) / 1000
         writeFileSync(filledFile, key)
       } else log(`${size.name}: reusing the filled broker in ${dataDir}`)
