@@ -108,13 +108,18 @@ export class OffsetsTail {
     })
   }
 
-  /** Pulls a batch, applies it, and pulls again until closed. */
+  /**
+   * Pulls batches until closed. The next pull starts (in libuv's thread pool) before this batch is applied,
+   * so reading and applying overlap; at most two batches are held.
+   */
   private pull (): void {
     if (this.closed) return
     this.consumer.consume(PULL_RECORDS, (err, messages) => {
-      // A failed pull (the broker away) is retried by pulling again: librdkafka reconnects.
-      if (!err) for (const message of messages) this.apply(message.key, message.value)
-      setImmediate(() => this.pull())
+      // A failed pull is tried again on the next turn (librdkafka reconnects); an empty one (caught up)
+      // has waited PULL_WAIT_MS in the thread pool.
+      if (err) return void setImmediate(() => this.pull())
+      this.pull()
+      for (const message of messages) this.apply(message.key, message.value)
     })
   }
 
