@@ -25,6 +25,10 @@ export interface Measurement {
   readonly rssAtReadyMb: number | null
   readonly peakRssMb: number | null
   readonly idleRssMb: number | null
+  /** When idle: V8's heap (used, total) and memory outside it held by JavaScript objects (Buffers), from /metrics. */
+  readonly heapUsedMb: number | null
+  readonly heapTotalMb: number | null
+  readonly externalMb: number | null
   /** Median of SCRAPES answers. */
   readonly metrics: Answer
   readonly topics: Answer
@@ -69,6 +73,9 @@ export async function measure (setup: GatewaySetup, size: ScaleSize): Promise<Me
       rssAtReadyMb,
       peakRssMb,
       idleRssMb: rssMb(gateway.pid),
+      heapUsedMb: megabytes(gauge(last, 'nodejs_heap_size_used_bytes')),
+      heapTotalMb: megabytes(gauge(last, 'nodejs_heap_size_total_bytes')),
+      externalMb: megabytes(gauge(last, 'nodejs_external_memory_bytes')),
       metrics: median(scrapes),
       topics: median(topics),
       series: seriesPerFamily(last)
@@ -96,6 +103,8 @@ function gauge (text: string, name: string): number | null {
   const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]
   return value === undefined ? null : Number(value)
 }
+
+const megabytes = (bytes: number | null): number | null => bytes === null ? null : Math.round(bytes / 2 ** 20 * 10) / 10
 
 function seriesPerFamily (text: string): Record<string, number> {
   const counts = new Map<string, number>()

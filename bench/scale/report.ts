@@ -38,14 +38,14 @@ export function markdown ({ machine, config, sizes }: ScaleReport): string {
       `refreshed every ${Number(config.offsetsRefreshMs) / 1000} s). Peak RSS = VmHWM at that moment; idle RSS = VmRSS ${SETTLE_MS / 1000} s later. ` +
       'Answer times and sizes: medians of 3 after that.',
     '',
-    '| size | topics × partitions | groups × commits | commit records | fill s | ready s | tail catch-up s | tail records | tail records/s | observed catch-up s | RSS at ready MB | peak RSS MB | idle RSS MB | /metrics KB | /metrics ms | /api/v1/topics KB | /api/v1/topics ms |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
+    '| size | topics × partitions | groups × commits | commit records | fill s | ready s | tail catch-up s | tail records | tail records/s | observed catch-up s | RSS at ready MB | peak RSS MB | idle RSS MB | idle heap used / total MB | idle external MB | /metrics KB | /metrics ms | /api/v1/topics KB | /api/v1/topics ms |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
   ]
   for (const r of sizes) {
     const s = r.size
     lines.push(`| ${s.name} | ${s.topics} × ${s.partitions} | ${s.groups} × ${s.commits} | ${r.commitRecords} | ${cell(r.fillSec)} | ${r.readySec} | ` +
       `${cell(r.tailCatchUpSec)} | ${cell(r.tailRecords)} | ${cell(r.tailRecordsPerSec)} | ${r.observedCatchUpSec} | ${cell(r.rssAtReadyMb)} | ` +
-      `${cell(r.peakRssMb)} | ${cell(r.idleRssMb)} | ${kb(r.metrics.bytes)} | ${r.metrics.ms} | ${kb(r.topics.bytes)} | ${r.topics.ms} |`)
+      `${cell(r.peakRssMb)} | ${cell(r.idleRssMb)} | ${cell(r.heapUsedMb)} / ${cell(r.heapTotalMb)} | ${cell(r.externalMb)} | ${kb(r.metrics.bytes)} | ${r.metrics.ms} | ${kb(r.topics.bytes)} | ${r.topics.ms} |`)
   }
   lines.push('', '## Metric series per family (the ten largest)', '', `| family | ${sizes.map((r) => r.size.name).join(' | ')} |`,
     `|---|${sizes.map(() => '--:').join('|')}|`)
