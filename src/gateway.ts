@@ -72,7 +72,8 @@ export async function start (env: Readonly<Record<string, string | undefined>>, 
   const metrics = new GatewayMetrics(() => kafka.stats(), async () => await kafka.runOnEach({ op: 'clientStats' }))
   const metadata = new MetadataCache(kafka)
   const excludedGroup = (group: string): boolean => config.groupExclude?.test(group) ?? false
-  const offsets = new OffsetsMonitor(kafka, metadata, metrics, excludedGroup, config.offsetsRefreshMs, log)
+  const offsets = new OffsetsMonitor(kafka, metadata, metrics, excludedGroup, config.offsetsRefreshMs,
+    ({ records, seconds }) => log.info('offsets tail caught up', { records, seconds }))
   metadata.start()
   offsets.start()
   const streams = new StreamSlots(config.streamMaxClients)

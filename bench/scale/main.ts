@@ -5,13 +5,12 @@
 // data directory; one already filled with the same size is reused (BENCH_SCALE_FRESH=1: always start empty).
 // Reports: bench/results/scale-<timestamp>[-<BENCH_SCALE_LABEL>].{md,json}.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { envInt } from '../env.js'
 import { HOST } from '../http.js'
 import { kafkaScript } from '../kafka.js'
-import { machineInfo } from '../report.js'
+import { machineInfo, reportStamp, writeReport } from '../report.js'
 import { commitRecords, fill, type ScaleSize } from './fill.js'
 import { measure } from './measure.js'
 import { markdown, type ScaleReport, type SizeResult } from './report.js'
@@ -37,6 +36,7 @@ function sizes (): ScaleSize[] {
 }
 
 async function main (): Promise<void> {
+  const stamp = reportStamp()
   const kafkaPort = envInt('BENCH_SCALE_KAFKA_PORT', '19700', 1, 64535)
   const kafkaDir = resolve(ROOT, process.env.BENCH_SCALE_KAFKA_DIR || '.cache/kafka-scale')
   const kafka = `${HOST}:${kafkaPort}`
@@ -80,14 +80,8 @@ async function main (): Promise<void> {
     config: { kafka, gatewayRoot, workers, offsetsRefreshMs: refreshMs, label: process.env.BENCH_SCALE_LABEL ?? '' },
     sizes: results
   }
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   const label = process.env.BENCH_SCALE_LABEL ? `-${process.env.BENCH_SCALE_LABEL.replace(/[^A-Za-z0-9._-]+/g, '-')}` : ''
-  await mkdir(RESULTS_DIR, { recursive: true })
-  const base = join(RESULTS_DIR, `scale-${stamp}${label}`)
-  const md = markdown(report)
-  await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + '\n')
-  await writeFile(`${base}.md`, md)
-  process.stdout.write(`${md}\n(written to ${base}.md and ${base}.json)\n`)
+  await writeReport(RESULTS_DIR, 'scale', `${stamp}${label}`, report, markdown(report))
 }
 
 main().then(() => process.exit(0), (err: unknown) => {

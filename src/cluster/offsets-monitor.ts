@@ -4,8 +4,8 @@
 // Offline partitions (leader −1) are left out; topics and groups that disappear drop out at the next refresh.
 import type { MetadataCache } from './metadata-cache.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
-import type { Logger } from '../log.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
+import type { TailCatchUp } from '../pool/messages.js'
 
 export class OffsetsMonitor {
   private highWatermarks = new Map<string, number>()
@@ -20,7 +20,8 @@ export class OffsetsMonitor {
     /** KASTLEX_CG_EXCLUDE_REGEX: such groups exist nowhere, metrics included. */
     private readonly excluded: (group: string) => boolean,
     private readonly intervalMs: number,
-    private readonly log: Logger
+    /** Told once, at the first refresh that finds the tail caught up (the gateway logs it). */
+    private readonly onCaughtUp: (catchUp: TailCatchUp) => void
   ) {}
 
   start (): void {
@@ -59,7 +60,7 @@ export class OffsetsMonitor {
     const caughtUp = tail.progress.caughtUp
     if (caughtUp !== undefined && !this.caughtUpLogged) {
       this.caughtUpLogged = true
-      this.log.info('offsets tail caught up', { records: caughtUp.records, seconds: caughtUp.seconds })
+      this.onCaughtUp(caughtUp)
     }
   }
 }
