@@ -11,7 +11,7 @@ import { AdminClient } from '../kafka/admin-client.js'
 import type { GroupDescription, GroupSnapshot } from './group-snapshot.js'
 import { clientStats } from '../kafka/client-stats.js'
 import { isRetriable } from '../kafka/errors.js'
-import { Fetcher } from '../kafka/fetcher.js'
+import { Fetcher, type FetchedRecords } from '../kafka/fetcher.js'
 import { isGroupId, isTopicName } from '../kafka/names.js'
 import { OpError } from '../kafka/op-error.js'
 import { Producer } from '../kafka/producer.js'
@@ -63,7 +63,7 @@ export class KafkaService {
     switch (op.op) {
       case 'produce': return await this.producer.produce(op)
       case 'produceBatch': return await produceBatch(this.producer, op)
-      case 'fetch': return await this.fetch(op)
+      case 'fetch': return encoded(await this.fetcher.fetch(op), op)
       case 'offsets': return await this.fetcher.offsets(op)
       case 'metadata': return await this.metadata()
       case 'listGroups': return await this.listGroups(Date.now() + timeout)
@@ -77,12 +77,6 @@ export class KafkaService {
         progress: this.offsetsTail().progress()
       }
     }
-  }
-
-  /** The records encoded here: JSON and binary encoding stay off the main thread. */
-  private async fetch (op: FetchOp): Promise<FetchResult> {
-    const { fetched, highWatermark, records, bytes, next } = await this.fetcher.fetch(op)
-    return { encoded: fetchReply(fetched, highWatermark, op.format), records, bytes, next }
   }
 
   private offsetsTail (): OffsetsTail {
@@ -185,4 +179,9 @@ async function whileRetriable<T> (deadline: number, call: (timeoutMs: number) =>
     }
     await new Promise((resolve) => setTimeout(resolve, GROUP_RETRY_MS))
   }
+}
+
+/** A fetch's records encoded where it ran: JSON and binary encoding stay off the main thread. */
+function encoded ({ fetched, highWatermark, records, bytes, next }: FetchedRecords, op: FetchOp): FetchResult {
+  return { encoded: fetchReply(fetched, highWatermark, op.format), records, bytes, next }
 }
