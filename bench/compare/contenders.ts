@@ -40,14 +40,19 @@ function kastlexReaders (ctx: BenchContext, workload: Workload): ReaderPlan {
 export function kastlex (workers: number): Contender {
   // The gateway runs with the bench's environment (bench/gateway.ts): a codec set there is named in the report.
   const compression = process.env.KASTLEX_PRODUCER_COMPRESSION
-  const name = `KastleX (KASTLEX_WORKERS=${workers}${compression === undefined || compression === '' ? '' : `, KASTLEX_PRODUCER_COMPRESSION=${compression}`})`
+  // BENCH_GATEWAY_ROOT: another checkout's build (e.g. a worktree of an older commit) for alternated A/B runs
+  const otherBuild = process.env.BENCH_GATEWAY_ROOT || undefined
+  const settings = [`KASTLEX_WORKERS=${workers}`]
+  if (compression !== undefined && compression !== '') settings.push(`KASTLEX_PRODUCER_COMPRESSION=${compression}`)
+  if (otherBuild !== undefined) settings.push(`build of ${otherBuild}`)
+  const name = `KastleX (${settings.join(', ')})`
   return {
     id: `kastlex-${workers}`,
     name,
     skip: () => undefined,
     async open (ctx) {
       log(`starting ${name}, log level ${GATEWAY_LOG_LEVEL}, on ${HOST}:${ctx.port}`)
-      const gateway = await startGateway({ root: ctx.root, port: ctx.port, workers, kafka: ctx.kafka })
+      const gateway = await startGateway({ root: otherBuild ?? ctx.root, port: ctx.port, workers, kafka: ctx.kafka })
       const target: HttpTarget = {
         server: { pid: gateway.pid, assertAlive: (d) => gateway.assertAlive(d), stop: async () => { log(`${name} stopped: ${await gateway.stop()}`) } },
         baseUrl: `http://${HOST}:${ctx.port}`,

@@ -149,7 +149,9 @@ async function measureAll (config: Config): Promise<void> {
     rows,
     targets: checkTargets(rows)
   }
-  await writeReport(RESULTS_DIR, 'compare', stamp, report, markdown(report, config.workloads))
+  // BENCH_LABEL names a run of an A/B series in the file name: compare-<time>-<label>.{md,json}
+  const label = process.env.BENCH_LABEL ? `-${process.env.BENCH_LABEL.replace(/[^A-Za-z0-9._-]+/g, '-')}` : ''
+  await writeReport(RESULTS_DIR, 'compare', `${stamp}${label}`, report, markdown(report, config.workloads))
   const failed = rows.filter((r) => r.status === 'failed')
   if (failed.length > 0) throw new Error(`${failed.length} measurement(s) failed; see the report`)
 }
