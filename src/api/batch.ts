@@ -54,7 +54,7 @@ function batchHandler ({ kafka, metadata, maxRecords, metrics, idempotency }: Ba
         maxRecords
       }, ctx.requester)
       if (result.produced > 0) metrics.produced(topic, result.producedBytes, result.produced)
-      return { status: 200, body: result.body }
+      return { status: 200, body: result.bodies[0] as string }
     })
   }
 }

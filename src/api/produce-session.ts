@@ -1,6 +1,8 @@
 // One produce stream (SPEC §10.4a) after its handshake: each binary frame is a batch in the binary framing,
-// produced as one pool task (like a batch body) and answered by one text frame, in frame order. Reading
-// stops while KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT records are unanswered or the answers pile up unsent.
+// answered by one text frame, in frame order. The frames that arrive in one event-loop turn (uWS hands over
+// every frame of a socket read in one go) are produced as one op, up to KASTLEX_BATCH_MAX_RECORDS records:
+// the framing delimits itself, so their bodies joined are the same records, and the op answers per frame.
+// Reading stops while KASTLEX_PRODUCE_STREAM_MAX_IN_FLIGHT records are unanswered or the answers pile up unsent.
 import { countFramedRecords } from '../batch/binary-framing.js'
 import { Fifo } from '../fifo.js'
 import { asHttpError, type HttpError, invalid, kafkaError } from '../http/errors.js'
@@ -30,6 +32,13 @@ interface Frame {
   answer?: string
 }
 
+/** Frames of one event-loop turn, produced together as one op once the turn's reads are done. */
+interface Group {
+  readonly frames: Frame[]
+  readonly bodies: Buffer[]
+  records: number
+}
+
 /** Why the stream is ending: its close frame, and the answer of any frame that still arrives (null: produced). */
 interface Ending {
   readonly code: number
@@ -49,6 +58,9 @@ export class ProduceSession implements StreamSession, Requester {
   private nextSeq = 0
   /** Frames in arrival order; answers leave from the front only. */
   private readonly frames = new Fifo<Frame>()
+  /** The group frames of this turn join; undefined once it is produced. */
+  private group: Group | undefined
+  private ops = 0
   private unanswered = 0
   private paused = false
   private stopRechecks: (() => void) | undefined
@@ -100,10 +112,7 @@ export class ProduceSession implements StreamSession, Requester {
     this.unanswered += count
     if (this.unanswered > this.peakUnanswered) this.peakUnanswered = this.unanswered
     if (this.unanswered >= this.options.maxInFlight) this.pause()
-    void this.produce(seq, body).then((answer) => {
-      frame.answer = answer
-      this.flush()
-    })
+    this.join(frame, body)
   }
 
   drained (): void {
@@ -120,6 +129,7 @@ export class ProduceSession implements StreamSession, Requester {
       topic: this.target.topic,
       code,
       frames: this.nextSeq,
+      produce_ops: this.ops,
       records: this.records,
       unanswered: this.unanswered,
       peak_unanswered: this.peakUnanswered,
@@ -141,18 +151,37 @@ export class ProduceSession implements StreamSession, Requester {
     this.flush()
   }
 
-  /** The frame produced as one batch: its answer text, success or failure. */
-  private async produce (seq: number, body: Buffer): Promise<string> {
+  /** Adds a frame to this turn's group, or to a new one when it would pass KASTLEX_BATCH_MAX_RECORDS. */
+  private join (frame: Frame, body: Buffer): void {
+    let group = this.group
+    if (group === undefined || group.records + frame.records > this.options.maxRecords) {
+      const started: Group = { frames: [], bodies: [], records: 0 }
+      this.group = group = started
+      setImmediate(() => { void this.produce(started) })
+    }
+    group.frames.push(frame)
+    group.bodies.push(body)
+    group.records += frame.records
+  }
+
+  /** The group's frames produced as one batch, each answered with its records' results or the op's failure. */
+  private async produce (group: Group): Promise<void> {
+    if (this.group === group) this.group = undefined
     const { kafka, metadata, metrics, maxRecords } = this.options
     const { topic, partition } = this.target
+    const { frames, bodies } = group
+    this.ops++
     try {
       const partitionCount = (await metadata.topic(topic))?.partitions.length ?? null
-      const result = await kafka.run({ op: 'produceBatch', topic, partition, partitionCount, format: 'binary', body, headers: [], maxRecords }, this)
+      const body = bodies.length === 1 ? bodies[0] as Buffer : Buffer.concat(bodies)
+      const parts = frames.map((frame) => frame.records)
+      const result = await kafka.run({ op: 'produceBatch', topic, partition, partitionCount, format: 'binary', body, headers: [], maxRecords, parts }, this)
       if (result.produced > 0) metrics.produced(topic, result.producedBytes, result.produced)
-      return `{"seq":${seq},${result.body.slice(1)}`
+      for (const [index, frame] of frames.entries()) frame.answer = `{"seq":${frame.seq},${(result.bodies[index] as string).slice(1)}`
     } catch (err) {
-      return errorAnswer(seq, err)
+      for (const frame of frames) frame.answer = errorAnswer(frame.seq, err)
     }
+    this.flush()
   }
 
   /** A frame answered without producing anything (bad framing, or refused while the stream ends). */

@@ -34,6 +34,11 @@ export interface ProduceBatchOp {
   /** `x-message-headers`, for every record of a binary batch. */
   readonly headers: ReadonlyArray<readonly [string, string]>
   readonly maxRecords: number
+  /**
+   * The record counts of the parts the body joins (a produce stream's frames of one event-loop turn, SPEC
+   * §10.4a), each answered on its own; absent = one part.
+   */
+  readonly parts?: readonly number[]
 }
 
 export type FetchFormat =
@@ -139,9 +144,10 @@ export interface FetchResult {
   readonly next: number
 }
 
-/** A batch's answer: the `results` JSON (encoded where the batch ran), and what was acknowledged. */
+/** A batch's answer: the `results` JSON of each part (encoded where the batch ran), and what was acknowledged. */
 export interface BatchResult {
-  readonly body: string
+  /** `{"results":[…]}` per part of the op, in order (one without `parts`). */
+  readonly bodies: readonly string[]
   readonly produced: number
   readonly producedBytes: number
 }

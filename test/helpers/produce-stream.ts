@@ -1,7 +1,10 @@
 // A WebSocket client of the streams for the tests (the produce stream, SPEC §10.4a; the consume stream, §10.5):
 // opens the WebSocket, sends frames, collects the text frames (parsed JSON: `T`), the pings and the close; a
 // refused handshake gives its HTTP status and body.
+import { randomBytes } from 'node:crypto'
+import type { Socket } from 'node:net'
 import WebSocket from 'ws'
+import type { Gateway } from './gateway.js'
 
 export interface Answer {
   readonly seq: number
@@ -54,6 +57,13 @@ export class StreamClient<T = Answer> {
     this.ws.send(frame, { binary: typeof frame !== 'string' })
   }
 
+  /** Binary frames in one socket write, so that the gateway receives them in one read. */
+  sendAtOnce (payloads: readonly Buffer[]): void {
+    // ws writes each send on its own; its socket (a private field of ws@8) takes the frames as one write.
+    const socket = (this.ws as unknown as { _socket: Socket })._socket
+    socket.write(Buffer.concat(payloads.map(maskedFrame)))
+  }
+
   /** Resolves once `done` holds (checked on every answer and on the close), rejects after `timeoutMs`. */
   async until (done: (client: StreamClient<T>) => boolean, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
@@ -96,4 +106,19 @@ export async function refusalOf (url: string, headers: Record<string, string> = 
     if (refusal === undefined) throw err
     return refusal
   }
+}
+
+/** A client's binary frame (masked, RFC 6455 §5.3), payload under 64 KiB. */
+export function maskedFrame (payload: Buffer): Buffer {
+  const mask = randomBytes(4)
+  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)))
+  const head = payload.length < 126 ? Buffer.from([0x82, 0x80 | payload.length]) : Buffer.from([0x82, 0x80 | 126, payload.length >> 8, payload.length & 0xff])
+  return Buffer.concat([head, mask, masked])
+}
+
+/** The `stream closed` line of the stream on `topic` in a gateway's output. */
+export async function closeLine (gateway: Gateway, topic: string): Promise<Record<string, unknown>> {
+  const pattern = new RegExp(`"msg":"stream closed".*"topic":"${topic}"`)
+  await gateway.waitForOutput(pattern)
+  return JSON.parse(gateway.output().split('\n').find((line) => pattern.test(line)) as string) as Record<string, unknown>
 }

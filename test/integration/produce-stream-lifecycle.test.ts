@@ -13,7 +13,7 @@ import { encodeFramedRecords } from '../../src/batch/binary-framing.js'
 import { deleteTopic } from '../../src/kafka/topic-admin.js'
 import { startGateway, testAuthFiles, type Gateway } from '../helpers/gateway.js'
 import { createTopic, KAFKA } from '../helpers/kafka.js'
-import { StreamClient, type Answer } from '../helpers/produce-stream.js'
+import { closeLine, maskedFrame, StreamClient, type Answer } from '../helpers/produce-stream.js'
 
 const MAX_IN_FLIGHT = 1000
 const dir = mkdtempSync(join(tmpdir(), 'kastlex-stream-life-'))
@@ -64,13 +64,6 @@ async function login (user: string): Promise<string> {
 async function latestOffset (topic: string, partition = 0): Promise<number> {
   const res = await fetch(url('0 workers', `/api/v1/offsets/${topic}/${partition}`))
   return (await res.json() as { offset: number }).offset
-}
-
-/** The `stream closed` line of the stream on `topic` in a gateway's output. */
-async function closeLine (gateway: Gateway, topic: string): Promise<Record<string, unknown>> {
-  const pattern = new RegExp(`"msg":"stream closed".*"topic":"${topic}"`)
-  await gateway.waitForOutput(pattern)
-  return JSON.parse(gateway.output().split('\n').find((line) => pattern.test(line)) as string) as Record<string, unknown>
 }
 
 const records = (count: number, size: number, tag: string): Buffer =>
@@ -243,14 +236,6 @@ async function rawUpgrade (target: string, extra = Buffer.alloc(0)): Promise<Ret
     setTimeout(() => reject(new Error(`no answer to the handshake: ${seen}`)), 10_000)
   })
   return socket
-}
-
-/** A client's binary frame (masked, RFC 6455 §5.3), payload under 64 KiB. */
-function maskedFrame (payload: Buffer): Buffer {
-  const mask = randomBytes(4)
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)))
-  const head = payload.length < 126 ? Buffer.from([0x82, 0x80 | payload.length]) : Buffer.from([0x82, 0x80 | 126, payload.length >> 8, payload.length & 0xff])
-  return Buffer.concat([head, mask, masked])
 }
 
 test('an upgrade pipelined behind another request waits for its answer (uWS pipelining edit), and frames sent right after the 101 are read', async (t) => {

@@ -1,11 +1,12 @@
 // The produce stream (SPEC §10.4a) against the real broker, inline (0 workers) and with a pool of 1: the
-// handshake's HTTP refusals, frames answered in frame order with offsets a fetch then reads, per-frame
+// handshake's HTTP refusals, frames answered in frame order with offsets a fetch then reads (frames of one read
+// joined in ops of at most KASTLEX_BATCH_MAX_RECORDS records), per-frame
 // refusals of bad framing with the stream going on, text frames closed 1003, frames too large closed 1009.
 import test from 'ava'
 import { encodeFramedRecords, type FramedRecord } from '../../src/batch/binary-framing.js'
 import { permissionsEnvironment, startGateway, type Gateway } from '../helpers/gateway.js'
 import { createTopic } from '../helpers/kafka.js'
-import { refusalOf, StreamClient, type Answer } from '../helpers/produce-stream.js'
+import { closeLine, refusalOf, StreamClient, type Answer } from '../helpers/produce-stream.js'
 
 const MAX_RECORDS = 20
 const MAX_BODY_BYTES = 64 * 1024
@@ -71,7 +72,7 @@ test('handshake refusals are ordinary HTTP answers: 426, 401, 403, 404, 400, tok
 })
 
 for (const mode of MODES) {
-  test(`${mode}: frames of several records answered in frame order, offsets as a fetch reads them, per-partition order`, async (t) => {
+  test(`${mode}: frames of several records sent in one write answered in frame order, offsets as a fetch reads them, per-partition order; joined in few ops`, async (t) => {
     const topic = await createTopic(t, 3)
     const client = await StreamClient.open(url(mode, `/api/v2/produce/${topic}`))
     t.teardown(() => client.close())
@@ -79,7 +80,7 @@ for (const mode of MODES) {
       key: r === 0 && f % 2 === 0 ? null : Buffer.from(`key-${f % 4}`),
       value: Buffer.from(`frame ${f} record ${r} ` + 'x'.repeat(f * 10))
     })))
-    for (const frame of frames) client.send(encodeFramedRecords(frame))
+    client.sendAtOnce(frames.map(encodeFramedRecords))
     const answers = await client.answered(frames.length)
     t.deepEqual(answers.map((a) => a.seq), frames.map((_, f) => f), 'one answer per frame, in frame order')
     const lastOffset = new Map<number, number>()
@@ -102,6 +103,13 @@ for (const mode of MODES) {
     const total = frames.reduce((n, frame) => n + frame.length, 0)
     const metrics = await (await fetch(url(mode, '/metrics'))).text()
     t.true(metrics.includes(`kastlex_produced_records_total{topic="${topic}"} ${total}\n`), 'counted like batch records')
+    client.close()
+    const closed = await closeLine(gateways.get(mode) as Gateway, topic)
+    t.is(closed.frames, frames.length)
+    // 90 records in frames of 1–5 joined up to MAX_RECORDS (20) each: at least 5 ops, at most 7 (each op but the
+    // last holds over 15), or a few more where a read ended between frames.
+    const ops = closed.produce_ops as number
+    t.true(ops >= Math.ceil(total / MAX_RECORDS) && ops <= 12, `frames of one read joined: ${ops} ops for ${frames.length} frames`)
   })
 
   test(`${mode}: a path partition takes every record; bad frames answered 400/413 with nothing produced, the stream goes on`, async (t) => {

@@ -19,7 +19,7 @@ class RecordingKafka implements KafkaClient {
     if (op.op === 'metadata') {
       return { brokers: [], topics: [{ name: 't', partitions: [0, 1, 2].map((partition) => ({ partition, leader: 1, replicas: [1], isr: [1] })) }] } as never
     }
-    return { body: '{"results":[]}', produced: 0, producedBytes: 0 } as never
+    return { bodies: ['{"results":[]}'], produced: 0, producedBytes: 0 } as never
   }
 
   async runOnEach (op: KafkaOp): Promise<never> { return await this.run(op) }
