@@ -52,6 +52,8 @@ export async function startGateway ({ root, port, workers, kafka, entry = 'dist/
     stdio: ['ignore', 2, 2],
     env: {
       ...process.env,
+      // BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS of the gateway alone (e.g. V8 heap flags, which then hold for its workers too)
+      ...(process.env.BENCH_GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS } : {}),
       KASTLEX_HTTP_PORT: String(port),
       KASTLEX_KAFKA_CLUSTER: kafka,
       KASTLEX_WORKERS: String(workers),
