@@ -108,10 +108,21 @@ function discardStorageWithoutScram () {
   rmSync(dataDir, { recursive: true, force: true })
 }
 
+/**
+ * Kafka's Uuid text form: 16 random bytes, base64url without padding. One in 64 begins with `-`, which the
+ * storage tool's argument parser takes for an option ("--cluster-id: expected one argument"); Kafka's own
+ * Uuid.randomUuid() draws again in that case, and so does this.
+ */
+export function newClusterId () {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
+}
+
 function formatStorage () {
   if (existsSync(metaFile)) return
-  // Kafka's Uuid text form: 16 random bytes, base64url without padding.
-  const clusterId = randomBytes(16).toString('base64url')
+  const clusterId = newClusterId()
   // KRaft keeps SCRAM credentials in the metadata log: `--add-scram` writes them in at format time.
   const scram = SCRAM_MECHANISMS.flatMap((mechanism) =>
     ['--add-scram', `${mechanism}=[name=${saslUser.username},password=${saslUser.password}]`])
