@@ -27,6 +27,10 @@ export function machineInfo (): MachineInfo {
 /** A file-name-safe stamp of the time a benchmark started. */
 export const reportStamp = (): string => new Date().toISOString().replace(/[:.]/g, '-')
 
+/** `-<label>` for a report's file name (an A/B series' runs told apart), file-name-safe; '' without a label. */
+export const labelSuffix = (label: string | undefined): string =>
+  label ? `-${label.replace(/[^A-Za-z0-9._-]+/g, '-')}` : ''
+
 /**
  * Writes `report` as JSON and its markdown to `<dir>/<name>-<stamp>.json` and `.md`, and prints the
  * markdown and where both went.

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { GATEWAY_LOG_LEVEL } from '../gateway.js'
 import { HOST } from '../http.js'
 import { createTopic, deleteTopic, ensureKafka } from '../kafka.js'
-import { machineInfo, reportStamp, writeReport } from '../report.js'
+import { labelSuffix, machineInfo, reportStamp, writeReport } from '../report.js'
 import { readConfig, type Config, type Entry } from './config.js'
 import type { BenchContext, Contender } from './contender.js'
 import { prefill } from './prefill.js'
@@ -150,8 +150,7 @@ async function measureAll (config: Config): Promise<void> {
     targets: checkTargets(rows)
   }
   // BENCH_LABEL names a run of an A/B series in the file name: compare-<time>-<label>.{md,json}
-  const label = process.env.BENCH_LABEL ? `-${process.env.BENCH_LABEL.replace(/[^A-Za-z0-9._-]+/g, '-')}` : ''
-  await writeReport(RESULTS_DIR, 'compare', `${stamp}${label}`, report, markdown(report, config.workloads))
+  await writeReport(RESULTS_DIR, 'compare', `${stamp}${labelSuffix(process.env.BENCH_LABEL)}`, report, markdown(report, config.workloads))
   const failed = rows.filter((r) => r.status === 'failed')
   if (failed.length > 0) throw new Error(`${failed.length} measurement(s) failed; see the report`)
 }

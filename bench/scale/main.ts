@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { envInt } from '../env.js'
 import { HOST } from '../http.js'
 import { kafkaScript } from '../kafka.js'
-import { machineInfo, reportStamp, writeReport } from '../report.js'
+import { labelSuffix, machineInfo, reportStamp, writeReport } from '../report.js'
 import { commitRecords, fill, type ScaleSize } from './fill.js'
 import { measure } from './measure.js'
 import { markdown, type ScaleReport, type SizeResult } from './report.js'
@@ -80,8 +80,7 @@ async function main (): Promise<void> {
     config: { kafka, gatewayRoot, workers, offsetsRefreshMs: refreshMs, label: process.env.BENCH_SCALE_LABEL ?? '' },
     sizes: results
   }
-  const label = process.env.BENCH_SCALE_LABEL ? `-${process.env.BENCH_SCALE_LABEL.replace(/[^A-Za-z0-9._-]+/g, '-')}` : ''
-  await writeReport(RESULTS_DIR, 'scale', `${stamp}${label}`, report, markdown(report))
+  await writeReport(RESULTS_DIR, 'scale', `${stamp}${labelSuffix(process.env.BENCH_SCALE_LABEL)}`, report, markdown(report))
 }
 
 main().then(() => process.exit(0), (err: unknown) => {
