@@ -112,6 +112,38 @@ for (const mode of MODES) {
     t.true(ops >= Math.ceil(total / MAX_RECORDS) && ops <= 12, `frames of one read joined: ${ops} ops for ${frames.length} frames`)
   })
 
+  test(`${mode}: concurrent streams, each writing bursts of frames at once: every answer names exactly its own records`, async (t) => {
+    const topic = await createTopic(t, 3)
+    const CLIENTS = 8
+    const BURSTS = 3
+    const clients = await Promise.all(Array.from({ length: CLIENTS }, async () => await StreamClient.open(url(mode, `/api/v2/produce/${topic}`))))
+    t.teardown(() => { for (const client of clients) client.close() })
+    // Value `c<client> f<frame> r<record>`: an answer pointing at any other record (another frame's, another
+    // stream's) is caught when the offset is read back. Frames of 1–7 records; a burst passes MAX_RECORDS (20).
+    const sent = clients.map(() => [] as string[][])
+    await Promise.all(clients.map(async (client, c) => {
+      for (let burst = 0; burst < BURSTS; burst++) {
+        const frames = Array.from({ length: 10 }, (_, i) => {
+          const f = burst * 10 + i
+          return Array.from({ length: 1 + ((c + f) % 7) }, (_, r) => `c${c} f${f} r${r}`)
+        })
+        sent[c]?.push(...frames)
+        client.sendAtOnce(frames.map((values) => encodeFramedRecords(values.map((value) => ({ key: null, value: Buffer.from(value) })))))
+        await client.answered((burst + 1) * 10)
+      }
+    }))
+    for (const [c, client] of clients.entries()) {
+      const frames = sent[c] as string[][]
+      t.deepEqual(client.answers.map((a) => a.seq), frames.map((_, f) => f))
+      for (const [f, values] of frames.entries()) {
+        const results = (client.answers[f] as Answer).results ?? []
+        t.is(results.length, values.length, `stream ${c} frame ${f}: one result per record`)
+        const read = await Promise.all(results.map(async (result) => (await recordAt(mode, topic, result.partition as number, result.offset as number)).value))
+        t.deepEqual(read, values, `stream ${c} frame ${f}: the answered offsets hold its records`)
+      }
+    }
+  })
+
   test(`${mode}: a path partition takes every record; bad frames answered 400/413 with nothing produced, the stream goes on`, async (t) => {
     const topic = await createTopic(t, 2)
     const client = await StreamClient.open(url(mode, `/api/v2/produce/${topic}/1`))
