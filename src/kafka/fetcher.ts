@@ -32,11 +32,19 @@ export interface FetchedRecords extends Omit<FetchResult, 'encoded'> {
   readonly highWatermark: number
 }
 
+/** A broker read under way and its number among the reads sent (Fetcher.readsSent). */
+interface SharedRead {
+  readonly seq: number
+  readonly result: Promise<PartitionRead>
+}
+
 export class Fetcher {
   private readonly reader: BrokerReader
   private readonly cache: ReadCache
   /** Broker reads under way, by partition, offset and limits: identical misses share one. */
-  private readonly reading = new Map<string, Promise<PartitionRead>>()
+  private readonly reading = new Map<string, SharedRead>()
+  /** Broker reads sent so far (a read's `seq` is its number). */
+  private readsSent = 0
   /** `partition, offset` right after recent answers, oldest first. */
   private readonly expected = new Set<string>()
 
@@ -66,7 +74,10 @@ export class Fetcher {
     let lastStable = this.cache.lastStable(partition)
     let waited = false
     // The cache's last stable offset is what an earlier fetch saw: an answer that is not full asks the broker
-    // at least once, so that records written since are answered and the high watermark is current.
+    // at least once, so that records written since are answered and the high watermark is current. A shared
+    // read sent before this request began may have been answered before a record acknowledged by then was
+    // written: only a read sent after it counts.
+    const sentBefore = this.readsSent
     let askedBroker = false
     for (;;) {
       cursor = this.fromCache(partition, cursor, answer)
@@ -88,12 +99,13 @@ export class Fetcher {
       } else {
         break
       }
-      askedBroker = true
-      const read = await this.read(op.topic, op.partition, partition, cursor, limits, deadline)
+      const { read, seq } = await this.read(op.topic, op.partition, partition, cursor, limits, deadline)
+      const fresh = seq > sentBefore
+      if (fresh) askedBroker = true
       lastStable = Math.max(lastStable, read.lastStable)
       answer.addFrom(read.records, cursor)
       const next = answer.full ? answer.next : read.end
-      if (next <= cursor && limits.maxWaitMs === 0) break
+      if (next <= cursor && limits.maxWaitMs === 0 && fresh) break
       cursor = next
     }
     if (answer.count > 0) {
@@ -153,21 +165,28 @@ export class Fetcher {
     this.read(topic, partitionNumber, partition, end, limits, Date.now() + this.config.requestTimeoutMs).catch(() => {})
   }
 
-  /** One broker read into the cache, shared by identical concurrent reads; a read past the log's end is a 416. */
-  private async read (topic: string, partitionNumber: number, partition: string, offset: number, limits: ReadLimits, deadline: number): Promise<PartitionRead> {
+  /**
+   * One broker read into the cache, shared by identical concurrent reads, with its `seq`; a read past the
+   * log's end is a 416.
+   */
+  private async read (topic: string, partitionNumber: number, partition: string, offset: number, limits: ReadLimits, deadline: number): Promise<{ read: PartitionRead, seq: number }> {
     // A read sharing another's may get fewer bytes than it asked: the caller then reads on.
     const key = `${partition}\u0000${offset}\u0000${limits.maxWaitMs}\u0000${limits.minBytes}\u0000${limits.decodeBytes ?? Infinity}`
     let shared = this.reading.get(key)
     if (shared === undefined) {
-      shared = this.reader.read(topic, partitionNumber, offset, limits, deadline).then((read) => {
-        this.cache.add(partition, { start: read.start, end: read.end, records: read.records }, read.lastStable)
-        return read
-      })
-      this.reading.set(key, shared)
-      void shared.catch(() => {}).finally(() => this.reading.delete(key))
+      const started: SharedRead = {
+        seq: ++this.readsSent,
+        result: this.reader.read(topic, partitionNumber, offset, limits, deadline).then((read) => {
+          this.cache.add(partition, { start: read.start, end: read.end, records: read.records }, read.lastStable)
+          return read
+        })
+      }
+      shared = started
+      this.reading.set(key, started)
+      void started.result.catch(() => {}).finally(() => this.reading.delete(key))
     }
     try {
-      return await shared
+      return { read: await shared.result, seq: shared.seq }
     } catch (err) {
       if (!(err instanceof OpError) || err.error !== 'offset_out_of_range') throw err
       const { earliest, latest } = await this.reader.watermarks(topic, partitionNumber, deadline)
