@@ -29,7 +29,7 @@ export function loginRoute ({ access, issuer, limiter, trustProxyHops, tokens }:
     negotiation: 'accept',
     bodyLimit: LOGIN_BODY_LIMIT,
     handle: async (ctx) => {
-      const address = clientAddress(ctx.peer, ctx.headers.all('x-forwarded-for'), trustProxyHops)
+      const address = clientAddress(ctx.peer(), ctx.headers.all('x-forwarded-for'), trustProxyHops)
       const { username, password } = parseLoginBody(ctx.headers.get('content-type'), await ctx.body())
       // Counts the attempt and a provisional failure at once, so concurrent guesses are bounded too.
       const permit = limiter.begin(address, username)

@@ -47,8 +47,8 @@ export interface RequestContext {
   readonly requestId: string
   /** The user of the accepted token, or `anonymous` (known once the handler runs). */
   readonly user: string
-  /** The socket peer's address (the client, or a proxy); read it before the first await. */
-  readonly peer: string
+  /** The socket peer's address (the client, or a proxy); call it before the first await. */
+  readonly peer: () => string
   /** For the Kafka client's hand-off of a write (see Requester). */
   readonly requester: Requester
   /** The request body, limited to the route's size (413 when over); valid once per request. */

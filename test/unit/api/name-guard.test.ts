@@ -78,7 +78,7 @@ function context (route: Route, params: Record<string, string>): RequestContext 
     representation: { kind: 'json' },
     requestId: 'test',
     user: 'anonymous',
-    peer: '127.0.0.1',
+    peer: () => '127.0.0.1',
     requester: { open: true, hold: () => {} },
     body: async () => Buffer.alloc(0),
     // A produce stream's handshake gets as far as the topic lookup (a plain GET would be 426 before it).

@@ -1,4 +1,4 @@
-// The bounded map behind the token verifier's two caches.
+// The bounded map behind the token verifier's two caches (two generations, see src/auth/lru.ts).
 import test from 'ava'
 import { LruMap } from '../../../src/auth/lru.js'
 
@@ -24,4 +24,16 @@ test('capacity 0 keeps nothing', (t) => {
   lru.set('a', 1)
   t.is(lru.size, 0)
   t.is(lru.get('a'), undefined)
+})
+
+test('never holds more than capacity, keeps the last capacity / 2 used, and a key read often stays', (t) => {
+  const lru = new LruMap<number, number>(10)
+  lru.set(-1, -1)
+  for (let i = 0; i < 100; i++) {
+    lru.set(i, i)
+    t.true(lru.size <= 10)
+    t.is(lru.get(-1), -1, `the key read after every set is still there after ${i + 1} sets`)
+  }
+  for (let i = 96; i < 100; i++) t.is(lru.get(i), i, `recent key ${i}`)
+  t.is(lru.get(0), undefined, 'an early key unused since is gone')
 })
