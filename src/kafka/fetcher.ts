@@ -5,6 +5,7 @@
 import type { KafkaConfig } from '../config.js'
 import type { FetchedRecord, FetchOp, FetchResult, OffsetsOp } from '../pool/messages.js'
 import { BrokerReader, type PartitionRead, type ReadLimits } from './fetch/broker-reader.js'
+import { ExpectedOffsets } from './fetch/expected-offsets.js'
 import { FetchAnswer } from './fetch/fetch-answer.js'
 import { ReadCache } from './fetch/read-cache.js'
 import { resolveOffset } from './offset-resolution.js'
@@ -23,8 +24,8 @@ const RANDOM_READ_BYTES = 16 * 1024
  * wait for the broker.
  */
 const READ_AHEAD_LOW_BYTES = 256 * 1024
-/** Offsets right after recent answers (where sequential readers will ask next), remembered this many. */
-const EXPECTED_READS = 4096
+/** Offsets right after recent answers (where sequential readers will ask next) remembered per partition. */
+const EXPECTED_PER_PARTITION = 128
 
 /** A fetch's records and the high watermark to report with them, encoded where the op runs (pool/service.ts). */
 export interface FetchedRecords extends Omit<FetchResult, 'encoded'> {
@@ -45,8 +46,7 @@ export class Fetcher {
   private readonly reading = new Map<string, SharedRead>()
   /** Broker reads sent so far (a read's `seq` is its number). */
   private readsSent = 0
-  /** `partition, offset` right after recent answers, oldest first. */
-  private readonly expected = new Set<string>()
+  private readonly expected = new ExpectedOffsets(EXPECTED_PER_PARTITION)
 
   constructor (private readonly config: KafkaConfig, bufferBytes: number) {
     this.reader = new BrokerReader(config)
@@ -67,7 +67,7 @@ export class Fetcher {
       if (resolution.kind === 'empty') return { fetched: [], highWatermark: latest, records: 0, bytes: 0, next: latest }
       cursor = resolution.offset
     }
-    const sequential = this.expected.delete(`${partition}\u0000${cursor}`)
+    const sequential = this.expected.take(partition, cursor)
     const answer = new FetchAnswer(op.maxBytes, op.format.kind === 'binary' ? 1 : Infinity)
     // Kafka answers min_bytes above max_bytes as soon as max_bytes are there.
     const minBytes = Math.min(op.minBytes, op.maxBytes)
@@ -109,7 +109,7 @@ export class Fetcher {
       cursor = next
     }
     if (answer.count > 0) {
-      this.expect(`${partition}\u0000${answer.next}`)
+      this.expected.add(partition, answer.next)
       if (sequential) this.readAhead(op.topic, op.partition, partition, answer.next, lastStable)
     }
     return {
@@ -149,12 +149,6 @@ export class Fetcher {
       answer.addFrom(run.records, cursor)
       cursor = answer.full ? answer.next : run.end
     }
-  }
-
-  private expect (key: string): void {
-    this.expected.delete(key)
-    this.expected.add(key)
-    if (this.expected.size > EXPECTED_READS) this.expected.delete(this.expected.values().next().value as string)
   }
 
   /** Starts reading the next run when less than READ_AHEAD_LOW_BYTES are cached after `offset` (nothing waits for it). */

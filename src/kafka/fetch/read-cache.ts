@@ -2,7 +2,9 @@
 // the partition. A run [start, end) holds every record the log has in that range (in order; gaps only
 // where the log has none: compaction, transaction markers, aborted records), so a read at any offset
 // inside it is answered from memory exactly as the broker would. Runs of a partition never overlap.
-// One byte budget for the whole thread: the least recently read runs are dropped beyond it.
+// One byte budget for the whole thread: beyond it runs are dropped, those not read for longest first
+// (second chance: a read marks its run, and eviction passes over a marked run once, unmarking it; a read
+// writes no Set, so a long-lived table is not rebuilt on every fetch).
 import type { FetchedRecord } from '../../pool/messages.js'
 
 /** Counted per record besides key and value, so that empty records satisfy `min_bytes` (Kafka counts framing too). */
@@ -28,6 +30,8 @@ interface CachedRun extends Run {
   readonly bytes: number
   /** What it is counted against the budget. */
   readonly cost: number
+  /** Read since eviction last passed it. */
+  read: boolean
 }
 
 interface PartitionRuns {
@@ -39,7 +43,7 @@ interface PartitionRuns {
 
 export class ReadCache {
   private readonly partitions = new Map<string, PartitionRuns>()
-  /** Every cached run, least recently read first. */
+  /** Every cached run, in the order eviction considers them. */
   private readonly recency = new Set<CachedRun>()
   private used = 0
   private held = 0
@@ -52,14 +56,13 @@ export class ReadCache {
   /** Records cached, all partitions. */
   get records (): number { return this.held }
 
-  /** The run holding `offset`, now the most recently read. */
+  /** The run holding `offset`, marked as read (see evict). */
   find (partition: string, offset: number): Run | undefined {
     const runs = this.partitions.get(partition)?.runs
     if (runs === undefined) return undefined
     const run = runs[lastStartingAtOrBefore(runs, offset)]
     if (run === undefined || offset >= run.end) return undefined
-    this.recency.delete(run)
-    this.recency.add(run)
+    run.read = true
     return run
   }
 
@@ -104,7 +107,7 @@ export class ReadCache {
     entry.lastStable = Math.max(entry.lastStable, lastStable)
     for (const piece of uncovered(entry.runs, fetched)) {
       const bytes = piece.records.reduce((sum, r) => sum + recordBytes(r), 0)
-      const run: CachedRun = { ...piece, partition, bytes, cost: RUN_MEMORY_BYTES + bytes + piece.records.length * RECORD_MEMORY_BYTES }
+      const run: CachedRun = { ...piece, partition, bytes, cost: RUN_MEMORY_BYTES + bytes + piece.records.length * RECORD_MEMORY_BYTES, read: false }
       entry.runs.splice(lastStartingAtOrBefore(entry.runs, run.start) + 1, 0, run)
       this.recency.add(run)
       this.used += run.cost
@@ -117,6 +120,12 @@ export class ReadCache {
     for (const run of this.recency) {
       if (this.used <= this.budgetBytes) return
       this.recency.delete(run)
+      if (run.read) {
+        // Its second chance: considered again after every other run.
+        run.read = false
+        this.recency.add(run)
+        continue
+      }
       this.used -= run.cost
       this.held -= run.records.length
       const entry = this.partitions.get(run.partition) as PartitionRuns
