@@ -2,9 +2,9 @@
 // the partition. A run [start, end) holds every record the log has in that range (in order; gaps only
 // where the log has none: compaction, transaction markers, aborted records), so a read at any offset
 // inside it is answered from memory exactly as the broker would. Runs of a partition never overlap.
-// One byte budget for the whole thread: beyond it runs are dropped, those not read for longest first
-// (second chance: a read marks its run, and eviction passes over a marked run once, unmarking it; a read
-// writes no Set, so a long-lived table is not rebuilt on every fetch).
+// One byte budget for the whole thread: the least recently read runs are dropped beyond it. Recency is a
+// list linked through the runs themselves: a read moves its run to the end by rewriting a few links, where
+// a Set deleted from and re-added to on every read kept rebuilding its table.
 import type { FetchedRecord } from '../../pool/messages.js'
 
 /** Counted per record besides key and value, so that empty records satisfy `min_bytes` (Kafka counts framing too). */
@@ -30,8 +30,9 @@ interface CachedRun extends Run {
   readonly bytes: number
   /** What it is counted against the budget. */
   readonly cost: number
-  /** Read since eviction last passed it. */
-  read: boolean
+  /** Its neighbours in the recency list (undefined at its ends, and once dropped). */
+  older: CachedRun | undefined
+  newer: CachedRun | undefined
 }
 
 interface PartitionRuns {
@@ -43,8 +44,9 @@ interface PartitionRuns {
 
 export class ReadCache {
   private readonly partitions = new Map<string, PartitionRuns>()
-  /** Every cached run, in the order eviction considers them. */
-  private readonly recency = new Set<CachedRun>()
+  /** The ends of the recency list of every cached run. */
+  private leastRecent: CachedRun | undefined
+  private mostRecent: CachedRun | undefined
   private used = 0
   private held = 0
 
@@ -56,13 +58,16 @@ export class ReadCache {
   /** Records cached, all partitions. */
   get records (): number { return this.held }
 
-  /** The run holding `offset`, marked as read (see evict). */
+  /** The run holding `offset`, now the most recently read. */
   find (partition: string, offset: number): Run | undefined {
     const runs = this.partitions.get(partition)?.runs
     if (runs === undefined) return undefined
     const run = runs[lastStartingAtOrBefore(runs, offset)]
     if (run === undefined || offset >= run.end) return undefined
-    run.read = true
+    if (run !== this.mostRecent) {
+      this.unlink(run)
+      this.append(run)
+    }
     return run
   }
 
@@ -107,9 +112,9 @@ export class ReadCache {
     entry.lastStable = Math.max(entry.lastStable, lastStable)
     for (const piece of uncovered(entry.runs, fetched)) {
       const bytes = piece.records.reduce((sum, r) => sum + recordBytes(r), 0)
-      const run: CachedRun = { ...piece, partition, bytes, cost: RUN_MEMORY_BYTES + bytes + piece.records.length * RECORD_MEMORY_BYTES, read: false }
+      const run: CachedRun = { ...piece, partition, bytes, cost: RUN_MEMORY_BYTES + bytes + piece.records.length * RECORD_MEMORY_BYTES, older: undefined, newer: undefined }
       entry.runs.splice(lastStartingAtOrBefore(entry.runs, run.start) + 1, 0, run)
-      this.recency.add(run)
+      this.append(run)
       this.used += run.cost
       this.held += run.records.length
     }
@@ -117,21 +122,30 @@ export class ReadCache {
   }
 
   private evict (): void {
-    for (const run of this.recency) {
-      if (this.used <= this.budgetBytes) return
-      this.recency.delete(run)
-      if (run.read) {
-        // Its second chance: considered again after every other run.
-        run.read = false
-        this.recency.add(run)
-        continue
-      }
+    for (let run = this.leastRecent; run !== undefined && this.used > this.budgetBytes; run = this.leastRecent) {
+      this.unlink(run)
       this.used -= run.cost
       this.held -= run.records.length
       const entry = this.partitions.get(run.partition) as PartitionRuns
       entry.runs.splice(lastStartingAtOrBefore(entry.runs, run.start), 1)
       if (entry.runs.length === 0) this.partitions.delete(run.partition)
     }
+  }
+
+  private append (run: CachedRun): void {
+    run.older = this.mostRecent
+    if (this.mostRecent === undefined) this.leastRecent = run
+    else this.mostRecent.newer = run
+    this.mostRecent = run
+  }
+
+  private unlink (run: CachedRun): void {
+    if (run.older === undefined) this.leastRecent = run.newer
+    else run.older.newer = run.newer
+    if (run.newer === undefined) this.mostRecent = run.older
+    else run.newer.older = run.older
+    run.older = undefined
+    run.newer = undefined
   }
 }
 

@@ -77,6 +77,50 @@ test('beyond the budget the least recently read runs are dropped, in every parti
   t.is(cache.lastStable('b'), -1, 'a partition without runs is forgotten')
 })
 
+test('a run read ahead (not read yet) stays while older runs its readers passed are dropped', (t) => {
+  const one = new ReadCache(Number.MAX_SAFE_INTEGER)
+  one.add('x', run(0, 10), 10)
+  const cache = new ReadCache(one.bytes * 3)
+  cache.add('p', run(0, 10), 100)
+  t.truthy(cache.find('p', 5))
+  cache.add('p', run(10, 20), 100)
+  t.truthy(cache.find('p', 15))
+  cache.add('p', run(20, 30), 100)
+  cache.add('p', run(30, 40), 100)
+  t.is(cache.find('p', 5), undefined, 'the oldest run, already read, went first')
+  t.truthy(cache.find('p', 25), 'read ahead and not read yet: kept')
+  t.truthy(cache.find('p', 35))
+})
+
+test('eviction is exactly least recently read first, over many random adds and reads', (t) => {
+  const one = new ReadCache(Number.MAX_SAFE_INTEGER)
+  one.add('x', run(0, 10), 10)
+  const kept = 7
+  const cache = new ReadCache(one.bytes * kept)
+  /** The reference: `partition start` of the cached runs, least recently used first. */
+  let model: string[] = []
+  const use = (key: string): void => { model = [...model.filter((k) => k !== key), key] }
+  let seed = 7
+  const random = (n: number): number => { seed = (seed * 48271) % 2147483647; return Math.floor(seed / 2147483647 * n) }
+  for (let step = 0; step < 2000; step++) {
+    const partition = `p${random(2)}`
+    const start = random(6) * 10
+    const key = `${partition} ${start}`
+    if (random(2) === 0) {
+      if (!model.includes(key)) {
+        cache.add(partition, run(start, start + 10), 1000)
+        use(key)
+        model = model.slice(-kept)
+      }
+    } else {
+      const found = cache.find(partition, start + random(10)) !== undefined
+      t.is(found, model.includes(key), `step ${step}: ${key}`)
+      if (found) use(key)
+    }
+  }
+  t.is(cache.records, model.length * 10)
+})
+
 test('a budget of 0 caches nothing', (t) => {
   const cache = new ReadCache(0)
   cache.add('p', run(0, 10), 10)
