@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { connect } from 'node:net'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { authEnvironment, writeDevelopmentAuth, type AuthFiles } from '../src/auth/dev-auth.js'
+import { v8PoolArgs } from '../src/v8-threads.js'
 import { peakRssMb } from './compare/processes.js'
 import { HOST, request } from './http.js'
 
@@ -46,14 +48,17 @@ export async function startGateway ({ root, port, workers, kafka, entry = 'dist/
 
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the gateway's main thread, written there when it stops
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  // BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS of the gateway alone (e.g. V8 heap flags, which then hold for its
+  // workers too); V8's helper threads as `npm start` sets them (src/v8-threads.ts) unless it sets them. In
+  // NODE_OPTIONS, not the arguments, so that a build from before v8-threads.ts runs its workers with it too.
+  const nodeOptions = [process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '', ...v8PoolArgs([], process.env.BENCH_GATEWAY_NODE_OPTIONS, availableParallelism())].join(' ').trim()
   const child = spawn(process.execPath, [...profile, main], {
     cwd: root,
     // the gateway's own output goes to our stderr so stdout carries only the report
     stdio: ['ignore', 2, 2],
     env: {
       ...process.env,
-      // BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS of the gateway alone (e.g. V8 heap flags, which then hold for its workers too)
-      ...(process.env.BENCH_GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS } : {}),
+      ...(nodeOptions !== '' ? { NODE_OPTIONS: nodeOptions } : {}),
       KASTLEX_HTTP_PORT: String(port),
       KASTLEX_KAFKA_CLUSTER: kafka,
       KASTLEX_WORKERS: String(workers),

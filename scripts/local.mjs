@@ -13,7 +13,8 @@ const auth = authEnvironment(await writeDevelopmentAuth(new URL('../.cache/dev-a
 
 const startedHere = !(await portAnswers())
 await up()
-const gateway = spawn('node', ['dist/src/main.js'], {
+const { gatewayExecArgv } = await import('../dist/src/v8-threads.js')
+const gateway = spawn(process.execPath, [...gatewayExecArgv(), 'dist/src/main.js'], {
   stdio: 'inherit',
   env: { KASTLEX_HTTP_PORT: '8092', KASTLEX_KAFKA_CLUSTER: `127.0.0.1:${port}`, ...auth, ...process.env }
 })

@@ -7,6 +7,7 @@ import { HttpError, requesterGone, workerFailed } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
 import type { OpExecutor } from './batch-runner.js'
 import { needsOffsetsTail, SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
+import { withoutPoolFlag } from '../v8-threads.js'
 
 /** What the worker-pool gauges of /metrics read. */
 export interface PoolStats {
@@ -118,7 +119,7 @@ export class PooledKafkaClient implements KafkaClient {
         // Piscina tries require() on the worker file before import(). Node 20's require() of an ES
         // module aborted the whole process once under load in CI (V8: "IsGraphAsync must be used on an
         // instantiated module"); with it off, require() fails cleanly and Piscina imports the module.
-        execArgv: [...process.execArgv, '--no-experimental-require-module'],
+        execArgv: [...withoutPoolFlag(process.execArgv), '--no-experimental-require-module'],
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
         workerData: options.workerData(index)
       })

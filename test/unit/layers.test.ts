@@ -11,7 +11,8 @@ const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf
 /** Modules any module may import: they import nothing of src but each other. */
 const LEAVES: readonly string[] = [
   'pool/messages.ts', 'pool/group-snapshot.ts', 'http/errors.ts', 'offset-spec.ts', 'integers.ts', 'fifo.ts',
-  'native-addon.ts', 'http/cors.ts', 'http/header-limits.ts', 'kafka/names.ts', 'kafka/compression.ts', 'auth/users.ts'
+  'native-addon.ts', 'http/cors.ts', 'http/header-limits.ts', 'kafka/names.ts', 'kafka/compression.ts', 'auth/users.ts',
+  'v8-threads.ts'
 ]
 
 interface Layer {
