@@ -48,10 +48,12 @@ export async function startGateway ({ root, port, workers, kafka, entry = 'dist/
 
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the gateway's main thread, written there when it stops
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  // BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS of the gateway alone (e.g. V8 heap flags, which then hold for its
-  // workers too); V8's helper threads as `npm start` sets them (src/v8-threads.ts) unless it sets them. In
-  // NODE_OPTIONS, not the arguments, so that a build from before v8-threads.ts runs its workers with it too.
-  const nodeOptions = [process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '', ...v8PoolArgs([], process.env.BENCH_GATEWAY_NODE_OPTIONS, availableParallelism())].join(' ').trim()
+  // BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS of the gateway alone, in place of the inherited ones (e.g. V8 heap
+  // flags, which then hold for its workers too); V8's helper threads as `npm start` sets them
+  // (src/v8-threads.ts) unless those options set them. In NODE_OPTIONS, not the arguments, so that a build
+  // from before v8-threads.ts runs its workers with it too.
+  const given = process.env.BENCH_GATEWAY_NODE_OPTIONS || process.env.NODE_OPTIONS || ''
+  const nodeOptions = [given, ...v8PoolArgs([], given, availableParallelism())].join(' ').trim()
   const child = spawn(process.execPath, [...profile, main], {
     cwd: root,
     // the gateway's own output goes to our stderr so stdout carries only the report

@@ -6,9 +6,9 @@ import type { KafkaConfig } from '../config.js'
 import type { Logger } from '../log.js'
 import { HttpError, tokenWriteFailed } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
+import { workerExecArgv } from '../v8-threads.js'
 import { encodeTokenRecord, tokenHash, tokenKey } from './token-record.js'
 import { Waiters } from './waiters.js'
-import { withoutPoolFlag } from '../v8-threads.js'
 
 /** Writes one record to partition 0 of the token topic with acks from the producer settings (for `requester`). */
 export type TokenRecordWriter = (key: Buffer, value: Buffer | null, requester: Requester | undefined) => Promise<void>
@@ -149,7 +149,7 @@ export class TokenStore {
   }
 
   private start (): Worker {
-    const worker = new Worker(WORKER_FILE, { workerData: this.data, execArgv: [...withoutPoolFlag(process.execArgv), '--no-experimental-require-module'] })
+    const worker = new Worker(WORKER_FILE, { workerData: this.data, execArgv: workerExecArgv() })
     worker.on('message', (message: TokenStoreMessage) => this.receive(message))
     worker.on('error', (err) => this.log.error('token store worker failed', { error: err.message }))
     worker.on('exit', (code) => {

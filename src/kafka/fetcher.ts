@@ -46,6 +46,7 @@ export class Fetcher {
   private readonly reading = new Map<string, SharedRead>()
   /** Broker reads sent so far (a read's `seq` is its number). */
   private readsSent = 0
+  /** Offsets right after recent answers, per partition: a fetch at one of them is a sequential reader's. */
   private readonly expected = new ExpectedOffsets(EXPECTED_PER_PARTITION)
 
   constructor (private readonly config: KafkaConfig, bufferBytes: number) {

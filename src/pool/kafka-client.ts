@@ -6,8 +6,8 @@ import { Piscina } from 'piscina'
 import { HttpError, requesterGone, workerFailed } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
 import type { OpExecutor } from './batch-runner.js'
+import { workerExecArgv } from '../v8-threads.js'
 import { needsOffsetsTail, SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
-import { withoutPoolFlag } from '../v8-threads.js'
 
 /** What the worker-pool gauges of /metrics read. */
 export interface PoolStats {
@@ -116,10 +116,7 @@ export class PooledKafkaClient implements KafkaClient {
         // Tasks are async and mostly wait on the broker; librdkafka callbacks need a free event loop.
         concurrentTasksPerWorker: 1024,
         atomics: 'disabled',
-        // Piscina tries require() on the worker file before import(). Node 20's require() of an ES
-        // module aborted the whole process once under load in CI (V8: "IsGraphAsync must be used on an
-        // instantiated module"); with it off, require() fails cleanly and Piscina imports the module.
-        execArgv: [...withoutPoolFlag(process.execArgv), '--no-experimental-require-module'],
+        execArgv: workerExecArgv(),
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
         workerData: options.workerData(index)
       })

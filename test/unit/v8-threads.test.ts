@@ -1,6 +1,6 @@
 // The V8 helper threads a gateway is started with (src/v8-threads.ts).
 import test from 'ava'
-import { v8PoolArgs, withoutPoolFlag } from '../../src/v8-threads.js'
+import { v8PoolArgs, withoutPoolFlag, workerExecArgv } from '../../src/v8-threads.js'
 
 test('one helper thread on 2 cores or fewer, Node\'s default beyond', (t) => {
   t.deepEqual(v8PoolArgs([], undefined, 1), ['--v8-pool-size=1'])
@@ -20,4 +20,9 @@ test('worker threads get the parent\'s flags without the pool flag, which they r
   t.deepEqual(withoutPoolFlag(['--v8-pool-size=1', '--cpu-prof']), ['--cpu-prof'])
   t.deepEqual(withoutPoolFlag(['--v8-pool-size', '3', '--max-old-space-size=512']), ['--max-old-space-size=512'])
   t.deepEqual(withoutPoolFlag([]), [])
+})
+
+test('worker threads of this process: its flags without the pool flag, require() of ES modules off', (t) => {
+  t.true(workerExecArgv().includes('--no-experimental-require-module'))
+  t.false(workerExecArgv().some((arg) => arg.startsWith('--v8-pool-size')))
 })
