@@ -3,14 +3,21 @@
 import test from 'ava'
 import { encodeFramedRecords } from '../../../src/batch/binary-framing.js'
 import { produceBatch } from '../../../src/batch/produce-batch.js'
+import { Deliveries } from '../../../src/kafka/deliveries.js'
 import { OpError } from '../../../src/kafka/op-error.js'
 import type { Producer } from '../../../src/kafka/producer.js'
 import type { ProduceBatchOp } from '../../../src/pool/messages.js'
 
 /** Record i is written at offset 100 + i of its partition, except values named `fail`, which time out. */
 const producer = {
-  produceAll: async (_topic: string, records: ReadonlyArray<{ value: Buffer | null, partition: number }>) => records.map((record, index) =>
-    record.value?.toString() === 'fail' ? new OpError('timeout') : { partition: record.partition, offset: 100 + index })
+  produceAll: async (_topic: string, records: ReadonlyArray<{ value: Buffer | null, partition: number }>, partition: number) =>
+    await new Promise((resolve) => {
+      const deliveries = new Deliveries(records.length, resolve)
+      records.forEach((record, index) => {
+        if (record.value?.toString() === 'fail') deliveries.failed(index, new OpError('timeout'))
+        else deliveries.delivered(index, record.partition >= 0 ? record.partition : partition, 100 + index)
+      })
+    })
 } as unknown as Producer
 
 const op = (values: string[], parts?: number[]): ProduceBatchOp => ({
@@ -42,7 +49,7 @@ test('one body without parts; one per part with them, in order; a failed record 
 
 test('parts that do not add up to the body\'s records are refused before anything is produced', async (t) => {
   let produced = 0
-  const counting = { produceAll: async () => { produced++; return [] } } as unknown as Producer
+  const counting = { produceAll: async () => { produced++; return new Deliveries(0, () => {}) } } as unknown as Producer
   await t.throwsAsync(produceBatch(counting, op(['a', 'b'], [1])), { message: /do not add up/ })
   t.is(produced, 0)
 })
