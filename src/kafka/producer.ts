@@ -5,6 +5,7 @@ import type { KafkaConfig } from '../config.js'
 import type { ProduceOp } from '../pool/messages.js'
 import { Connection } from './connection.js'
 import { Deliveries } from './deliveries.js'
+import { InFlightBatches, RECORDS_PER_BATCH } from './in-flight.js'
 import { DeliveredOffsets, UNKNOWN_OFFSET } from './delivered-offsets.js'
 import { OpError } from './op-error.js'
 
@@ -17,14 +18,6 @@ export interface OutgoingRecord {
   readonly value: Buffer | null
   readonly headers: ReadonlyArray<readonly [string, string]>
 }
-
-/**
- * A delivery report's opaque names its batch and its index there: batch × RECORDS_PER_BATCH + index
- * (KASTLEX_BATCH_MAX_RECORDS is at most 1,000,000). Batch numbers wrap long before 2^53 / RECORDS_PER_BATCH;
- * a batch is answered (at the latest by its deadline) long before its number comes round again.
- */
-const RECORDS_PER_BATCH = 2 ** 20
-const BATCH_NUMBERS = 2 ** 32
 
 /**
  * librdkafka 2.12 does not time a message out while its partition leader's broker is down, despite
@@ -52,9 +45,7 @@ export const STATISTICS_INTERVAL_MS = 5000
 
 export class Producer {
   private producer: Kafka.Producer
-  /** The batches waiting for delivery reports, by number. */
-  private readonly inFlight = new Map<number, Deliveries>()
-  private nextBatch = 0
+  private readonly inFlight = new InFlightBatches()
   /** A flush is waiting on a libuv thread, or about to start after linger.ms. */
   private flushing = false
   private closed = false
@@ -112,8 +103,7 @@ export class Producer {
    */
   private expired (): void {
     const old = this.producer
-    const batches = [...this.inFlight.values()]
-    this.inFlight.clear()
+    const batches = this.inFlight.takeAll()
     this.producer = this.client()
     this.connection = this.connect()
     this.deliveredOffsets = new DeliveredOffsets()
@@ -142,21 +132,30 @@ export class Producer {
   }
 
   private sendAll (topic: string, records: readonly OutgoingRecord[], partition: number): Promise<Deliveries> {
-    return new Promise((resolve) => {
-      const number = this.nextBatch
-      this.nextBatch = (number + 1) % BATCH_NUMBERS
+    const { number, answered } = this.track(records.length)
+    const first = number * RECORDS_PER_BATCH
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index] as OutgoingRecord
+      this.send(first + index, topic, record.partition >= 0 ? record.partition : partition, record)
+    }
+    return answered
+  }
+
+  /**
+   * A batch of `size` records in flight, with its deadline. Apart from sendAll: a closure created where the
+   * records are in scope would hold them until the batch is answered.
+   */
+  private track (size: number): { number: number, answered: Promise<Deliveries> } {
+    let number = -1
+    const answered = new Promise<Deliveries>((resolve) => {
       const deadline = setTimeout(() => this.expired(), this.deadlineMs)
-      this.inFlight.set(number, new Deliveries(records.length, (deliveries) => {
+      number = this.inFlight.add(new Deliveries(size, (deliveries) => {
         clearTimeout(deadline)
         this.inFlight.delete(number)
         resolve(deliveries)
       }))
-      const first = number * RECORDS_PER_BATCH
-      for (let index = 0; index < records.length; index++) {
-        const record = records[index] as OutgoingRecord
-        this.send(first + index, topic, record.partition >= 0 ? record.partition : partition, record)
-      }
     })
+    return { number, answered }
   }
 
   /** Hands a record to librdkafka (a refusal settles it at once) and makes sure a flush runs. */
@@ -165,7 +164,7 @@ export class Producer {
       this.producer.produce(topic, partition, record.value, record.key, Date.now(), id,
         record.headers.length === 0 ? undefined : record.headers.map(([name, value]) => ({ [name]: value })))
     } catch (err) {
-      this.batchOf(id)?.failed(id % RECORDS_PER_BATCH, OpError.fromKafka(err))
+      this.inFlight.batchOf(id)?.failed(id % RECORDS_PER_BATCH, OpError.fromKafka(err))
       return
     }
     if (!this.flushing) {
@@ -188,18 +187,13 @@ export class Producer {
     }
   }
 
-  /** The batch of record `id`; undefined once answered (a report after its deadline). */
-  private batchOf (id: number): Deliveries | undefined {
-    return this.inFlight.get(Math.floor(id / RECORDS_PER_BATCH))
-  }
-
   private delivered (err: Kafka.LibrdKafkaError | null, report: Kafka.DeliveryReport): void {
     // Without acknowledgements there is no offset to report (librdkafka says 0 or −1001): the contract says
     // −1. With them, deliveredOffsets sees every report, also one whose produce timed out here: it tells
     // runs of offsets that are not the records' by their order.
     const offset = err || !this.acknowledged ? UNKNOWN_OFFSET : this.deliveredOffsets.offset(report.topic, report.partition, report.offset)
     const id = report.opaque as number
-    const batch = this.batchOf(id)
+    const batch = this.inFlight.batchOf(id)
     if (batch === undefined) return
     if (err) batch.failed(id % RECORDS_PER_BATCH, OpError.fromKafka(err))
     else batch.delivered(id % RECORDS_PER_BATCH, report.partition, offset)
