@@ -5,6 +5,8 @@ import { OpError } from './op-error.js'
 
 export class Connection {
   private connecting: Promise<void> | undefined
+  /** ready() has resolved. */
+  connected = false
 
   constructor (private readonly client: Kafka.Client<string>, private readonly timeoutMs: number) {}
 
@@ -16,6 +18,7 @@ export class Connection {
           this.connecting = undefined
           reject(OpError.fromKafka(err))
         } else {
+          this.connected = true
           resolve()
         }
       })

@@ -53,3 +53,25 @@ test('parts that do not add up to the body\'s records are refused before anythin
   await t.throwsAsync(produceBatch(counting, op(['a', 'b'], [1])), { message: /do not add up/ })
   t.is(produced, 0)
 })
+
+test('once the records are handed over, a body that owns its memory is given back; a view of shared memory is left alone', async (t) => {
+  const handedOver: string[] = []
+  const connected = {
+    connected: true,
+    produceAll: async (_topic: string, records: ReadonlyArray<{ value: Buffer | null }>, partition: number) => {
+      // What librdkafka copies, read when handed over
+      for (const record of records) handedOver.push(record.value?.toString() ?? '')
+      return await producer.produceAll(_topic, records as never, partition)
+    }
+  } as unknown as Producer
+  const framed = op(['a', 'bb'])
+  const owned: ProduceBatchOp = { ...framed, body: Buffer.from(framed.body.buffer.slice(framed.body.byteOffset, framed.body.byteOffset + framed.body.length)) }
+  const result = await produceBatch(connected, owned)
+  t.deepEqual(handedOver, ['a', 'bb'])
+  t.like(result, { produced: 2, producedBytes: 3 })
+  t.is(owned.body.byteLength, 0)
+  const shared = Buffer.concat([op(['c']).body, Buffer.from('tail')])
+  const view: ProduceBatchOp = { ...op([]), body: shared.subarray(0, shared.length - 4) }
+  await produceBatch(connected, view)
+  t.is(view.body.toString('latin1', 8), 'c')
+})
