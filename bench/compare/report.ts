@@ -110,6 +110,10 @@ export function checkTargets (rows: Row[]): TargetCheck[] {
     add('ws-produce records/s ÷ direct producer (same records in flight)', ratio(ws?.producedPerSec, ok('direct', 'ws-produce')?.producedPerSec), 0.7)
     add('ws-produce p99 ms per frame', ws?.latencyP99Ms ?? null, 50, true)
     add('ws-produce peak RSS MB', ws?.peakRssMb ?? null, 300, true)
+    // not an issue target: ws-produce's p99 is its window's (workloads.ts); this is the stream's own
+    const ws100 = ok(k, 'ws-produce-100')
+    add('ws-produce-100 records/s ÷ direct producer (same records in flight)', ratio(ws100?.producedPerSec, ok('direct', 'ws-produce-100')?.producedPerSec), 0.7)
+    add('ws-produce-100 p99 ms per frame', ws100?.latencyP99Ms ?? null, 50, true)
     // issue 14: 32 streams at 10,000 records/s produced, p99 from produce to receipt ≤ 50 ms; every record
     // reaching every stream of its partition is this benchmark's own check
     const stream = ok(k, 'stream')

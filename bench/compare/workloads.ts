@@ -113,6 +113,15 @@ export const WORKLOADS: readonly Workload[] = [
     description: `${BATCH_CONNECTIONS} WebSocket connections to the produce stream (GET /api/v2/produce/:topic), frames of 10 records of 1 KB, up to 1,000 records unanswered per connection, acks=all; p99 per frame`
   },
   {
+    // ws-produce's latency is its window's (Little's law: 16,000 records in flight at 150,000 records/s wait
+    // about 100 ms, the direct producer's too): this one keeps batch-100's records in flight.
+    name: 'ws-produce-100',
+    connections: BATCH_CONNECTIONS,
+    steps: ['produce'],
+    stream: { recordsPerFrame: 10, inFlightRecords: 100 },
+    description: 'the same with up to 100 records unanswered per connection (as many records in flight as batch-100)'
+  },
+  {
     name: 'stream',
     connections: STREAM_CONSUMERS,
     steps: ['produce', 'fetch'],
