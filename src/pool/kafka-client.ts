@@ -93,6 +93,8 @@ interface Shard {
   queue: Waiting[]
   /** Batches sent and not finished. */
   running: number
+  /** Ops sent and not answered. */
+  unanswered: number
   /** Why the last batch failed (a thread's death, or its module not loading). */
   lastError?: unknown
 }
@@ -120,7 +122,7 @@ export class PooledKafkaClient implements KafkaClient {
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
         workerData: options.workerData(index)
       })
-      const shard: Shard = { pool, queue: [], running: 0 }
+      const shard: Shard = { pool, queue: [], running: 0, unanswered: 0 }
       // A worker that dies is replaced by Piscina; its tasks reject and are answered in dispatch().
       pool.on('error', () => {})
       return shard
@@ -171,8 +173,25 @@ export class PooledKafkaClient implements KafkaClient {
   private shardFor (op: KafkaOp): Shard {
     const index = op.op === 'fetch'
       ? partitionHash(op.topic, op.partition) % this.shards.length
-      : needsOffsetsTail(op) ? OFFSETS_TAIL_SHARD : this.nextShard
+      : needsOffsetsTail(op) ? OFFSETS_TAIL_SHARD : this.leastLoaded()
     return this.shards[index] as Shard
+  }
+
+  /**
+   * The worker for an op that may run anywhere: the one this turn's ops already go to, else the one with the
+   * fewest ops unanswered (in turn when equal), so that a worker slowed down (a collection, a busy turn of
+   * delivery reports) is not given the next batch while another is idle.
+   */
+  private leastLoaded (): number {
+    const count = this.shards.length
+    if ((this.shards[this.nextShard] as Shard).queue.length > 0) return this.nextShard
+    let best = this.nextShard
+    for (let step = 1; step < count; step++) {
+      const index = (this.nextShard + step) % count
+      if ((this.shards[index] as Shard).unanswered < (this.shards[best] as Shard).unanswered) best = index
+    }
+    this.nextShard = best
+    return best
   }
 
   private dispatch (shard: Shard): void {
@@ -185,6 +204,7 @@ export class PooledKafkaClient implements KafkaClient {
     const settle = (waiting: Waiting, outcome: Outcome<unknown> | undefined): void => {
       if (waiting.settled) return
       waiting.settled = true
+      shard.unanswered--
       try {
         waiting.resolve(unwrap(outcome ?? { ok: false, failure: workerFailed().data() }))
       } catch (err) {
@@ -197,6 +217,7 @@ export class PooledKafkaClient implements KafkaClient {
     })
     const task: BatchTask = { ops: batch.map((w) => w.op), port: port2 }
     shard.running++
+    shard.unanswered += batch.length
     shard.pool.run(task, { transferList: transferables(task.ops, port2) }).catch((err: unknown) => {
       shard.lastError = err
       for (const waiting of batch) settle(waiting, undefined)
