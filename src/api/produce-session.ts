@@ -35,7 +35,8 @@ interface Frame {
 /** Frames of one event-loop turn, produced together as one op once the turn's reads are done. */
 interface Group {
   readonly frames: Frame[]
-  readonly bodies: Buffer[]
+  /** The frames' bytes, until joined into the op's body. */
+  bodies: Buffer[]
   records: number
 }
 
@@ -169,11 +170,11 @@ export class ProduceSession implements StreamSession, Requester {
     if (this.group === group) this.group = undefined
     const { kafka, metadata, metrics, maxRecords } = this.options
     const { topic, partition } = this.target
-    const { frames, bodies } = group
+    const { frames } = group
     this.ops++
     try {
       const partitionCount = (await metadata.topic(topic))?.partitions.length ?? null
-      const body = bodies.length === 1 ? bodies[0] as Buffer : Buffer.concat(bodies)
+      const body = joinedBody(group)
       const parts = frames.map((frame) => frame.records)
       const result = await kafka.run({ op: 'produceBatch', topic, partition, partitionCount, format: 'binary', body, headers: [], maxRecords, parts }, this)
       if (result.produced > 0) metrics.produced(topic, result.producedBytes, result.produced)
@@ -234,6 +235,16 @@ export class ProduceSession implements StreamSession, Requester {
     this.pause()
     this.flush()
   }
+}
+
+/**
+ * The group's frames as one body. The group does not keep them: it lives until the op is answered, and
+ * frames held that long would be promoted to the old generation (see produce-batch.ts, release).
+ */
+function joinedBody (group: Group): Buffer {
+  const { bodies } = group
+  group.bodies = []
+  return bodies.length === 1 ? bodies[0] as Buffer : Buffer.concat(bodies)
 }
 
 /** `{"seq":n,"error":…,"status":…}`: a frame's failure as SPEC §10.4a renders it. */

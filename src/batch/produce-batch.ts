@@ -44,9 +44,9 @@ function send (producer: Producer, op: ProduceBatchOp): { parts: readonly number
  * The body's memory, given back now that librdkafka holds copies of its records. The op that carries the
  * body is held until every record is acknowledged, long enough for the body to reach the old generation,
  * where its memory would wait for a mark-compact (peak RSS 10–20 MB lower under batch-100 and ws-produce,
- * reports compare-2026-12-02T16-4*-s23-release). Detaching it (a transfer to a clone nobody holds) lets the next scavenge free it. Only a body
- * that owns its whole ArrayBuffer (http/body.ts, the produce stream, a worker's transferred copy) is
- * detached; a view of shared memory is left alone.
+ * reports compare-2026-12-02T16-4*-s23-release). Detaching it (a transfer to a clone nobody holds) lets
+ * the next scavenge free it. Only a body that owns its whole ArrayBuffer (http/body.ts, the produce stream,
+ * a worker's transferred copy) is detached; a view of shared memory is left alone.
  */
 function release (body: Buffer): void {
   const memory = body.buffer
