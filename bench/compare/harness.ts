@@ -29,6 +29,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..') // dis
 const RESULTS_DIR = join(ROOT, 'bench/results')
 const KAFKA = `${HOST}:${process.env.EMBEDDED_KAFKA_PORT ?? 9092}`
 const WARMUP_SEC = 3
+/**
+ * What the produce topic keeps: nothing reads what the workloads wrote, and a run of every contender writes
+ * at 150 MB/s for long enough to fill the disk (62 GB once, after which the broker stopped). Segments of
+ * 64 MB, at most 256 MB per partition, deleted files gone after a second (the embedded broker checks
+ * retention every 10 s).
+ */
+const PRODUCE_TOPIC_RETENTION = { 'segment.bytes': String(64 * 2 ** 20), 'retention.bytes': String(256 * 2 ** 20), 'file.delete.delay.ms': '1000' }
 
 /** Every run of every workload of one contender; a failure ends that contender's rows. */
 async function measureContender (contender: Contender, config: Config, ctx: BenchContext): Promise<Row[]> {
@@ -99,7 +106,7 @@ async function measureAll (config: Config): Promise<void> {
   const created: string[] = []
   const rows: Row[] = []
   try {
-    await createTopic(KAFKA, produceTopic, PRODUCE_PARTITIONS)
+    await createTopic(KAFKA, produceTopic, PRODUCE_PARTITIONS, PRODUCE_TOPIC_RETENTION)
     created.push(produceTopic)
     if (config.workloads.some(hasFetch)) {
       await createTopic(KAFKA, fetchTopic, READERS)
