@@ -9,6 +9,12 @@ import type { Deliveries } from './deliveries.js'
  */
 export const RECORDS_PER_BATCH = 2 ** 20
 
+/** The opaque of record `index` of batch `number`. */
+export const recordId = (number: number, index: number): number => number * RECORDS_PER_BATCH + index
+
+/** A record's index in its batch, from its opaque. */
+export const recordIndex = (id: number): number => id % RECORDS_PER_BATCH
+
 export class InFlightBatches {
   private readonly batches: Array<Deliveries | undefined> = []
   private readonly free: number[] = []

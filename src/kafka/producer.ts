@@ -5,7 +5,7 @@ import type { KafkaConfig } from '../config.js'
 import type { ProduceOp } from '../pool/messages.js'
 import { Connection } from './connection.js'
 import { Deliveries } from './deliveries.js'
-import { InFlightBatches, RECORDS_PER_BATCH } from './in-flight.js'
+import { InFlightBatches, recordId, recordIndex } from './in-flight.js'
 import { DeliveredOffsets, UNKNOWN_OFFSET } from './delivered-offsets.js'
 import { OpError } from './op-error.js'
 
@@ -140,10 +140,9 @@ export class Producer {
 
   private sendAll (topic: string, records: readonly OutgoingRecord[], partition: number): Promise<Deliveries> {
     const { number, answered } = this.track(records.length)
-    const first = number * RECORDS_PER_BATCH
     for (let index = 0; index < records.length; index++) {
       const record = records[index] as OutgoingRecord
-      this.send(first + index, topic, record.partition >= 0 ? record.partition : partition, record)
+      this.send(recordId(number, index), topic, record.partition >= 0 ? record.partition : partition, record)
     }
     return answered
   }
@@ -171,7 +170,7 @@ export class Producer {
       this.producer.produce(topic, partition, record.value, record.key, Date.now(), id,
         record.headers.length === 0 ? undefined : record.headers.map(([name, value]) => ({ [name]: value })))
     } catch (err) {
-      this.inFlight.batchOf(id)?.failed(id % RECORDS_PER_BATCH, OpError.fromKafka(err))
+      this.inFlight.batchOf(id)?.failed(recordIndex(id), OpError.fromKafka(err))
       return
     }
     if (!this.flushing) {
@@ -202,8 +201,8 @@ export class Producer {
     const id = report.opaque as number
     const batch = this.inFlight.batchOf(id)
     if (batch === undefined) return
-    if (err) batch.failed(id % RECORDS_PER_BATCH, OpError.fromKafka(err))
-    else batch.delivered(id % RECORDS_PER_BATCH, report.partition, offset)
+    if (err) batch.failed(recordIndex(id), OpError.fromKafka(err))
+    else batch.delivered(recordIndex(id), report.partition, offset)
   }
 
   /**
