@@ -1,6 +1,7 @@
 # kastlex_admin: the project's own N-API addon (native/), reaching librdkafka admin calls that
-# @platformatic/rdkafka lacks. It links the librdkafka.so.1 that package built (so the process holds
-# one librdkafka), found through an $ORIGIN-relative runpath: no LD_LIBRARY_PATH needed.
+# @platformatic/rdkafka lacks, and a producer that takes a batch of records per call (native/producer.cc).
+# It links the librdkafka.so.1 that package built (so the process holds one librdkafka), found through an
+# $ORIGIN-relative runpath: no LD_LIBRARY_PATH needed.
 # uws: uWebSockets.js built from the sources scripts/uws-source.mjs prepares (with HTTP/1.0 served), on
 # Node's own libuv loop and OpenSSL, without HTTP/3; the flags follow upstream's build (-O3, LTO, PROXY).
 # Both are built by `npm ci`/`npm install` (the root "install" script); by hand: `npm run install`.
@@ -26,7 +27,7 @@
     },
     {
       "target_name": "kastlex_admin",
-      "sources": ["native/addon.cc", "native/admin_calls.cc"],
+      "sources": ["native/addon.cc", "native/admin_calls.cc", "native/producer.cc", "native/metadata.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],

@@ -1,8 +1,9 @@
 // The produce path of one Kafka thread without HTTP (issue 13): the gateway's produceBatch on its own Producer
-// (decode a binary batch body, hand its records to librdkafka, answer per record) against a bare binding
-// producer with the same settings and the same records in flight, alternated in one process, against the
-// embedded broker. Reports records/s and process CPU µs per record, so that the gateway's own cost around
-// librdkafka shows up apart from HTTP and the load generator.
+// (decode a binary batch body, hand its records to librdkafka through the project's addon, answer per record)
+// against a bare @platformatic/rdkafka producer (one produce() call and one delivery report per record) with
+// the same settings and the same records in flight, alternated in one process, against the embedded broker.
+// Reports records/s and process CPU µs per record, so that the produce path's cost shows up apart from HTTP
+// and the load generator.
 //
 //   npm run bench:producer
 //   BENCH_DURATION=4 (seconds per run)   BENCH_RUNS=3 (pairs)   BENCH_BATCHES=160 (batches of 100 in flight)
@@ -31,7 +32,7 @@ const durationSec = envInt('BENCH_DURATION', '4', 1, 600)
 const pairs = envInt('BENCH_RUNS', '3', 1, 50)
 const batchesInFlight = envInt('BENCH_BATCHES', '160', 1, 10_000)
 
-interface Run { readonly path: 'gateway' | 'bare', readonly recordsPerSec: number, readonly cpuUsPerRecord: number }
+interface Run { readonly path: 'gateway' | 'binding', readonly recordsPerSec: number, readonly cpuUsPerRecord: number }
 
 /** Measures `load` (which runs until `stopped()` and returns the records it saw acknowledged) for durationSec. */
 async function measure (path: Run['path'], load: (stopped: () => boolean) => Promise<number>): Promise<Run> {
@@ -62,8 +63,8 @@ async function gatewayLoad (producer: Producer, topic: string, body: Buffer, sto
   return records
 }
 
-/** The same records in flight on the bare binding: each delivery report sends the next record. */
-async function bareLoad (producer: Kafka.Producer, topic: string, value: Buffer, stopped: () => boolean): Promise<number> {
+/** The same records in flight on a bare binding producer: each delivery report sends the next record. */
+async function bindingLoad (producer: Kafka.Producer, topic: string, value: Buffer, stopped: () => boolean): Promise<number> {
   let records = 0
   let inFlight = 0
   let nextId = 0
@@ -103,7 +104,7 @@ async function main (): Promise<void> {
   try {
     for (let pair = 0; pair < pairs; pair++) {
       runs.push(await measure('gateway', async (stopped) => await gatewayLoad(gateway, topic, body, stopped)))
-      runs.push(await measure('bare', async (stopped) => await bareLoad(bare, topic, value, stopped)))
+      runs.push(await measure('binding', async (stopped) => await bindingLoad(bare, topic, value, stopped)))
       process.stderr.write(`[producer-path] ${JSON.stringify(runs.slice(-2))}\n`)
     }
   } finally {
@@ -117,14 +118,14 @@ async function main (): Promise<void> {
   }
   const settings = { durationSec, pairs, batchesInFlight, recordsPerBatch: RECORDS_PER_BATCH, recordBytes: RECORD_BYTES, partitions: PARTITIONS }
   const md = [
-    '# Produce path without HTTP: the gateway\'s produceBatch against a bare librdkafka producer',
+    '# Produce path without HTTP: the gateway\'s produceBatch against a bare @platformatic/rdkafka producer',
     '',
     `${machineInfo().cpus} CPUs, Node ${process.version}; ${batchesInFlight} batches of ${RECORDS_PER_BATCH} records of ${RECORD_BYTES} B in flight ` +
       `(${batchesInFlight * RECORDS_PER_BATCH} records), ${PARTITIONS} partitions, acks=all; ${pairs} alternated pairs of ${durationSec} s; process CPU.`,
     '',
     '| path | records/s (median) | CPU µs per record (median) | runs (records/s, µs) |',
     '|---|--:|--:|---|',
-    ...(['gateway', 'bare'] as const).map((path) => `| ${path} | ${median(path, 'recordsPerSec')} | ${median(path, 'cpuUsPerRecord')} | ` +
+    ...(['gateway', 'binding'] as const).map((path) => `| ${path} | ${median(path, 'recordsPerSec')} | ${median(path, 'cpuUsPerRecord')} | ` +
       `${runs.filter((run) => run.path === path).map((run) => `${run.recordsPerSec}, ${run.cpuUsPerRecord}`).join('; ')} |`),
     ''
   ].join('\n')

@@ -14,40 +14,13 @@
 #include <vector>
 
 #include "admin.h"
+#include "arguments.h"
+#include "offset-runs.h"
+#include "producer.h"
 
 namespace kastlex {
 
 namespace {
-
-constexpr int kMaxTimeoutMs = 3600 * 1000;  // librdkafka's limit for request_timeout
-// Kafka's limits on names (the gateway checks them first; a name that slips through is refused here).
-constexpr size_t kMaxTopicBytes = 249;
-constexpr size_t kMaxGroupIdBytes = 255;
-
-[[noreturn]] void ThrowInvalid(Napi::Env env, const std::string& message) {
-  throw MakeError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, message);
-}
-
-int64_t IntegerArg(Napi::Env env, const Napi::Value& value, const char* name, double min, double max) {
-  if (!value.IsNumber()) ThrowInvalid(env, std::string(name) + " must be a number");
-  const double number = value.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(number) || std::trunc(number) != number || number < min || number > max) {
-    ThrowInvalid(env, std::string(name) + " is out of range");
-  }
-  return static_cast<int64_t>(number);
-}
-
-int TimeoutArg(const Napi::CallbackInfo& info, size_t index) {
-  return static_cast<int>(IntegerArg(info.Env(), info[index], "timeoutMs", 1, kMaxTimeoutMs));
-}
-
-std::string StringArg(Napi::Env env, const Napi::Value& value, const char* name, size_t max_bytes) {
-  if (!value.IsString()) ThrowInvalid(env, std::string(name) + " must be a string");
-  std::string text = value.As<Napi::String>().Utf8Value();
-  if (text.empty() || text.find('\0') != std::string::npos) ThrowInvalid(env, std::string(name) + " is empty or has NUL");
-  if (text.size() > max_bytes) ThrowInvalid(env, std::string(name) + " is longer than " + std::to_string(max_bytes) + " bytes");
-  return text;
-}
 
 std::vector<std::string> StringArrayArg(Napi::Env env, const Napi::Value& value, const char* name, size_t max_bytes) {
   if (!value.IsArray()) ThrowInvalid(env, std::string(name) + " must be an array");
@@ -68,6 +41,7 @@ class AdminHandle : public Napi::ObjectWrap<AdminHandle> {
                            InstanceMethod<&AdminHandle::ListGroupOffsetsMethod>("listGroupOffsets"),
                            InstanceMethod<&AdminHandle::DescribeTopicConfigsMethod>("describeTopicConfigs"),
                            InstanceMethod<&AdminHandle::ListOffsetsMethod>("listOffsets"),
+                           InstanceMethod<&AdminHandle::MetadataMethod>("metadata"),
                            InstanceMethod<&AdminHandle::CloseMethod>("close"),
                        });
   }
@@ -75,26 +49,8 @@ class AdminHandle : public Napi::ObjectWrap<AdminHandle> {
   // new AdminHandle({ 'bootstrap.servers': '…', … }): every value a string.
   explicit AdminHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AdminHandle>(info) {
     Napi::Env env = info.Env();
-    if (!info[0].IsObject()) ThrowInvalid(env, "properties must be an object");
-    Napi::Object properties = info[0].As<Napi::Object>();
-    Napi::Array names = properties.GetPropertyNames();
-
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_t* conf = Configuration(env, info[0]);
     char errstr[512] = "";
-    for (uint32_t i = 0; i < names.Length(); i++) {
-      Napi::Value name = names.Get(i);
-      Napi::Value value = properties.Get(name);
-      if (!name.IsString() || !value.IsString()) {
-        rd_kafka_conf_destroy(conf);
-        ThrowInvalid(env, "property values must be strings");
-      }
-      const std::string key = name.As<Napi::String>().Utf8Value();
-      if (rd_kafka_conf_set(conf, key.c_str(), value.As<Napi::String>().Utf8Value().c_str(), errstr, sizeof errstr) !=
-          RD_KAFKA_CONF_OK) {
-        rd_kafka_conf_destroy(conf);
-        ThrowInvalid(env, errstr);
-      }
-    }
     // An admin handle only needs the broker threads; a producer instance provides them.
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     if (!rk) {
@@ -179,6 +135,14 @@ class AdminHandle : public Napi::ObjectWrap<AdminHandle> {
     return ListOffsets(env, client_, std::move(queries), read_committed, timeout_ms);
   }
 
+  Napi::Value MetadataMethod(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const int timeout_ms = TimeoutArg(info, 0);
+    Napi::Value rejected;
+    if (!Open(env, &rejected)) return rejected;
+    return Metadata(env, client_, timeout_ms);
+  }
+
   // Idempotent. rd_kafka_destroy runs here unless a call is still in flight (then when it settles).
   Napi::Value CloseMethod(const Napi::CallbackInfo& info) {
     client_.reset();
@@ -210,6 +174,26 @@ Napi::Value ExitAfter(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// answerOffsets([[topic, partition, reported], …]): what the producer answers for these successful delivery
+// reports, in this order (offset-runs.h), for the unit tests of that rule.
+Napi::Value AnswerOffsets(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) ThrowInvalid(env, "reports must be an array");
+  Napi::Array reports = info[0].As<Napi::Array>();
+  Napi::Array answers = Napi::Array::New(env, reports.Length());
+  OffsetRuns runs;
+  for (uint32_t i = 0; i < reports.Length(); i++) {
+    Napi::Value item = reports.Get(i);
+    if (!item.IsArray()) ThrowInvalid(env, "reports must hold [topic, partition, reported]");
+    Napi::Array report = item.As<Napi::Array>();
+    const std::string topic = StringArg(env, report.Get(0u), "topic", kMaxTopicBytes);
+    const auto partition = static_cast<int32_t>(IntegerArg(env, report.Get(1u), "partition", 0, INT32_MAX));
+    const int64_t reported = IntegerArg(env, report.Get(2u), "reported", -9007199254740991.0, 9007199254740991.0);
+    answers.Set(i, Napi::Number::New(env, static_cast<double>(runs.Answer(topic.c_str(), partition, reported))));
+  }
+  return answers;
+}
+
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) {
@@ -217,6 +201,9 @@ class Addon : public Napi::Addon<Addon> {
                              InstanceValue("exitNow", Napi::Function::New<ExitNow>(env, "exitNow"), napi_enumerable),
                              InstanceValue("exitAfter", Napi::Function::New<ExitAfter>(env, "exitAfter"), napi_enumerable),
                              InstanceValue("AdminHandle", AdminHandle::Define(env), napi_enumerable),
+                             InstanceValue("ProducerHandle", DefineProducerHandle(env), napi_enumerable),
+                             InstanceValue("answerOffsets", Napi::Function::New<AnswerOffsets>(env, "answerOffsets"),
+                                           napi_enumerable),
                              InstanceValue("librdkafkaVersion", Napi::String::New(env, rd_kafka_version_str()),
                                            napi_enumerable),
                          });

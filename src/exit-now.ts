@@ -1,7 +1,7 @@
 // The end of the process after a stop. process.exit() runs the native cleanup of every librdkafka client,
 // and a client whose close hung (a broker that stopped answering) keeps that cleanup, and so exit(),
 // from ever returning: measured, such processes stayed alive for minutes. The addon's _exit skips it.
-import { loadAddon } from './kafka/admin-client.js'
+import { loadAddon } from './kafka/addon.js'
 
 /** Under `--cpu-prof` (BENCH_CPU_PROF), whose profile is written by a normal exit only. */
 const PROFILING = process.execArgv.some((arg) => arg.startsWith('--cpu-prof'))

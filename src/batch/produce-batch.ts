@@ -36,7 +36,7 @@ function send (producer: Producer, op: ProduceBatchOp): { parts: readonly number
   }
   const sizes = records.map(({ key, value }) => (key?.length ?? 0) + (value?.length ?? 0))
   const delivered = producer.produceAll(op.topic, records, op.partition)
-  if (producer.connected) release(op.body)
+  release(op.body)
   return { parts, sizes, delivered }
 }
 

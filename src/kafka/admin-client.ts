@@ -1,18 +1,17 @@
 // Admin calls @platformatic/rdkafka lacks (consumer groups, committed offsets, topic configs,
-// ListOffsets), through the project's own N-API addon (native/, binding.gyp). The addon is
+// ListOffsets) and cluster metadata, through the project's own N-API addon (addon.ts). The addon is
 // context-aware, so every worker thread may hold its own AdminClient; each client owns one
 // rd_kafka_t until close() (or until it is garbage collected). Arguments are validated here, before
 // native code sees them; whole-call failures reject with AdminError, per-item ones are `error` fields.
 // Each call in flight waits for its result on a libuv pool thread (UV_THREADPOOL_SIZE, default 4,
 // shared with fs, dns, crypto): at most its timeout plus 5 s. A worker thread being terminated
 // waits for its calls in flight too.
-import { loadNativeAddon } from '../native-addon.js'
 import type { CommittedOffset, GroupDescription } from '../pool/group-snapshot.js'
+import { loadAddon } from './addon.js'
 import { kafkaErrorName } from './errors.js'
 import { OpError } from './op-error.js'
 import { isGroupId, isTopicName, MAX_GROUP_ID_BYTES } from './names.js'
 
-const ADDON_FILE = 'kastlex_admin.node'
 const MAX_TIMEOUT_MS = 3_600_000 // librdkafka's limit for an admin request timeout
 const ERR_INVALID_ARG = -186 // RD_KAFKA_RESP_ERR__INVALID_ARG
 const ERR_DESTROY = -197 // RD_KAFKA_RESP_ERR__DESTROY
@@ -51,6 +50,12 @@ export interface TopicConfig {
   entries: ConfigEntry[]
 }
 
+/** librdkafka's metadata: every broker, every topic's partitions (replicas and ISR in the broker's order). */
+export interface RawMetadata {
+  brokers: Array<{ id: number, host: string, port: number }>
+  topics: Array<{ name: string, partitions: Array<{ id: number, leader: number, replicas: number[], isrs: number[] }> }>
+}
+
 export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number }
 
 export interface ListedOffset {
@@ -65,30 +70,14 @@ export interface ListedOffset {
 
 type Native<T> = Omit<T, 'error'> & { error: number }
 
-interface NativeAdminHandle {
+export interface NativeAdminHandle {
   listGroups (timeoutMs: number): Promise<GroupListing[]>
   describeGroups (groupIds: string[], timeoutMs: number): Promise<Array<Native<GroupDescription>>>
   listGroupOffsets (groupId: string, timeoutMs: number): Promise<Array<Native<CommittedOffset>>>
   describeTopicConfigs (topics: string[], timeoutMs: number): Promise<Array<Native<TopicConfig>>>
   listOffsets (partitions: Array<{ topic: string, partition: number, spec: number }>, readCommitted: boolean, timeoutMs: number): Promise<Array<Native<ListedOffset>>>
+  metadata (timeoutMs: number): Promise<RawMetadata>
   close (): void
-}
-
-interface NativeAddon {
-  AdminHandle: new (properties: Record<string, string>) => NativeAdminHandle
-  librdkafkaVersion: string
-  /** _exit(code) after flushing stdio: no exit handlers, no native cleanup (see src/exit-now.ts). */
-  exitNow: (code: number) => never
-  /** The same `ms` from now, from a thread of its own. */
-  exitAfter: (ms: number, code: number) => void
-}
-
-let addon: NativeAddon | undefined
-
-/** The addon, loaded on first use. */
-export function loadAddon (): NativeAddon {
-  addon ??= loadNativeAddon(ADDON_FILE) as NativeAddon
-  return addon
 }
 
 // ---- validation: no bad argument reaches native code ----
@@ -137,7 +126,7 @@ function checkSpec (spec: unknown): number {
   throw invalid("spec must be 'earliest', 'latest' or { timestamp } with an integer timestamp >= 0")
 }
 
-function stringifyProperties (properties: unknown): Record<string, string> {
+export function stringifyProperties (properties: unknown): Record<string, string> {
   if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) throw invalid('properties must be an object')
   const strings: Record<string, string> = {}
   for (const [name, value] of Object.entries(properties)) {
@@ -255,6 +244,12 @@ export class AdminClient {
       return queries.map(({ topic, partition }) => ({ topic, partition, offset: OFFSET_INVALID, timestamp: -1, error: 'unknown_topic_or_partition' }))
     }
     return inOrder(keys, offsets, partitionKey).map((offset) => ({ ...offset, error: errorName(offset.error) }))
+  }
+
+  /** Cluster metadata of every topic (never of one by name: librdkafka would keep querying an unknown one). */
+  async metadata (timeoutMs: number): Promise<RawMetadata> {
+    const timeout = checkTimeout(timeoutMs)
+    return await this.#call((handle) => handle.metadata(timeout))
   }
 
   /** Idempotent. Destroys the rd_kafka_t now, or when the last call in flight settles. */

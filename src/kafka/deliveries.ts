@@ -1,6 +1,8 @@
 // The outcomes of the records of one produce, by index.
-import { UNKNOWN_OFFSET } from './delivered-offsets.js'
 import type { OpError } from './op-error.js'
+
+/** The offset of a record delivered without one known (acks 0, SPEC §4.7; the Java client's RecordMetadata says −1 likewise). */
+export const UNKNOWN_OFFSET = -1
 
 /**
  * Records handed to librdkafka together (a batch, or one record), waiting for their delivery reports. The

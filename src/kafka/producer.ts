@@ -1,12 +1,12 @@
-// The librdkafka producer of one thread. A produce resolves only on the delivery report, i.e. once the
-// broker acknowledged with the configured acks.
-import Kafka from '@platformatic/rdkafka'
+// The librdkafka producer of one thread, through the project's addon (native/producer.cc): a batch of
+// records is handed over in one call and the delivery reports come back packed, in librdkafka's order. A
+// produce resolves only on the delivery report, i.e. once the broker acknowledged with the configured acks.
 import type { KafkaConfig } from '../config.js'
 import type { ProduceOp } from '../pool/messages.js'
-import { Connection } from './connection.js'
-import { Deliveries } from './deliveries.js'
-import { InFlightBatches, recordId, recordIndex } from './in-flight.js'
-import { DeliveredOffsets, UNKNOWN_OFFSET } from './delivered-offsets.js'
+import { loadAddon, REPORT_FIELDS, type NativeProducerHandle } from './addon.js'
+import { stringifyProperties } from './admin-client.js'
+import { Deliveries, UNKNOWN_OFFSET } from './deliveries.js'
+import { InFlightBatches } from './in-flight.js'
 import { OpError } from './op-error.js'
 
 export interface Delivered { readonly partition: number, readonly offset: number }
@@ -28,88 +28,57 @@ export interface OutgoingRecord {
  * answered `timeout` is not written later (one already sent to a broker may have been: no client can know).
  */
 const DEADLINE_GRACE_MS = 1000
-
-// Delivery reports only arrive through poll(). Polling every 1 ms from JavaScript added up to a
-// millisecond to every produce (and spinning on setImmediate burns a core). Instead, while anything is
-// in flight a flush() waits on a libuv thread: librdkafka's flush polls with blocking waits, so each
-// report reaches JavaScript as soon as the broker acknowledged. flush() also sends at once what is
-// queued (librdkafka treats linger.ms as elapsed while flushing), so linger.ms is applied here: the
-// first record of an idle producer waits that long for company before the flushing starts.
-// Measured with bench:compare (produce-64, 1 KB, acks=all): 22,000 → 31,500–33,400 req/s inline.
-/** One flush() call; while records remain in flight another follows at once. */
-const FLUSH_SLICE_MS = 50
-/** Idle, a poll now and then still serves statistics and error events. */
-const IDLE_POLL_INTERVAL_MS = 1000
 /** librdkafka statistics for the metrics (client-stats.ts). */
 export const STATISTICS_INTERVAL_MS = 5000
 
 export class Producer {
-  private producer: Kafka.Producer
+  private handle: NativeProducerHandle
   private readonly inFlight = new InFlightBatches()
-  /** A flush is waiting on a libuv thread, or about to start after linger.ms. */
-  private flushing = false
   private closed = false
-  private readonly lingerMs: number
-  private connection: Connection
+  /** close() waits for the batches in flight: told when the last is answered. */
+  private drained: (() => void) | undefined
   /** acks ≠ 0: delivery reports carry the offset the broker assigned. */
   private readonly acknowledged: boolean
-  /** Per client: its reports' order is what it reads. */
-  private deliveredOffsets = new DeliveredOffsets()
   private readonly deadlineMs: number
-  private readonly idlePoller: NodeJS.Timeout
   /** The latest librdkafka statistics JSON. */
   statistics: string | undefined
 
   constructor (private readonly config: KafkaConfig) {
     this.acknowledged = config.producer.acks !== 0
     this.deadlineMs = config.produceTimeoutMs + DEADLINE_GRACE_MS
-    this.lingerMs = Number(config.producer['linger.ms'] ?? 0)
-    this.producer = this.client()
-    this.connection = this.connect()
-    this.idlePoller = setInterval(() => { if (this.producer.isConnected()) this.producer.poll() }, IDLE_POLL_INTERVAL_MS).unref()
+    this.handle = this.client()
   }
 
-  private client (): Kafka.Producer {
-    const { config } = this
-    const producer = new Kafka.Producer({
-      ...config.common,
-      ...config.producer,
+  private client (): NativeProducerHandle {
+    const { ProducerHandle } = loadAddon()
+    const properties = stringifyProperties({
+      ...this.config.common,
+      ...this.config.producer,
       'client.id': 'kastlex',
       'allow.auto.create.topics': false,
-      dr_cb: true,
       'statistics.interval.ms': STATISTICS_INTERVAL_MS,
-      // Connection failures surface per message as timeouts; keep librdkafka's log off stdout.
-      log_level: 3
-    } as Kafka.ProducerGlobalConfig, {
-      // A topic-level property: given in the global config it is silently not applied.
       partitioner: 'murmur2_random'
     })
-    producer.on('delivery-report', (err, report) => { if (producer === this.producer) this.delivered(err, report) })
-    producer.on('event.error', () => { /* retried internally; failures reach the delivery report */ })
-    producer.on('event.stats', (event: { message?: string }) => { this.statistics = event.message })
-    return producer
-  }
-
-  private connect (): Connection {
-    const connection = new Connection(this.producer, Math.min(this.config.requestTimeoutMs, this.config.produceTimeoutMs))
-    connection.ready().catch(() => { /* reported to each produce, which retries */ })
-    return connection
+    const handle: NativeProducerHandle = new ProducerHandle(properties, (event) => {
+      if (handle !== this.handle) return // a replaced client's last reports: their batches were answered
+      if (typeof event === 'string') this.statistics = event
+      else this.reported(event)
+    })
+    return handle
   }
 
   /**
    * A deadline passed without a delivery report: every record pending is answered `timeout` and the client
-   * replaced (DEADLINE_GRACE_MS says why). The old one is disconnected without a flush; a flush running on it
-   * ends first (the binding's lock), and its callback goes on with the new one.
+   * replaced (DEADLINE_GRACE_MS says why); the old one drops what it still queues.
    */
   private expired (): void {
-    const old = this.producer
+    const old = this.handle
     const batches = this.inFlight.takeAll()
-    this.producer = this.client()
-    this.connection = this.connect()
-    this.deliveredOffsets = new DeliveredOffsets()
+    if (!this.closed) this.handle = this.client()
     const timeout = new OpError('timeout')
     for (const batch of batches) batch.failRest(timeout)
-    if (old.isConnected()) old.disconnect(() => {})
+    old.close()
+    this.drained?.()
   }
 
   async produce (op: ProduceOp): Promise<Delivered> {
@@ -120,36 +89,29 @@ export class Producer {
   }
 
   /**
-   * Records handed to librdkafka one after another in one turn (records of a partition keep their order);
-   * resolves once each has an outcome, by index. A record's partition −1 takes `partition`. One deadline and
-   * one promise per batch: with a timer and a promise per record a record cost 11.4–13.8 µs of CPU, then
-   * 8.6–9.5 µs (16 concurrent batches of 100 records of 1 KB against the broker, process CPU per record).
-   * Once connected the records are handed over before this returns (librdkafka copies them), and nothing
-   * here holds them after that (Deliveries says why).
+   * Records handed to librdkafka in one call (records of a partition keep their order; librdkafka copies
+   * them before this returns); resolves once each has an outcome, by index. A record's partition −1 takes
+   * `partition`. One deadline and one promise per batch.
    */
-  /** Connected: produceAll hands the records over (librdkafka copies them) before it returns. */
-  get connected (): boolean {
-    return this.connection.connected
-  }
-
   produceAll (topic: string, records: readonly OutgoingRecord[], partition = -1): Promise<Deliveries> {
     if (records.length === 0) return Promise.resolve(new Deliveries(0, () => {}))
-    if (this.connection.connected) return this.sendAll(topic, records, partition)
-    return this.connection.ready().then(() => this.sendAll(topic, records, partition))
-  }
-
-  private sendAll (topic: string, records: readonly OutgoingRecord[], partition: number): Promise<Deliveries> {
     const { number, answered } = this.track(records.length)
-    for (let index = 0; index < records.length; index++) {
-      const record = records[index] as OutgoingRecord
-      this.send(recordId(number, index), topic, record.partition >= 0 ? record.partition : partition, record)
+    let refused: Int32Array | undefined
+    try {
+      refused = this.handle.produce(topic, records, partition, number, Date.now())
+    } catch (err) {
+      this.inFlight.get(number)?.failRest(OpError.fromKafka(err))
+      return answered
+    }
+    for (let at = 0; refused !== undefined && at < refused.length; at += 2) {
+      this.inFlight.get(number)?.failed(refused[at] as number, OpError.fromKafka({ code: refused[at + 1] }))
     }
     return answered
   }
 
   /**
-   * A batch of `size` records in flight, with its deadline. Apart from sendAll: a closure created where the
-   * records are in scope would hold them until the batch is answered.
+   * A batch of `size` records in flight, with its deadline. Apart from produceAll: a closure created where
+   * the records are in scope would hold them until the batch is answered.
    */
   private track (size: number): { number: number, answered: Promise<Deliveries> } {
     let number = -1
@@ -158,71 +120,35 @@ export class Producer {
       number = this.inFlight.add(new Deliveries(size, (deliveries) => {
         clearTimeout(deadline)
         this.inFlight.delete(number)
+        if (this.inFlight.size === 0) this.drained?.()
         resolve(deliveries)
       }))
     })
     return { number, answered }
   }
 
-  /** Hands a record to librdkafka (a refusal settles it at once) and makes sure a flush runs. */
-  private send (id: number, topic: string, partition: number, record: OutgoingRecord): void {
-    try {
-      this.producer.produce(topic, partition, record.value, record.key, Date.now(), id,
-        record.headers.length === 0 ? undefined : record.headers.map(([name, value]) => ({ [name]: value })))
-    } catch (err) {
-      this.inFlight.batchOf(id)?.failed(recordIndex(id), OpError.fromKafka(err))
-      return
-    }
-    if (!this.flushing) {
-      this.flushing = true
-      setTimeout(() => this.flushWhilePending(), this.lingerMs)
+  /** Delivery reports, REPORT_FIELDS numbers each (native/producer.cc): a report after its batch's deadline finds none. */
+  private reported (reports: Float64Array): void {
+    for (let at = 0; at < reports.length; at += REPORT_FIELDS) {
+      const batch = this.inFlight.get(reports[at] as number)
+      if (batch === undefined) continue
+      const index = reports[at + 1] as number
+      const error = reports[at + 2] as number
+      // Without acknowledgements there is no offset to report (librdkafka says 0 or −1001): the contract says −1.
+      if (error !== 0) batch.failed(index, OpError.fromKafka({ code: error }))
+      else batch.delivered(index, reports[at + 3] as number, this.acknowledged ? reports[at + 4] as number : UNKNOWN_OFFSET)
     }
   }
 
-  /** Delivery reports arrive (through the binding's callback) while a flush runs; flushes until none is pending. */
-  private flushWhilePending (): void {
-    if (this.inFlight.size === 0 || this.closed) {
-      this.flushing = false
-      return
-    }
-    try {
-      this.producer.flush(FLUSH_SLICE_MS, () => this.flushWhilePending())
-    } catch {
-      // disconnected: the deadlines answer what is pending
-      this.flushing = false
-    }
-  }
-
-  private delivered (err: Kafka.LibrdKafkaError | null, report: Kafka.DeliveryReport): void {
-    // Without acknowledgements there is no offset to report (librdkafka says 0 or −1001): the contract says
-    // −1. With them, deliveredOffsets sees every report, also one whose produce timed out here: it tells
-    // runs of offsets that are not the records' by their order.
-    const offset = err || !this.acknowledged ? UNKNOWN_OFFSET : this.deliveredOffsets.offset(report.topic, report.partition, report.offset)
-    const id = report.opaque as number
-    const batch = this.inFlight.batchOf(id)
-    if (batch === undefined) return
-    if (err) batch.failed(recordIndex(id), OpError.fromKafka(err))
-    else batch.delivered(recordIndex(id), report.partition, offset)
-  }
-
-  /**
-   * Cluster metadata of every topic. Never of one topic by name: librdkafka would keep a topic handle
-   * per name asked for, and re-query the unknown ones for good.
-   */
-  async metadata (timeoutMs: number): Promise<Kafka.Metadata> {
-    await this.connection.ready()
-    return await new Promise((resolve, reject) => {
-      this.producer.getMetadata({ allTopics: true, timeout: timeoutMs },
-        (err, metadata) => { if (err) reject(OpError.fromKafka(err)); else resolve(metadata) })
-    })
-  }
-
-  /** Waits for what is in flight (bounded), then disconnects. */
+  /** Waits for what is in flight (bounded), then closes the client. */
   async close (timeoutMs: number): Promise<void> {
-    clearInterval(this.idlePoller)
     this.closed = true
-    if (!this.producer.isConnected()) return
-    await new Promise<void>((resolve) => this.producer.flush(timeoutMs, () => resolve()))
-    await new Promise<void>((resolve) => this.producer.disconnect(timeoutMs, () => resolve()))
+    if (this.inFlight.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs)
+        this.drained = () => { clearTimeout(timer); resolve() }
+      })
+    }
+    this.handle.close()
   }
 }

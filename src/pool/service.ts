@@ -1,5 +1,5 @@
-// Everything a thread does with Kafka: one producer, the fetch path (its own Kafka client), the admin addon, metadata
-// through the producer, and (in one worker) the offsets tail. The Kafka workers run one each; with
+// Everything a thread does with Kafka: one producer, the fetch path (its own Kafka client), the admin addon (also
+// metadata), and (in one worker) the offsets tail. The Kafka workers run one each; with
 // KASTLEX_WORKERS=0 the main thread runs one itself.
 import { produceBatch } from '../batch/produce-batch.js'
 import type { Config } from '../config.js'
@@ -125,7 +125,7 @@ export class KafkaService {
   }
 
   private async metadata (): Promise<ClusterMetadata> {
-    const raw = await this.producer.metadata(this.config.kafka.requestTimeoutMs)
+    const raw = await this.admin.metadata(this.config.kafka.requestTimeoutMs)
     return {
       brokers: raw.brokers.map(({ id, host, port }) => ({ id, host, port })).sort((a, b) => a.id - b.id),
       topics: raw.topics.filter((topic) => topic.partitions.length > 0).map((topic) => ({

@@ -126,6 +126,39 @@ for (const mode of MODES) {
     }
   })
 
+  test(`${mode}: 16 concurrent clients, batches of 1–50 records at random partitions: every answer names exactly its own record`, async (t) => {
+    const PARTITIONS = 4
+    const topic = await createTopic(t, PARTITIONS)
+    // Value `c<client> b<batch> r<record>`: an answer naming any other record (another batch's, another client's,
+    // a neighbour in the same batch) is caught below, where every partition is read back whole.
+    const answers = await Promise.all(Array.from({ length: 16 }, async (_, c) => {
+      const mine: Array<{ value: string, result: Result }> = []
+      for (let b = 0; b < 4; b++) {
+        const records = Array.from({ length: 1 + Math.floor(Math.random() * MAX_RECORDS) }, (_, r) => ({
+          key: Math.random() < 0.3 ? null : Buffer.from(`k${Math.floor(Math.random() * 1000)}`),
+          value: Buffer.from(`c${c} b${b} r${r}`)
+        }))
+        const answered = await results(await batch(mode, `/api/v2/batch/${topic}`, 'application/vnd.kastlex.batch', encodeFramedRecords(records)))
+        t.is(answered.length, records.length)
+        answered.forEach((result, r) => mine.push({ value: `c${c} b${b} r${r}`, result }))
+      }
+      return mine
+    }))
+    const log = new Map<string, string>()
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      const [end] = await latestOffsets(mode, topic, partition + 1).then((offsets) => offsets.slice(partition))
+      for (let offset = 0; offset < (end as number);) {
+        const res = await fetch(`${(gateways.get(mode) as Gateway).url}/api/v2/messages/${topic}/${partition}/${offset}?max_bytes=1000000`)
+        const messages = await res.json() as Array<{ offset: number, value: string }>
+        for (const message of messages) log.set(`${partition}:${message.offset}`, message.value)
+        offset = (messages.at(-1)?.offset ?? offset) + 1
+      }
+    }
+    const all = answers.flat()
+    t.is(log.size, all.length, 'the log holds exactly the records answered')
+    for (const { value, result } of all) t.is(log.get(`${result.partition as number}:${result.offset as number}`), value)
+  })
+
   test(`${mode}: refusals produce nothing: 400 invalid record, 400 framing, 404 partition, 413 too many, 415`, async (t) => {
     const topic = await createTopic(t, 2)
     const refusals: ReadonlyArray<readonly [string, string, string | Buffer, number, string]> = [

@@ -1,11 +1,13 @@
-// Successful delivery reports → the offset answered (delivered-offsets.ts): never one that is not the record's.
+// Successful delivery reports → the offset answered (native/offset-runs.h, applied by the producer in
+// librdkafka's order): never one that is not the record's.
 import test from 'ava'
-import { DeliveredOffsets, UNKNOWN_OFFSET } from '../../../src/kafka/delivered-offsets.js'
+import { loadAddon } from '../../../src/kafka/addon.js'
+import { UNKNOWN_OFFSET } from '../../../src/kafka/deliveries.js'
 
 const U = UNKNOWN_OFFSET
 
-function answers (reports: ReadonlyArray<readonly [number, number]>, offsets = new DeliveredOffsets()): number[] {
-  return reports.map(([partition, reported]) => offsets.offset('t', partition, reported))
+function answers (reports: ReadonlyArray<readonly [number, number]>): number[] {
+  return loadAddon().answerOffsets(reports.map(([partition, reported]) => ['t', partition, reported]))
 }
 
 test('offsets the broker assigned are answered as reported', (t) => {
@@ -32,9 +34,5 @@ test('records acknowledged implicitly (reported −1001) answer −1', (t) => {
 })
 
 test('partitions of different topics are told apart', (t) => {
-  const offsets = new DeliveredOffsets()
-  t.is(offsets.offset('a', 0, -1), U)
-  t.is(offsets.offset('b', 0, 0), 0)
-  t.is(offsets.offset('a', 0, 0), U)
-  t.is(offsets.offset('b', 0, 1), 1)
+  t.deepEqual(loadAddon().answerOffsets([['a', 0, -1], ['b', 0, 0], ['a', 0, 0], ['b', 0, 1]]), [U, 0, U, 1])
 })
