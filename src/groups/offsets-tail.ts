@@ -45,6 +45,11 @@ export class OffsetsTail {
   private closed = false
   private records = 0
   private caughtUp: TailCatchUp | undefined
+  /**
+   * The binding's calls not answered yet. A worker thread must not end under one: its answer would run on the
+   * thread's disposed isolate and crash the process (a stop's SIGSEGV, in a pull answered after the disconnect).
+   */
+  private readonly unanswered = new Set<Promise<void>>()
 
   constructor (config: KafkaConfig) {
     this.consumer = assignedConsumer({
@@ -83,6 +88,8 @@ export class OffsetsTail {
   async close (): Promise<void> {
     this.closed = true
     clearTimeout(this.retry)
+    // Each call's callback sees `closed` and starts no other.
+    while (this.unanswered.size > 0) await Promise.all(this.unanswered)
     if (!this.consumer.isConnected()) return
     this.consumer.unassign()
     await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()))
@@ -93,19 +100,30 @@ export class OffsetsTail {
       if (!this.closed) this.retry = setTimeout(() => this.start(timeoutMs), RETRY_MS)
     }
     const assign = (): void => {
-      this.consumer.getMetadata({ topic: OFFSETS_TOPIC, timeout: timeoutMs }, (err, metadata) => {
+      this.call((answered) => this.consumer.getMetadata({ topic: OFFSETS_TOPIC, timeout: timeoutMs }, (err, metadata) => {
+        answered()
         const partitions = metadata?.topics.find((t) => t.name === OFFSETS_TOPIC)?.partitions ?? []
         if (err || partitions.length === 0 || this.closed) return again()
         this.awaitCatchUp(partitions.map((p) => p.id))
         this.consumer.assign(partitions.map((p) => ({ topic: OFFSETS_TOPIC, partition: p.id, offset: BEGINNING })))
         this.pull()
-      })
+      }))
     }
     if (this.consumer.isConnected()) return assign()
-    this.consumer.connect({ timeout: timeoutMs, allTopics: false }, (err) => {
-      if (err) again()
+    this.call((answered) => this.consumer.connect({ timeout: timeoutMs, allTopics: false }, (err) => {
+      answered()
+      if (err || this.closed) again()
       else assign()
-    })
+    }))
+  }
+
+  /** Makes a call of the binding through `start`, whose callback calls `answered` first. */
+  private call (start: (answered: () => void) => void): void {
+    let answered!: () => void
+    const call = new Promise<void>((resolve) => { answered = resolve })
+    this.unanswered.add(call)
+    void call.then(() => this.unanswered.delete(call))
+    start(answered)
   }
 
   /**
@@ -114,13 +132,14 @@ export class OffsetsTail {
    */
   private pull (): void {
     if (this.closed) return
-    this.consumer.consume(PULL_RECORDS, (err, messages) => {
+    this.call((answered) => this.consumer.consume(PULL_RECORDS, (err, messages) => {
+      answered()
       // A failed pull is tried again on the next turn (librdkafka reconnects); an empty one (caught up)
       // has waited PULL_WAIT_MS in the thread pool.
       if (err) return void setImmediate(() => this.pull())
       this.pull()
       for (const message of messages) this.apply(message.key, message.value)
-    })
+    }))
   }
 
   /** Watches for the end of each of `partitions` (those at assignment; the first end of each counts). */
