@@ -76,8 +76,6 @@ export class ProduceSession implements StreamSession, Requester {
     return !this.gone
   }
 
-  hold (): void {}
-
   opened (socket: StreamSocket): void {
     this.socket = socket
     // Token expiry, revocation, or a reload without `produce` → close 1008.

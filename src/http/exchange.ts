@@ -1,5 +1,4 @@
-// One request's response side: the abort flag, corking, idempotent finishing, large bodies by tryEnd, and
-// the connection's reads paused while a Kafka write for the request runs (Requester).
+// One request's response side: the abort flag, corking, idempotent finishing and large bodies by tryEnd.
 import type { HttpResponse, us_socket_context_t } from './uws.js'
 import { asHttpError, type HttpError } from './errors.js'
 import { EventStreamResponse } from './event-stream.js'
@@ -38,8 +37,6 @@ export class Exchange implements Requester {
   /** The reply's last byte was handed to the socket, or the client went away. */
   private finished = false
   private aborted = false
-  /** Reading the connection is paused until the answer (see Requester). */
-  private held = false
   private continued = false
   /** The status of the reply written (0 until then); it goes to the access log. */
   status = 0
@@ -76,12 +73,6 @@ export class Exchange implements Requester {
     return !this.replied && !this.aborted
   }
 
-  hold (): void {
-    if (!this.open || this.held) return
-    this.held = true
-    this.res.pause()
-  }
-
   /**
    * `100 Continue` (the client waits for it before sending its body), at most once and only before the
    * reply: written into the same socket buffer, so the reply follows it.
@@ -113,8 +104,6 @@ export class Exchange implements Requester {
     if (reply.status >= 400) this.error ??= errorMember(body)
     let streaming = false
     this.res.cork(() => {
-      // Before end(): once end() closed the connection, the response must not be touched.
-      if (this.held) this.res.resume()
       this.writeHead(reply.status, reply.headers ?? [])
       if (body === undefined) {
         this.res.end(undefined, close)
@@ -196,7 +185,6 @@ export class Exchange implements Requester {
     this.replied = true
     this.status = status
     const writeHead = (): void => {
-      if (this.held) this.res.resume()
       this.writeHead(status, headers ?? [], EVENT_STREAM_CACHE_CONTROL)
       this.res.writeHeader('content-type', EVENT_STREAM_TYPE)
     }

@@ -26,14 +26,12 @@ export interface Reply {
 /**
  * A request whose route writes to Kafka, as the Kafka client sees it (pool/kafka-client.ts). A write is
  * handed to librdkafka only after uWS has parsed all that arrived with the request and only while the
- * request is `open` (no record for a client already gone), and `hold` then stops reading the connection
- * until the answer is written (requests pipelined behind it wait for it anyway: README, The HTTP front end).
+ * request is `open` (no record for a client already gone). Requests pipelined behind it wait, unparsed,
+ * until its answer is written (uWS as built here: README, The HTTP front end).
  */
 export interface Requester {
   /** Not answered yet, and its connection not closed. */
   readonly open: boolean
-  /** Reads no further request from the connection until this request's answer is written. */
-  hold: () => void
 }
 
 export interface RequestContext {

@@ -251,15 +251,12 @@ function afterIoCallbacks (): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
 }
 
-/** Whether a write may start for its request (still open); if so the request is held until its answer. */
+/** Whether a write may start for its request: none, or one still open. */
 function admitted (requester: Requester | undefined): boolean {
-  if (requester === undefined) return true
-  if (!requester.open) return false
-  requester.hold()
-  return true
+  return requester === undefined || requester.open
 }
 
-/** The waiting ops still wanted, their requesters held; the others are rejected with `requesterGone`. */
+/** The waiting ops still wanted; the others are rejected with `requesterGone`. */
 function withoutGoneRequesters (queue: readonly Waiting[]): Waiting[] {
   const wanted: Waiting[] = []
   for (const waiting of queue) {

@@ -38,7 +38,7 @@ function context (params: Record<string, string>, body: Buffer, contentType: str
   if (contentType !== undefined) headers.add('content-type', contentType)
   return {
     method: 'POST', path: '/api/v2/batch', params, query: new Query(''), headers, representation: { kind: 'json' }, requestId: 'test', user: 'anonymous', peer: () => '127.0.0.1',
-    requester: { open: true, hold: () => {} },
+    requester: { open: true },
     body: async () => body,
     websocket: false,
     reauthorize: () => {}

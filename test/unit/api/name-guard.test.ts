@@ -79,7 +79,7 @@ function context (route: Route, params: Record<string, string>): RequestContext 
     requestId: 'test',
     user: 'anonymous',
     peer: () => '127.0.0.1',
-    requester: { open: true, hold: () => {} },
+    requester: { open: true },
     body: async () => Buffer.alloc(0),
     // A produce stream's handshake gets as far as the topic lookup (a plain GET would be 426 before it).
     websocket: true,

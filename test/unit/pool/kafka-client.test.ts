@@ -48,15 +48,12 @@ test('a batch body travels to the worker as one op, its memory transferred rathe
 test('an op whose requester is no longer open when the turn ends is never sent to a worker: it rejects 499', async (t) => {
   const pool = new PooledKafkaClient({ filename: CRASHING_WORKER, threads: 1, workerData: () => ({}) })
   t.teardown(async () => { await pool.close() })
-  const held: string[] = []
-  const requester = (name: string): { open: boolean, hold: () => void } => ({ open: true, hold: () => { held.push(name) } })
-  const closing = requester('closing')
+  const closing = { open: true }
   const gone = pool.run({ op: 'topicConfig', topic: 'crash' }, closing)
-  const wanted = pool.run({ op: 'metadata' }, requester('wanted'))
+  const wanted = pool.run({ op: 'metadata' }, { open: true })
   // The client closes the connection before the turn ends.
   closing.open = false
   const error = await t.throwsAsync(gone)
   t.like(error, { status: 499, error: 'client_closed_request' })
   t.deepEqual(await wanted, { brokers: [], topics: [] }, 'the batch went without the crashing op')
-  t.deepEqual(held, ['wanted'], 'the requester of an op sent is held until its answer')
 })
