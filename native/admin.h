@@ -1,7 +1,7 @@
-// librdkafka admin calls the JS binding lacks. One AsyncWorker per call: Execute() issues the
-// request on a temporary queue and waits for its result event on a libuv pool thread, copying the
-// result into plain C++ structs; OnOK()/OnError() build JS values and settle the promise on the JS
-// thread. No JS value is ever touched off the JS thread, and there is no static mutable state.
+// librdkafka admin calls the JS binding lacks, and cluster metadata. One CallWorker per call
+// (call-worker.h): the request and the wait for its result on a libuv pool thread, copying the result
+// into plain C++ structs; JS values built and the promise settled on the JS thread. No JS value is ever
+// touched off the JS thread, and there is no static mutable state.
 #pragma once
 
 #include <librdkafka/rdkafka.h>

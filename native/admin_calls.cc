@@ -2,11 +2,11 @@
 // into plain structs (pool thread), Result() turns those into JS values (JS thread).
 #include <algorithm>
 #include <chrono>
-#include <exception>
 #include <optional>
 #include <utility>
 
 #include "admin.h"
+#include "call-worker.h"
 
 namespace kastlex {
 
@@ -43,19 +43,12 @@ Napi::Value Nullable(Napi::Env env, const std::optional<std::string>& text) {
   return text ? Napi::String::New(env, *text) : env.Null();
 }
 
-class AdminWorker : public Napi::AsyncWorker {
- public:
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
+// An admin API call: its options, a queue of its own, and a bounded wait for its result event.
+class AdminWorker : public CallWorker {
  protected:
   AdminWorker(Napi::Env env, ClientRef client, int timeout_ms, rd_kafka_admin_op_t op,
               rd_kafka_event_type_t result_type)
-      : Napi::AsyncWorker(env, "KastlexAdmin"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        client_(std::move(client)),
-        timeout_ms_(timeout_ms),
-        op_(op),
-        result_type_(result_type) {}
+      : CallWorker(env, "KastlexAdmin", std::move(client), timeout_ms), op_(op), result_type_(result_type) {}
 
   // Pool thread. Extra options for this call; an error fails the call.
   virtual rd_kafka_error_t* Configure(rd_kafka_AdminOptions_t*) { return nullptr; }
@@ -63,30 +56,14 @@ class AdminWorker : public Napi::AsyncWorker {
   virtual void Request(rd_kafka_t* rk, const rd_kafka_AdminOptions_t* options, rd_kafka_queue_t* queue) = 0;
   // Pool thread. Copies the (successful) result event; may Fail() the whole call.
   virtual void Collect(rd_kafka_event_t* event) = 0;
-  // JS thread.
-  virtual Napi::Value Result(Napi::Env env) = 0;
-
-  void Fail(int code, const std::string& message) {
-    failed_ = true;
-    code_ = code != 0 ? code : RD_KAFKA_RESP_ERR__FAIL;
-    message_ = message.empty() ? Copy(rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(code_))) : message;
-  }
 
  private:
-  void Execute() final {
-    try {
-      Run();
-    } catch (const std::exception& error) {  // std::bad_alloc: fail this call, not the process
-      Fail(RD_KAFKA_RESP_ERR__FAIL, error.what());
-    }
-  }
-
-  void Run() {
-    rd_kafka_t* rk = client_->get();
+  void Run() final {
+    rd_kafka_t* rk = client();
     char errstr[512] = "";
     OptionsPtr options(rd_kafka_AdminOptions_new(rk, op_));
     if (!options) return Fail(RD_KAFKA_RESP_ERR__INVALID_ARG, "unsupported admin operation");
-    if (rd_kafka_AdminOptions_set_request_timeout(options.get(), timeout_ms_, errstr, sizeof errstr)) {
+    if (rd_kafka_AdminOptions_set_request_timeout(options.get(), timeout_ms(), errstr, sizeof errstr)) {
       return Fail(RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
     }
     if (ErrorPtr error{Configure(options.get())}) {
@@ -98,7 +75,7 @@ class AdminWorker : public Napi::AsyncWorker {
     EventPtr event = Await(queue.get());
     if (!event) {
       return Fail(RD_KAFKA_RESP_ERR__TIMED_OUT,
-                  "no result within " + std::to_string(timeout_ms_ + kResultGraceMs) + " ms");
+                  "no result within " + std::to_string(timeout_ms() + kResultGraceMs) + " ms");
     }
     if (rd_kafka_resp_err_t err = rd_kafka_event_error(event.get())) {
       return Fail(err, Copy(rd_kafka_event_error_string(event.get())));
@@ -109,7 +86,7 @@ class AdminWorker : public Napi::AsyncWorker {
   // Bounded wait for this call's result event (the queue is ours alone, but skip anything else).
   EventPtr Await(rd_kafka_queue_t* queue) const {
     using Clock = std::chrono::steady_clock;
-    const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms_ + kResultGraceMs);
+    const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms() + kResultGraceMs);
     for (;;) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) return nullptr;
@@ -118,47 +95,9 @@ class AdminWorker : public Napi::AsyncWorker {
     }
   }
 
-  // JS thread. Settles the promise (instead of OnOK/OnError). While a worker thread is being
-  // terminated, node still completes the pool work but the env can no longer run JS, so every napi
-  // call fails (as a thrown Napi::Error): nobody can observe the promise then, so give it up rather
-  // than let the exception escape into node, which would abort the process.
-  void OnWorkComplete(Napi::Env env, napi_status status) final {
-    if (status != napi_cancelled) {
-      try {
-        Napi::HandleScope scope(env);
-        Settle(env);
-      } catch (...) {
-      }
-    }
-    Destroy();  // delete this: drops our reference to the client
-  }
-
-  void Settle(Napi::Env env) {
-    if (failed_) return deferred_.Reject(MakeError(env, code_, message_).Value());
-    try {
-      deferred_.Resolve(Result(env));
-    } catch (const Napi::Error& error) {
-      deferred_.Reject(error.Value());
-    }
-  }
-
-  Napi::Promise::Deferred deferred_;
-  ClientRef client_;  // keeps the rd_kafka_t alive until this call is settled
-  const int timeout_ms_;
   const rd_kafka_admin_op_t op_;
   const rd_kafka_event_type_t result_type_;
-  bool failed_ = false;
-  int code_ = 0;
-  std::string message_;
 };
-
-template <typename Worker, typename... Args>
-Napi::Promise Start(Napi::Env env, Args&&... args) {
-  auto* worker = new Worker(env, std::forward<Args>(args)...);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();  // the worker deletes itself once settled
-  return promise;
-}
 
 // ---- ListConsumerGroups ----
 

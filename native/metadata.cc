@@ -1,11 +1,12 @@
 // Cluster metadata (brokers, every topic's partitions) for AdminHandle.metadata(): rd_kafka_metadata on a
-// libuv pool thread, copied into plain structs there, turned into JS values on the JS thread.
+// libuv pool thread (a CallWorker), copied into plain structs there, turned into JS values on the JS thread.
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "admin.h"
+#include "call-worker.h"
 
 namespace kastlex {
 
@@ -35,21 +36,16 @@ Napi::Array Numbers(Napi::Env env, const std::vector<int32_t>& numbers) {
   return array;
 }
 
-class MetadataWorker : public Napi::AsyncWorker {
+class MetadataWorker final : public CallWorker {
  public:
   MetadataWorker(Napi::Env env, ClientRef client, int timeout_ms)
-      : Napi::AsyncWorker(env, "KastlexMetadata"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        client_(std::move(client)),
-        timeout_ms_(timeout_ms) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
+      : CallWorker(env, "KastlexMetadata", std::move(client), timeout_ms) {}
 
  private:
-  void Execute() override {
+  void Run() override {
     const rd_kafka_metadata_t* metadata = nullptr;
-    code_ = rd_kafka_metadata(client_->get(), 1, nullptr, &metadata, timeout_ms_);
-    if (code_ != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    const rd_kafka_resp_err_t code = rd_kafka_metadata(client(), 1, nullptr, &metadata, timeout_ms());
+    if (code != RD_KAFKA_RESP_ERR_NO_ERROR) return Fail(code, "");
     for (int i = 0; i < metadata->broker_cnt; i++) {
       const rd_kafka_metadata_broker_t& broker = metadata->brokers[i];
       brokers_.push_back({broker.id, broker.host ? broker.host : "", broker.port});
@@ -68,12 +64,7 @@ class MetadataWorker : public Napi::AsyncWorker {
     rd_kafka_metadata_destroy(metadata);
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (code_ != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      deferred_.Reject(MakeError(env, code_, rd_kafka_err2str(code_)).Value());
-      return;
-    }
+  Napi::Value Result(Napi::Env env) override {
     Napi::Array brokers = Napi::Array::New(env, brokers_.size());
     for (uint32_t i = 0; i < brokers_.size(); i++) {
       Napi::Object broker = Napi::Object::New(env);
@@ -102,15 +93,9 @@ class MetadataWorker : public Napi::AsyncWorker {
     Napi::Object result = Napi::Object::New(env);
     result.Set("brokers", brokers);
     result.Set("topics", topics);
-    deferred_.Resolve(result);
+    return result;
   }
 
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
-
-  Napi::Promise::Deferred deferred_;
-  ClientRef client_;
-  const int timeout_ms_;
-  rd_kafka_resp_err_t code_ = RD_KAFKA_RESP_ERR_NO_ERROR;
   std::vector<BrokerInfo> brokers_;
   std::vector<TopicInfo> topics_;
 };
@@ -118,10 +103,7 @@ class MetadataWorker : public Napi::AsyncWorker {
 }  // namespace
 
 Napi::Promise Metadata(Napi::Env env, ClientRef client, int timeout_ms) {
-  auto* worker = new MetadataWorker(env, std::move(client), timeout_ms);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return Start<MetadataWorker>(env, std::move(client), timeout_ms);
 }
 
 }  // namespace kastlex
