@@ -21,6 +21,8 @@ export class StreamClient<T = Answer> {
   pings = 0
   /** The close code and reason once the connection closed. */
   closed: { code: number, reason: string } | undefined
+  /** What ws reported before a close without a close frame (1006): an invalid frame, a reset, … */
+  error: string | undefined
   private readonly waiters: Array<() => void> = []
 
   private constructor (readonly ws: WebSocket) {
@@ -36,7 +38,7 @@ export class StreamClient<T = Answer> {
       this.closed = { code, reason: reason.toString() }
       this.notify()
     })
-    ws.on('error', () => {})
+    ws.on('error', (err) => { this.error = err.message })
   }
 
   /** Opens a stream on `url` (http://… is turned into ws://…); rejects with the Refusal of a refused handshake. */
@@ -68,7 +70,7 @@ export class StreamClient<T = Answer> {
   async until (done: (client: StreamClient<T>) => boolean, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (!done(this)) {
-      if (Date.now() > deadline) throw new Error(`timed out with ${this.answers.length} answers, closed ${JSON.stringify(this.closed)}`)
+      if (Date.now() > deadline) throw new Error(`timed out with ${this.answers.length} answers, closed ${JSON.stringify(this.closed)}${this.error === undefined ? '' : `, error ${this.error}`}`)
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 1000)
         this.waiters.push(() => { clearTimeout(timer); resolve() })

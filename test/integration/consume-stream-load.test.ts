@@ -128,6 +128,6 @@ test.serial(`${STREAMS} streams on one instance (half SSE, half WebSocket, ${PAR
   t.log(`every stream had its ${PER_PARTITION} records ${Date.now() - produced} ms after the produce began`)
   const expected = Array.from({ length: PER_PARTITION }, (_, i) => [i, `${i}-`.padEnd(100, 'x')])
   for (const [i, stream] of opened.entries()) {
-    t.deepEqual(messagesOf(stream).map((m) => [m.offset, m.value]), expected, `stream ${i} ${stream.sse !== undefined ? `SSE, ended ${String(stream.sse.ended)}` : `WebSocket, closed ${JSON.stringify(stream.ws?.closed)}`}`)
+    t.deepEqual(messagesOf(stream).map((m) => [m.offset, m.value]), expected, `stream ${i} ${stream.sse !== undefined ? `SSE, ended ${String(stream.sse.ended)}` : `WebSocket, closed ${JSON.stringify(stream.ws?.closed)}, error ${String(stream.ws?.error)}`}`)
   }
 })
