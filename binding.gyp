@@ -27,7 +27,8 @@
     },
     {
       "target_name": "kastlex_admin",
-      "sources": ["native/addon.cc", "native/admin_calls.cc", "native/producer.cc", "native/metadata.cc"],
+      "sources": ["native/addon.cc", "native/admin_calls.cc", "native/producer.cc", "native/metadata.cc",
+                  "native/partition-reader.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],

@@ -16,6 +16,7 @@
 #include "admin.h"
 #include "arguments.h"
 #include "offset-runs.h"
+#include "partition-reader.h"
 #include "producer.h"
 
 namespace kastlex {
@@ -202,6 +203,7 @@ class Addon : public Napi::Addon<Addon> {
                              InstanceValue("exitAfter", Napi::Function::New<ExitAfter>(env, "exitAfter"), napi_enumerable),
                              InstanceValue("AdminHandle", AdminHandle::Define(env), napi_enumerable),
                              InstanceValue("ProducerHandle", DefineProducerHandle(env), napi_enumerable),
+                             InstanceValue("PartitionReader", DefinePartitionReader(env), napi_enumerable),
                              InstanceValue("answerOffsets", Napi::Function::New<AnswerOffsets>(env, "answerOffsets"),
                                            napi_enumerable),
                              InstanceValue("librdkafkaVersion", Napi::String::New(env, rd_kafka_version_str()),

@@ -45,8 +45,8 @@ Napi::Promise ListGroups(Napi::Env env, ClientRef client, int timeout_ms);
 Napi::Promise DescribeGroups(Napi::Env env, ClientRef client, std::vector<std::string> groups, int timeout_ms);
 Napi::Promise ListGroupOffsets(Napi::Env env, ClientRef client, std::string group, int timeout_ms);
 Napi::Promise DescribeTopicConfigs(Napi::Env env, ClientRef client, std::vector<std::string> topics, int timeout_ms);
-// Brokers and every topic's partitions (metadata.cc).
-Napi::Promise Metadata(Napi::Env env, ClientRef client, int timeout_ms);
+// Brokers and every topic's partitions, or only `topic`'s when it is not empty (metadata.cc).
+Napi::Promise Metadata(Napi::Env env, ClientRef client, int timeout_ms, std::string topic = "");
 Napi::Promise ListOffsets(Napi::Env env, ClientRef client, std::vector<OffsetQuery> queries, bool read_committed,
                           int timeout_ms);
 

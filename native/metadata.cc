@@ -1,4 +1,5 @@
-// Cluster metadata (brokers, every topic's partitions) for AdminHandle.metadata(): rd_kafka_metadata on a
+// Cluster metadata (brokers, every topic's partitions or one topic's) for AdminHandle.metadata() and
+// PartitionReader.partitions(): rd_kafka_metadata on a
 // libuv pool thread (a CallWorker), copied into plain structs there, turned into JS values on the JS thread.
 #include <cstdint>
 #include <string>
@@ -38,13 +39,16 @@ Napi::Array Numbers(Napi::Env env, const std::vector<int32_t>& numbers) {
 
 class MetadataWorker final : public CallWorker {
  public:
-  MetadataWorker(Napi::Env env, ClientRef client, int timeout_ms)
-      : CallWorker(env, "KastlexMetadata", std::move(client), timeout_ms) {}
+  MetadataWorker(Napi::Env env, ClientRef client, int timeout_ms, std::string topic)
+      : CallWorker(env, "KastlexMetadata", std::move(client), timeout_ms), topic_(std::move(topic)) {}
 
  private:
   void Run() override {
+    rd_kafka_topic_t* only = topic_.empty() ? nullptr : rd_kafka_topic_new(client(), topic_.c_str(), nullptr);
+    if (!topic_.empty() && only == nullptr) return Fail(rd_kafka_last_error(), "");
     const rd_kafka_metadata_t* metadata = nullptr;
-    const rd_kafka_resp_err_t code = rd_kafka_metadata(client(), 1, nullptr, &metadata, timeout_ms());
+    const rd_kafka_resp_err_t code = rd_kafka_metadata(client(), only == nullptr, only, &metadata, timeout_ms());
+    if (only != nullptr) rd_kafka_topic_destroy(only);
     if (code != RD_KAFKA_RESP_ERR_NO_ERROR) return Fail(code, "");
     for (int i = 0; i < metadata->broker_cnt; i++) {
       const rd_kafka_metadata_broker_t& broker = metadata->brokers[i];
@@ -96,14 +100,15 @@ class MetadataWorker final : public CallWorker {
     return result;
   }
 
+  const std::string topic_;
   std::vector<BrokerInfo> brokers_;
   std::vector<TopicInfo> topics_;
 };
 
 }  // namespace
 
-Napi::Promise Metadata(Napi::Env env, ClientRef client, int timeout_ms) {
-  return Start<MetadataWorker>(env, std::move(client), timeout_ms);
+Napi::Promise Metadata(Napi::Env env, ClientRef client, int timeout_ms, std::string topic) {
+  return Start<MetadataWorker>(env, std::move(client), timeout_ms, std::move(topic));
 }
 
 }  // namespace kastlex

@@ -2,16 +2,17 @@
 // read_committed, without a group and without commits. Keeps the latest offset commit per
 // (group, topic, partition) and the latest group-metadata record per group; tombstones delete.
 // Runs in one Kafka worker (the first); the others ask it through ops.
-// Memory follows the live state, not the topic's history: records are pulled in batches (a flowing
-// consume() hands librdkafka's records to JavaScript as fast as they arrive, and replaying 3 million
-// records held 1.5 GB), and librdkafka's read-ahead per partition is bounded (its default is 100,000
-// records or 64 MB per partition) with a short back-off so that the small queue refills at once.
-import Kafka from '@platformatic/rdkafka'
+// Memory follows the live state, not the topic's history: records are pulled in batches, each packed in one
+// Buffer by the project's addon (no JS object per record; see native/partition-reader.cc), and librdkafka's
+// read-ahead per partition is bounded (its default is 100,000 records or 64 MB per partition) with a short
+// back-off so that the small queue refills at once.
 import type { KafkaConfig } from '../config.js'
-import { assignedConsumer } from '../kafka/assigned-consumer.js'
+import type { NativePartitionReader } from '../kafka/addon.js'
+import { assignedReader } from '../kafka/assigned-consumer.js'
+import { forEachPulledEntry, type PulledEntryHandler } from '../kafka/pulled-entries.js'
 import type { GroupMetadata, PartitionCommit } from '../pool/group-snapshot.js'
 import type { CommittedOffsetSample, TailCatchUp, TailProgress } from '../pool/messages.js'
-import { decodeOffsetsRecord } from './consumer-offsets.js'
+import { decodeOffsetsRecord, type SkipReason } from './consumer-offsets.js'
 
 const OFFSETS_TOPIC = '__consumer_offsets'
 /** librdkafka's RD_KAFKA_OFFSET_BEGINNING. */
@@ -19,7 +20,7 @@ const BEGINNING = -2
 /** While the topic is missing (no group ever committed) or the broker is unreachable. */
 const RETRY_MS = 10_000
 /** Records per pull; a pull returns sooner at the end of a partition or after PULL_WAIT_MS. */
-const PULL_RECORDS = 1000
+const PULL_RECORDS = 5000
 const PULL_WAIT_MS = 100
 const CONSUMER_PROPERTIES = {
   'queued.min.messages': 10_000,
@@ -35,8 +36,18 @@ export interface GroupTail {
   readonly commits: readonly PartitionCommit[]
 }
 
+export function offsetsTailReader (config: KafkaConfig): NativePartitionReader {
+  return assignedReader({
+    common: config.common,
+    clientId: 'kastlex-offsets-tail',
+    groupId: 'kastlex-offsets-tail',
+    autoOffsetReset: 'earliest',
+    properties: CONSUMER_PROPERTIES
+  })
+}
+
 export class OffsetsTail {
-  private readonly consumer: Kafka.KafkaConsumer
+  private readonly reader: NativePartitionReader
   /** group → `topic\u0000partition` → the latest commit. */
   private readonly commits = new Map<string, Map<string, PartitionCommit>>()
   private readonly groups = new Map<string, GroupMetadata>()
@@ -44,22 +55,22 @@ export class OffsetsTail {
   private retry: NodeJS.Timeout | undefined
   private closed = false
   private records = 0
+  /** Partitions whose first end is still awaited, and since when (the catch-up). */
+  private awaited: { readonly partitions: Set<number>, readonly started: number } | undefined
   private caughtUp: TailCatchUp | undefined
   /**
-   * The binding's calls not answered yet. A worker thread must not end under one: its answer would run on the
+   * The reader's calls not answered yet. A worker thread must not end under one: its answer would run on the
    * thread's disposed isolate and crash the process (a stop's SIGSEGV, in a pull answered after the disconnect).
    */
-  private readonly unanswered = new Set<Promise<void>>()
+  private readonly unanswered = new Set<Promise<unknown>>()
+  private readonly entries: PulledEntryHandler = {
+    record: (_partition, key, value) => this.apply(key, value),
+    endOfPartition: (partition) => this.reached(partition)
+  }
 
-  constructor (config: KafkaConfig) {
-    this.consumer = assignedConsumer({
-      common: config.common,
-      clientId: 'kastlex-offsets-tail',
-      groupId: 'kastlex-offsets-tail',
-      autoOffsetReset: 'earliest',
-      properties: CONSUMER_PROPERTIES
-    })
-    this.consumer.setDefaultConsumeTimeout(PULL_WAIT_MS)
+  /** `reader`: offsetsTailReader(config), or (in a test) one that wraps it. */
+  constructor (config: KafkaConfig, reader = offsetsTailReader(config)) {
+    this.reader = reader
     this.start(config.requestTimeoutMs)
   }
 
@@ -88,42 +99,30 @@ export class OffsetsTail {
   async close (): Promise<void> {
     this.closed = true
     clearTimeout(this.retry)
-    // Each call's callback sees `closed` and starts no other.
-    while (this.unanswered.size > 0) await Promise.all(this.unanswered)
-    if (!this.consumer.isConnected()) return
-    this.consumer.unassign()
-    await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()))
+    // Each call's answer sees `closed` and starts no other.
+    while (this.unanswered.size > 0) await Promise.allSettled(this.unanswered)
+    this.reader.close()
   }
 
   private start (timeoutMs: number): void {
-    const again = (): void => {
+    this.call(this.reader.partitions(OFFSETS_TOPIC, timeoutMs)).then((metadata) => {
+      const partitions = metadata.topics.find((t) => t.name === OFFSETS_TOPIC)?.partitions.map((p) => p.id) ?? []
+      if (partitions.length === 0) throw new Error(`${OFFSETS_TOPIC} has no partitions yet`)
+      if (this.closed) return
+      this.awaited = { partitions: new Set(partitions), started: Date.now() }
+      this.reader.assign(OFFSETS_TOPIC, partitions, BEGINNING)
+      this.pull()
+    }).catch(() => {
       if (!this.closed) this.retry = setTimeout(() => this.start(timeoutMs), RETRY_MS)
-    }
-    const assign = (): void => {
-      this.call((answered) => this.consumer.getMetadata({ topic: OFFSETS_TOPIC, timeout: timeoutMs }, (err, metadata) => {
-        answered()
-        const partitions = metadata?.topics.find((t) => t.name === OFFSETS_TOPIC)?.partitions ?? []
-        if (err || partitions.length === 0 || this.closed) return again()
-        this.awaitCatchUp(partitions.map((p) => p.id))
-        this.consumer.assign(partitions.map((p) => ({ topic: OFFSETS_TOPIC, partition: p.id, offset: BEGINNING })))
-        this.pull()
-      }))
-    }
-    if (this.consumer.isConnected()) return assign()
-    this.call((answered) => this.consumer.connect({ timeout: timeoutMs, allTopics: false }, (err) => {
-      answered()
-      if (err || this.closed) again()
-      else assign()
-    }))
+    })
   }
 
-  /** Makes a call of the binding through `start`, whose callback calls `answered` first. */
-  private call (start: (answered: () => void) => void): void {
-    let answered!: () => void
-    const call = new Promise<void>((resolve) => { answered = resolve })
+  /** Tracks one call of the reader until it is answered. */
+  private call<T> (call: Promise<T>): Promise<T> {
     this.unanswered.add(call)
-    void call.then(() => this.unanswered.delete(call))
-    start(answered)
+    const answered = (): void => { this.unanswered.delete(call) }
+    call.then(answered, answered)
+    return call
   }
 
   /**
@@ -132,32 +131,32 @@ export class OffsetsTail {
    */
   private pull (): void {
     if (this.closed) return
-    this.call((answered) => this.consumer.consume(PULL_RECORDS, (err, messages) => {
-      answered()
+    this.call(this.reader.pull(PULL_RECORDS, PULL_WAIT_MS)).then((pulled) => {
+      this.pull()
+      try {
+        forEachPulledEntry(pulled, this.entries)
+      } catch {
+        // The addon packed a broken entry (a bug): the rest of this pull is lost, and counted.
+        this.skip('malformed')
+      }
+    }, () => {
       // A failed pull is tried again on the next turn (librdkafka reconnects); an empty one (caught up)
       // has waited PULL_WAIT_MS in the thread pool.
-      if (err) return void setImmediate(() => this.pull())
-      this.pull()
-      for (const message of messages) this.apply(message.key, message.value)
-    }))
+      setImmediate(() => this.pull())
+    })
   }
 
-  /** Watches for the end of each of `partitions` (those at assignment; the first end of each counts). */
-  private awaitCatchUp (partitions: readonly number[]): void {
-    const started = Date.now()
-    const pending = new Set(partitions)
-    const reached = (eof: Kafka.EofEvent): void => {
-      if (eof.topic !== OFFSETS_TOPIC || !pending.delete(eof.partition) || pending.size > 0) return
-      this.consumer.off('partition.eof', reached)
-      // The binding reports an end before it hands over the batch that reached it: count that batch too.
-      queueMicrotask(() => { this.caughtUp = { records: this.records, seconds: (Date.now() - started) / 1000 } })
-    }
-    this.consumer.on('partition.eof', reached)
+  /** The first end of each partition assigned at the start counts; the last of them is the catch-up. */
+  private reached (partition: number): void {
+    const awaited = this.awaited
+    if (awaited === undefined || !awaited.partitions.delete(partition) || awaited.partitions.size > 0) return
+    this.awaited = undefined
+    this.caughtUp = { records: this.records, seconds: (Date.now() - awaited.started) / 1000 }
   }
 
-  private apply (key: Kafka.MessageKey, value: Buffer | null): void {
+  private apply (key: Buffer | null, value: Buffer | null): void {
     this.records++
-    const record = decodeOffsetsRecord(typeof key === 'string' ? Buffer.from(key) : key ?? null, value)
+    const record = decodeOffsetsRecord(key, value)
     switch (record.kind) {
       case 'offset': {
         const partitionKey = `${record.topic}\u0000${record.partition}`
@@ -177,7 +176,11 @@ export class OffsetsTail {
         else this.groups.set(record.group, record.value)
         return
       case 'skipped':
-        this.skipped.set(record.reason, (this.skipped.get(record.reason) ?? 0) + 1)
+        this.skip(record.reason)
     }
+  }
+
+  private skip (reason: SkipReason): void {
+    this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1)
   }
 }

@@ -1,6 +1,8 @@
-// The gateway's consumers (fetch, offsets tail, token store) only ever use assign(): passive towards
-// Kafka (SPEC §1), they join no group, commit nothing, never create topics, and read committed records.
+// The gateway's consumers only ever use assign(): passive towards Kafka (SPEC §1), they join no group, commit
+// nothing, never create topics, and read committed records.
 import Kafka from '@platformatic/rdkafka'
+import { stringifyProperties } from './admin-client.js'
+import { loadAddon, type NativePartitionReader } from './addon.js'
 
 export interface AssignedConsumerOptions {
   /** librdkafka properties shared by every client (bootstrap, TLS, SASL). */
@@ -13,8 +15,23 @@ export interface AssignedConsumerOptions {
   readonly autoOffsetReset: 'earliest' | 'error'
 }
 
+/** A consumer of the JS binding (the token store's: it follows one partition with flowing consume()). */
 export function assignedConsumer (options: AssignedConsumerOptions): Kafka.KafkaConsumer {
-  const consumer = new Kafka.KafkaConsumer({
+  const { 'auto.offset.reset': _topicProperty, ...global } = properties(options)
+  const consumer = new Kafka.KafkaConsumer(global as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': options.autoOffsetReset })
+  // Connection problems are retried by librdkafka; requests see their own timeouts or errors.
+  consumer.on('event.error', () => {})
+  return consumer
+}
+
+/** A reader of assigned partitions in the project's addon that pulls packed batches (pulled-entries.ts). */
+export function assignedReader (options: AssignedConsumerOptions): NativePartitionReader {
+  const { PartitionReader } = loadAddon()
+  return new PartitionReader(stringifyProperties(properties(options)))
+}
+
+function properties (options: AssignedConsumerOptions): Record<string, string | number | boolean> {
+  return {
     ...options.common,
     'client.id': options.clientId,
     'group.id': options.groupId,
@@ -24,9 +41,7 @@ export function assignedConsumer (options: AssignedConsumerOptions): Kafka.Kafka
     'allow.auto.create.topics': false,
     // librdkafka's own log lines: errors only (they go to stderr, never with secrets).
     log_level: 3,
-    ...options.properties
-  } as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': options.autoOffsetReset })
-  // Connection problems are retried by librdkafka; requests see their own timeouts or errors.
-  consumer.on('event.error', () => {})
-  return consumer
+    ...options.properties,
+    'auto.offset.reset': options.autoOffsetReset
+  }
 }

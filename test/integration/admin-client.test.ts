@@ -325,15 +325,23 @@ test('two worker threads use the addon at the same time, then exit cleanly', asy
   t.like((await adminClient(t).describeGroups([groupId], TIMEOUT_MS))[0], { state: 'Stable' })
 })
 
-test('terminating a worker thread with calls in flight (an admin call, metadata) does not crash the process', async (t) => {
+test('terminating a worker thread with calls in flight (an admin call, metadata, a partition reader\'s pull) does not crash the process', async (t) => {
   const worker = new Worker(`
     const { parentPort, workerData } = require('node:worker_threads')
-    import(workerData.module).then(({ AdminClient }) => {
+    Promise.all([import(workerData.admin), import(workerData.reader)]).then(([{ AdminClient }, { assignedReader }]) => {
       const admin = new AdminClient({ 'bootstrap.servers': '127.0.0.1:1', log_level: 0 })
       admin.listGroups(1500).catch(() => {})
       admin.metadata(1500).catch(() => {})
+      const reader = assignedReader({ common: { 'bootstrap.servers': '127.0.0.1:1' }, clientId: 'test', groupId: 'test', autoOffsetReset: 'earliest', properties: { log_level: 0 } })
+      reader.pull(10, 1500).catch(() => {})
       parentPort.postMessage('started')
-    })`, { eval: true, workerData: { module: new URL('../../src/kafka/admin-client.js', import.meta.url).href } })
+    })`, {
+    eval: true,
+    workerData: {
+      admin: new URL('../../src/kafka/admin-client.js', import.meta.url).href,
+      reader: new URL('../../src/kafka/assigned-consumer.js', import.meta.url).href
+    }
+  })
   await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject) })
   // node waits for the call's pool work (bounded by its timeout) before the thread goes away.
   t.is(await worker.terminate(), 1)
