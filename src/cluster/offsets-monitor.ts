@@ -2,13 +2,14 @@
 // latest, read_uncommitted, sent by librdkafka to the current leaders) and the offsets tail's committed
 // offsets, for lag and for the kafka_* metrics, and the tail's progress (logged once it has caught up).
 // Offline partitions (leader −1) are left out; topics and groups that disappear drop out at the next refresh.
+import { HighWatermarks } from './high-watermarks.js'
 import type { MetadataCache } from './metadata-cache.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import type { TailCatchUp } from '../pool/messages.js'
 
 export class OffsetsMonitor {
-  private highWatermarks = new Map<string, number>()
+  private readonly highWatermarks = new HighWatermarks()
   private timer: NodeJS.Timeout | undefined
   private refreshing: Promise<void> | undefined
   private caughtUpLogged = false
@@ -36,7 +37,7 @@ export class OffsetsMonitor {
 
   /** The cached high watermark (read_uncommitted), or undefined when unknown. */
   highWatermark (topic: string, partition: number): number | undefined {
-    return this.highWatermarks.get(`${topic}\u0000${partition}`)
+    return this.highWatermarks.get(topic, partition)
   }
 
   /** Refreshes now (one refresh at a time). */
@@ -53,8 +54,8 @@ export class OffsetsMonitor {
       this.kafka.run({ op: 'highWatermarks', partitions }),
       this.kafka.run({ op: 'tailOffsets' })
     ])
-    this.highWatermarks = new Map(highWatermarks.map((h) => [`${h.topic}\u0000${h.partition}`, h.offset]))
-    this.metrics.offsets(highWatermarks, tail.offsets.filter((o) => !this.excluded(o.group)), (topic, partition) => this.highWatermark(topic, partition))
+    this.highWatermarks.replace(highWatermarks)
+    this.metrics.offsets(this.highWatermarks, tail.offsets.filter((o) => !this.excluded(o.group)))
     this.metrics.skipped(tail.skipped)
     this.metrics.tail(tail.progress)
     const caughtUp = tail.progress.caughtUp

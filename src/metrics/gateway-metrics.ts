@@ -3,7 +3,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { combineStats, EMPTY_STATS } from '../kafka/client-stats.js'
 import type { PoolStats } from '../pool/kafka-client.js'
-import type { ClientStats, CommittedOffsetSample, PartitionOffset, TailProgress } from '../pool/messages.js'
+import type { ClientStats, CommittedOffsetSample, TailProgress } from '../pool/messages.js'
+import { renderOffsetFamilies, type PartitionOffsets } from './offset-families.js'
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -16,9 +17,8 @@ export class GatewayMetrics {
   private readonly producedBytes: Counter<'topic'>
   private readonly fetchedRecords: Counter<'topic'>
   private readonly fetchedBytes: Counter<'topic'>
-  private readonly topicOffsets: Gauge<'topic' | 'partition'>
-  private readonly groupOffsets: Gauge<'consumer_group' | 'topic' | 'partition'>
-  private readonly groupLags: Gauge<'consumer_group' | 'topic' | 'partition'>
+  /** The offset families as of the last offsets refresh (offset-families.ts), outside the registry. */
+  private offsetFamilies = renderOffsetFamilies({ forEach: () => {}, get: () => undefined }, [])
   private readonly skippedRecords: Counter<'reason'>
   private readonly skippedSeen = new Map<string, number>()
   private readonly tailRecords: Counter
@@ -38,9 +38,6 @@ export class GatewayMetrics {
     this.producedBytes = new Counter({ name: 'kastlex_produced_bytes_total', help: 'Key + value bytes of acknowledged records', labelNames: ['topic'], registers })
     this.fetchedRecords = new Counter({ name: 'kastlex_fetched_records_total', help: 'Records sent by fetch', labelNames: ['topic'], registers })
     this.fetchedBytes = new Counter({ name: 'kastlex_fetched_bytes_total', help: 'Key + value bytes of records sent by fetch', labelNames: ['topic'], registers })
-    this.topicOffsets = new Gauge({ name: 'kafka_topic_offset', help: 'High watermark of every partition', labelNames: ['topic', 'partition'], registers })
-    this.groupOffsets = new Gauge({ name: 'kafka_consumer_group_offset', help: 'Committed offset (offsets tail)', labelNames: ['consumer_group', 'topic', 'partition'], registers })
-    this.groupLags = new Gauge({ name: 'kafka_consumer_group_lag', help: 'High watermark − committed offset, at least 0', labelNames: ['consumer_group', 'topic', 'partition'], registers })
     this.skippedRecords = new Counter({ name: 'kastlex_consumer_offsets_skipped_total', help: '__consumer_offsets records not decoded', labelNames: ['reason'], registers })
     this.tailRecords = new Counter({ name: 'kastlex_offsets_tail_records_total', help: '__consumer_offsets records read by the offsets tail', registers })
     this.tailCaughtUp = new Gauge({ name: 'kastlex_offsets_tail_caught_up', help: '1 once the offsets tail has read every partition up to its end at start', registers })
@@ -113,21 +110,14 @@ export class GatewayMetrics {
     this.fetchedBytes.inc({ topic }, bytes)
   }
 
-  /**
-   * Replaces the offset series with the latest refresh: series of deleted topics and groups disappear.
-   * `highWatermark` answers for partitions of `highWatermarks`.
-   */
-  offsets (highWatermarks: readonly PartitionOffset[], committed: readonly CommittedOffsetSample[], highWatermark: (topic: string, partition: number) => number | undefined): void {
-    this.topicOffsets.reset()
-    for (const { topic, partition, offset } of highWatermarks) this.topicOffsets.set({ topic, partition: String(partition) }, offset)
-    this.groupOffsets.reset()
-    this.groupLags.reset()
-    for (const { group, topic, partition, offset } of committed) {
-      const labels = { consumer_group: group, topic, partition: String(partition) }
-      this.groupOffsets.set(labels, offset)
-      const high = highWatermark(topic, partition)
-      if (high !== undefined) this.groupLags.set(labels, Math.max(0, high - offset))
-    }
+  /** The whole Prometheus text: the registry's, then the offset families. */
+  async text (): Promise<string> {
+    return `${await this.registry.metrics()}\n${this.offsetFamilies}\n`
+  }
+
+  /** Replaces the offset series with the latest refresh: series of deleted topics and groups disappear. */
+  offsets (highWatermarks: PartitionOffsets, committed: readonly CommittedOffsetSample[]): void {
+    this.offsetFamilies = renderOffsetFamilies(highWatermarks, committed)
   }
 
   /** The offsets tail's progress as it reports it (running totals). */

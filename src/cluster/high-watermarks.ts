@@ -1,0 +1,52 @@
+// The high watermark of every partition, as of the last offsets refresh, kept in place from one refresh to
+// the next: one array per topic, indexed by partition, so that a refresh of 10,000 partitions allocates
+// nothing that outlives it and a lookup allocates nothing.
+import type { PartitionOffsets } from '../metrics/offset-families.js'
+import type { PartitionOffset } from '../pool/messages.js'
+
+/** A partition left out of a refresh (no leader). */
+const UNKNOWN = -1
+
+interface TopicOffsets {
+  refresh: number
+  readonly offsets: number[]
+}
+
+export class HighWatermarks implements PartitionOffsets {
+  private readonly topics = new Map<string, TopicOffsets>()
+  private refreshes = 0
+
+  /** Replaces every offset with `offsets`: partitions and topics not among them are forgotten. */
+  replace (offsets: readonly PartitionOffset[]): void {
+    const refresh = ++this.refreshes
+    for (const { topic, partition, offset } of offsets) {
+      let entry = this.topics.get(topic)
+      if (entry === undefined) {
+        entry = { refresh, offsets: [] }
+        this.topics.set(topic, entry)
+      } else if (entry.refresh !== refresh) {
+        entry.refresh = refresh
+        entry.offsets.fill(UNKNOWN)
+      }
+      while (entry.offsets.length < partition) entry.offsets.push(UNKNOWN)
+      entry.offsets[partition] = offset
+    }
+    for (const [topic, entry] of this.topics) {
+      if (entry.refresh !== refresh) this.topics.delete(topic)
+    }
+  }
+
+  get (topic: string, partition: number): number | undefined {
+    const offset = this.topics.get(topic)?.offsets[partition]
+    return offset === undefined || offset === UNKNOWN ? undefined : offset
+  }
+
+  forEach (visit: (topic: string, partition: number, offset: number) => void): void {
+    for (const [topic, { offsets }] of this.topics) {
+      for (let partition = 0; partition < offsets.length; partition++) {
+        const offset = offsets[partition] as number
+        if (offset !== UNKNOWN) visit(topic, partition, offset)
+      }
+    }
+  }
+}
