@@ -28,6 +28,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g 
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
+# Two malloc arenas, as `npm start` sets them (src/malloc-arenas.ts): glibc reads this when the process starts.
+ENV MALLOC_ARENA_MAX=2
 COPY --from=build /runtime ./
 USER node
 EXPOSE 8092 8093

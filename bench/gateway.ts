@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { authEnvironment, writeDevelopmentAuth, type AuthFiles } from '../src/auth/dev-auth.js'
+import { gatewayEnv } from '../src/malloc-arenas.js'
 import { v8PoolArgs } from '../src/v8-threads.js'
 import { peakRssMb } from './compare/processes.js'
 import { HOST, request } from './http.js'
@@ -58,7 +59,8 @@ export async function startGateway ({ root, port, workers, kafka, entry = 'dist/
     cwd: root,
     // the gateway's own output goes to our stderr so stdout carries only the report
     stdio: ['ignore', 2, 2],
-    env: {
+    // malloc's arenas as `npm start` sets them (src/malloc-arenas.ts) unless MALLOC_ARENA_MAX is set
+    env: gatewayEnv({
       ...process.env,
       ...(nodeOptions !== '' ? { NODE_OPTIONS: nodeOptions } : {}),
       KASTLEX_HTTP_PORT: String(port),
@@ -66,7 +68,7 @@ export async function startGateway ({ root, port, workers, kafka, entry = 'dist/
       KASTLEX_WORKERS: String(workers),
       KASTLEX_LOG_LEVEL: GATEWAY_LOG_LEVEL,
       ...auth
-    }
+    })
   })
   let exit: string | undefined
   const exited = new Promise<void>((resolve) => {

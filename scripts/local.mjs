@@ -14,9 +14,10 @@ const auth = authEnvironment(await writeDevelopmentAuth(new URL('../.cache/dev-a
 const startedHere = !(await portAnswers())
 await up()
 const { gatewayExecArgv } = await import('../dist/src/v8-threads.js')
+const { gatewayEnv } = await import('../dist/src/malloc-arenas.js')
 const gateway = spawn(process.execPath, [...gatewayExecArgv(), 'dist/src/main.js'], {
   stdio: 'inherit',
-  env: { KASTLEX_HTTP_PORT: '8092', KASTLEX_KAFKA_CLUSTER: `127.0.0.1:${port}`, ...auth, ...process.env }
+  env: gatewayEnv({ KASTLEX_HTTP_PORT: '8092', KASTLEX_KAFKA_CLUSTER: `127.0.0.1:${port}`, ...auth, ...process.env })
 })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => gateway.kill(signal))
 gateway.on('exit', async (code) => {

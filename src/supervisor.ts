@@ -4,6 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createLogger } from './log.js'
+import { gatewayEnv } from './malloc-arenas.js'
 import { decide, LISTENING_MESSAGE, restartDelay } from './restart-policy.js'
 import { gatewayExecArgv } from './v8-threads.js'
 
@@ -19,7 +20,7 @@ function startGateway (): void {
   pendingStart = undefined
   const startedAt = Date.now()
   let listened = false
-  const child = fork(GATEWAY, [], { execArgv: gatewayExecArgv(), stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(GATEWAY, [], { execArgv: gatewayExecArgv(), env: gatewayEnv(process.env), stdio: ['inherit', 'inherit', 'inherit', 'ipc'] })
   gateway = child
   log.info('gateway started', { pid: child.pid })
   child.on('message', (message) => { if (message === LISTENING_MESSAGE) listened = true })
