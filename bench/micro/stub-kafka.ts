@@ -36,7 +36,7 @@ export class StubKafka implements OpExecutor {
       case 'metadata': return METADATA
       case 'listGroups': return []
       case 'highWatermarks': return []
-      case 'tailOffsets': return { offsets: [], skipped: [], progress: { records: 0, caughtUp: undefined } }
+      case 'tailOffsets': return { offsets: [], version: { tail: 'stub', records: 0 }, skipped: [], progress: { records: 0, caughtUp: undefined } }
       case 'clientStats': return EMPTY_STATS
       default: return undefined
     }

@@ -6,10 +6,13 @@ import { HighWatermarks } from './high-watermarks.js'
 import type { MetadataCache } from './metadata-cache.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
-import type { TailCatchUp } from '../pool/messages.js'
+import type { ClusterMetadata, CommittedOffsetSample, TailCatchUp, TailVersion } from '../pool/messages.js'
 
 export class OffsetsMonitor {
   private readonly highWatermarks = new HighWatermarks()
+  private listed: { readonly metadata: ClusterMetadata, readonly partitions: ReadonlyArray<{ topic: string, partition: number }> } | undefined
+  /** The tail's committed offsets as of the last refresh (without excluded groups), and their version. */
+  private committed: { readonly version: TailVersion, readonly offsets: readonly CommittedOffsetSample[] } | undefined
   private timer: NodeJS.Timeout | undefined
   private refreshing: Promise<void> | undefined
   private caughtUpLogged = false
@@ -40,6 +43,16 @@ export class OffsetsMonitor {
     return this.highWatermarks.get(topic, partition)
   }
 
+  /** The partitions that have a leader, listed once per metadata snapshot. */
+  private ledPartitions (metadata: ClusterMetadata): ReadonlyArray<{ topic: string, partition: number }> {
+    if (this.listed?.metadata !== metadata) {
+      const partitions = metadata.topics.flatMap((topic) => topic.partitions.filter((p) => p.leader >= 0)
+        .map((p) => ({ topic: topic.name, partition: p.partition })))
+      this.listed = { metadata, partitions }
+    }
+    return this.listed.partitions
+  }
+
   /** Refreshes now (one refresh at a time). */
   refresh (): Promise<void> {
     this.refreshing ??= this.update().finally(() => { this.refreshing = undefined })
@@ -47,15 +60,15 @@ export class OffsetsMonitor {
   }
 
   private async update (): Promise<void> {
-    const { topics } = await this.metadata.current()
-    const partitions = topics.flatMap((topic) => topic.partitions.filter((p) => p.leader >= 0)
-      .map((p) => ({ topic: topic.name, partition: p.partition })))
+    const partitions = this.ledPartitions(await this.metadata.current())
     const [highWatermarks, tail] = await Promise.all([
       this.kafka.run({ op: 'highWatermarks', partitions }),
-      this.kafka.run({ op: 'tailOffsets' })
+      this.kafka.run({ op: 'tailOffsets', known: this.committed?.version })
     ])
-    this.highWatermarks.replace(highWatermarks)
-    this.metrics.offsets(this.highWatermarks, tail.offsets.filter((o) => !this.excluded(o.group)))
+    const watermarksChanged = this.highWatermarks.replace(highWatermarks)
+    if (tail.offsets !== undefined) this.committed = { version: tail.version, offsets: tail.offsets.filter((o) => !this.excluded(o.group)) }
+    // An idle cluster's refresh renders nothing anew.
+    if (watermarksChanged || tail.offsets !== undefined) this.metrics.offsets(this.highWatermarks, this.committed?.offsets ?? [])
     this.metrics.skipped(tail.skipped)
     this.metrics.tail(tail.progress)
     const caughtUp = tail.progress.caughtUp

@@ -6,12 +6,13 @@
 // Buffer by the project's addon (no JS object per record; see native/partition-reader.cc), and librdkafka's
 // read-ahead per partition is bounded (its default is 100,000 records or 64 MB per partition) with a short
 // back-off so that the small queue refills at once.
+import { randomUUID } from 'node:crypto'
 import type { KafkaConfig } from '../config.js'
 import type { NativePartitionReader } from '../kafka/addon.js'
 import { assignedReader } from '../kafka/assigned-consumer.js'
 import { forEachPulledEntry, type PulledEntryHandler } from '../kafka/pulled-entries.js'
 import type { GroupMetadata, PartitionCommit } from '../pool/group-snapshot.js'
-import type { CommittedOffsetSample, TailCatchUp, TailProgress } from '../pool/messages.js'
+import type { CommittedOffsetSample, TailCatchUp, TailProgress, TailVersion } from '../pool/messages.js'
 import { decodeOffsetsRecord, type SkipReason } from './consumer-offsets.js'
 
 const OFFSETS_TOPIC = '__consumer_offsets'
@@ -47,6 +48,7 @@ export function offsetsTailReader (config: KafkaConfig): NativePartitionReader {
 }
 
 export class OffsetsTail {
+  private readonly id = randomUUID()
   private readonly reader: NativePartitionReader
   /** group → `topic\u0000partition` → the latest commit. */
   private readonly commits = new Map<string, Map<string, PartitionCommit>>()
@@ -85,6 +87,11 @@ export class OffsetsTail {
       for (const { topic, partition, commit } of commits.values()) samples.push({ group, topic, partition, offset: commit.offset })
     }
     return samples
+  }
+
+  /** This tail and the records it has read: the same version, the same state. */
+  version (): TailVersion {
+    return { tail: this.id, records: this.records }
   }
 
   progress (): TailProgress {

@@ -86,8 +86,14 @@ export interface HighWatermarksOp {
   readonly partitions: ReadonlyArray<{ readonly topic: string, readonly partition: number }>
 }
 
-/** The offsets tail's committed offsets, skipped-record counts and progress (for the metrics). */
-export interface TailOffsetsOp { readonly op: 'tailOffsets' }
+/**
+ * The offsets tail's committed offsets, skipped-record counts and progress (for the metrics). The offsets are
+ * left out when `known` names the tail that answers and the records it had read then, and it has read none since.
+ */
+export interface TailOffsetsOp { readonly op: 'tailOffsets', readonly known?: TailVersion }
+
+/** A state of an offsets tail: which tail (one per Kafka worker that ever ran it) and how many records it had read. */
+export interface TailVersion { readonly tail: string, readonly records: number }
 
 /** This thread's librdkafka statistics (sent to every worker: KafkaClient.runOnEach). */
 export interface ClientStatsOp { readonly op: 'clientStats' }
@@ -184,7 +190,13 @@ export interface OpResults {
   topicConfig: Readonly<Record<string, string | null>> | null
   highWatermarks: readonly PartitionOffset[]
   clientStats: ClientStats
-  tailOffsets: { readonly offsets: readonly CommittedOffsetSample[], readonly skipped: ReadonlyArray<readonly [string, number]>, readonly progress: TailProgress }
+  tailOffsets: {
+    /** Undefined when unchanged since the version asked with. */
+    readonly offsets: readonly CommittedOffsetSample[] | undefined
+    readonly version: TailVersion
+    readonly skipped: ReadonlyArray<readonly [string, number]>
+    readonly progress: TailProgress
+  }
 }
 
 export type ResultOf<O extends KafkaOp> = OpResults[O['op']]

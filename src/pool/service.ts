@@ -71,10 +71,11 @@ export class KafkaService {
       case 'topicConfig': return await this.topicConfig(op.topic)
       case 'highWatermarks': return await this.highWatermarks(op)
       case 'clientStats': return clientStats(this.producer.statistics, this.fetcher.cachedRecords)
-      case 'tailOffsets': return {
-        offsets: this.offsetsTail().committedOffsets(),
-        skipped: [...this.offsetsTail().skippedCounts()],
-        progress: this.offsetsTail().progress()
+      case 'tailOffsets': {
+        const tail = this.offsetsTail()
+        const version = tail.version()
+        const unchanged = op.known?.tail === version.tail && op.known.records === version.records
+        return { offsets: unchanged ? undefined : tail.committedOffsets(), version, skipped: [...tail.skippedCounts()], progress: tail.progress() }
       }
     }
   }

@@ -12,22 +12,39 @@ function random (seed: number): () => number {
   }
 }
 
-test('after any sequence of refreshes, lookups and the listing are exactly those of the last refresh', (t) => {
+function sameEntries (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  return a.size === b.size && [...a].every(([key, value]) => b.get(key) === value)
+}
+
+test('after any sequence of refreshes, lookups and the listing are exactly those of the last refresh, and each says whether anything changed', (t) => {
   const next = random(7)
   const watermarks = new HighWatermarks()
+  let previous = new Map<string, number>()
   for (let refresh = 0; refresh < 300; refresh++) {
     // topics come and go, partitions are left out (no leader), offsets move
     const offsets: PartitionOffset[] = []
-    for (let topic = 0; topic < 12; topic++) {
-      if (next() < 0.2) continue
-      const partitions = 1 + Math.floor(next() * 6)
-      for (let partition = 0; partition < partitions; partition++) {
-        if (next() < 0.15) continue
-        offsets.push({ topic: `t${topic}`, partition, offset: Math.floor(next() * 1000) })
+    // every fifth refresh repeats the previous one (nothing changed); the one before leaves out one of its
+    // partitions (the only change)
+    if (refresh % 5 === 3 || refresh % 5 === 4) {
+      for (const [key, offset] of [...previous].slice(refresh % 5 === 3 ? 1 : 0)) {
+        const [topic, partition] = key.split('/')
+        offsets.push({ topic: topic as string, partition: Number(partition), offset })
+      }
+    } else {
+      for (let topic = 0; topic < 12; topic++) {
+        if (next() < 0.2) continue
+        const partitions = 1 + Math.floor(next() * 6)
+        for (let partition = 0; partition < partitions; partition++) {
+          if (next() < 0.15) continue
+          // offsets move by little, so that a refresh now and then changes nothing by chance
+          offsets.push({ topic: `t${topic}`, partition, offset: Math.floor(next() * 3) })
+        }
       }
     }
-    watermarks.replace(offsets)
+    const changed = watermarks.replace(offsets)
     const expected = new Map(offsets.map((o) => [`${o.topic}/${o.partition}`, o.offset]))
+    t.is(changed, refresh === 0 ? expected.size > 0 : !sameEntries(expected, previous), `refresh ${refresh}: changed`)
+    previous = expected
     for (let topic = 0; topic < 13; topic++) {
       for (let partition = 0; partition < 8; partition++) {
         t.is(watermarks.get(`t${topic}`, partition), expected.get(`t${topic}/${partition}`), `refresh ${refresh}: t${topic}/${partition}`)
