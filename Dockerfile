@@ -28,8 +28,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g 
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
-# Two malloc arenas, as `npm start` sets them (src/malloc-arenas.ts): glibc reads this when the process starts.
-ENV MALLOC_ARENA_MAX=2
+# Two malloc arenas and a young generation of 2 × 8 MB, as `npm start` sets them (src/malloc-arenas.ts,
+# src/v8-flags.ts); on 2 cores or fewer add --v8-pool-size=1 to NODE_OPTIONS.
+ENV MALLOC_ARENA_MAX=2 NODE_OPTIONS=--max-semi-space-size=8
 COPY --from=build /runtime ./
 USER node
 EXPOSE 8092 8093

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { authEnvironment, writeDevelopmentAuth, type AuthFiles } from '../src/auth/dev-auth.js'
 import { gatewayEnv } from '../src/malloc-arenas.js'
-import { v8PoolArgs } from '../src/v8-threads.js'
+import { gatewayV8Args } from '../src/v8-flags.js'
 import { peakRssMb } from './compare/processes.js'
 import { HOST, request } from './http.js'
 
@@ -50,11 +50,11 @@ export async function startGateway ({ root, port, workers, kafka, entry = 'dist/
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the gateway's main thread, written there when it stops
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
   // BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS of the gateway alone, in place of the inherited ones (e.g. V8 heap
-  // flags, which then hold for its workers too); V8's helper threads as `npm start` sets them
-  // (src/v8-threads.ts) unless those options set them. In NODE_OPTIONS, not the arguments, so that a build
-  // from before v8-threads.ts runs its workers with it too.
+  // flags, which then hold for its workers too); V8's flags as `npm start` sets them (src/v8-flags.ts) unless
+  // those options set them. In NODE_OPTIONS, not the arguments, so that a build from before v8-flags.ts runs
+  // with them too.
   const given = process.env.BENCH_GATEWAY_NODE_OPTIONS || process.env.NODE_OPTIONS || ''
-  const nodeOptions = [given, ...v8PoolArgs([], given, availableParallelism())].join(' ').trim()
+  const nodeOptions = [given, ...gatewayV8Args([], given, availableParallelism())].join(' ').trim()
   const child = spawn(process.execPath, [...profile, main], {
     cwd: root,
     // the gateway's own output goes to our stderr so stdout carries only the report

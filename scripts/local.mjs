@@ -13,7 +13,7 @@ const auth = authEnvironment(await writeDevelopmentAuth(new URL('../.cache/dev-a
 
 const startedHere = !(await portAnswers())
 await up()
-const { gatewayExecArgv } = await import('../dist/src/v8-threads.js')
+const { gatewayExecArgv } = await import('../dist/src/v8-flags.js')
 const { gatewayEnv } = await import('../dist/src/malloc-arenas.js')
 const gateway = spawn(process.execPath, [...gatewayExecArgv(), 'dist/src/main.js'], {
   stdio: 'inherit',

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { createLogger } from './log.js'
 import { gatewayEnv } from './malloc-arenas.js'
 import { decide, LISTENING_MESSAGE, restartDelay } from './restart-policy.js'
-import { gatewayExecArgv } from './v8-threads.js'
+import { gatewayExecArgv } from './v8-flags.js'
 
 const GATEWAY = fileURLToPath(new URL('./main.js', import.meta.url))
 

@@ -6,7 +6,7 @@ import type { KafkaConfig } from '../config.js'
 import type { Logger } from '../log.js'
 import { HttpError, tokenWriteFailed } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
-import { workerExecArgv } from '../v8-threads.js'
+import { workerExecArgv } from '../v8-flags.js'
 import { encodeTokenRecord, tokenHash, tokenKey } from './token-record.js'
 import { Waiters } from './waiters.js'
 

@@ -6,7 +6,7 @@ import { Piscina } from 'piscina'
 import { HttpError, requesterGone, workerFailed } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
 import type { OpExecutor } from './batch-runner.js'
-import { workerExecArgv } from '../v8-threads.js'
+import { workerExecArgv } from '../v8-flags.js'
 import { needsOffsetsTail, SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
 
 /** What the worker-pool gauges of /metrics read. */

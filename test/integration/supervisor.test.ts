@@ -1,6 +1,6 @@
 // Crash containment: `npm start` runs the gateway under src/supervisor.ts, which starts it again when it
 // dies (here: SIGKILL), whatever KASTLEX_WORKERS is; a gateway that cannot start is not restarted in a
-// loop; SIGTERM stops both with exit 0. The gateway gets V8's helper threads as src/v8-threads.ts sets them.
+// loop; SIGTERM stops both with exit 0. The gateway gets V8's flags as src/v8-flags.ts sets them, and two malloc arenas (src/malloc-arenas.ts).
 import test from 'ava'
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -9,7 +9,7 @@ import { authEnvironment } from '../../src/auth/dev-auth.js'
 import { startGateway, SUPERVISOR, testAuthFiles } from '../helpers/gateway.js'
 import { createTopic, KAFKA } from '../helpers/kafka.js'
 import { eventually } from '../helpers/poll.js'
-import { v8PoolArgs } from '../../src/v8-threads.js'
+import { gatewayV8Args } from '../../src/v8-flags.js'
 
 const STARTED = /"msg":"gateway started","pid":(\d+)/g
 const startedPids = (output: string): number[] => [...output.matchAll(STARTED)].map((match) => Number(match[1]))
@@ -31,7 +31,9 @@ for (const workers of ['0', '1']) {
     t.truthy(first)
     t.is((await fetch(`${service.url}/health`)).status, 200)
     const commandLine = readFileSync(`/proc/${first ?? 0}/cmdline`, 'utf8').split('\0')
-    for (const flag of v8PoolArgs([], process.env.NODE_OPTIONS, availableParallelism())) t.true(commandLine.includes(flag), `started with ${flag}: ${commandLine.join(' ')}`)
+    for (const flag of gatewayV8Args([], process.env.NODE_OPTIONS, availableParallelism())) t.true(commandLine.includes(flag), `started with ${flag}: ${commandLine.join(' ')}`)
+    const environment = readFileSync(`/proc/${first ?? 0}/environ`, 'utf8').split('\0')
+    t.true(environment.includes(`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}`), 'started with MALLOC_ARENA_MAX')
     const killed = Date.now()
     process.kill(first ?? 0, 'SIGKILL')
     await service.waitForOutput(/"msg":"gateway died; restarting"[^\n]*"signal":"SIGKILL"/)
