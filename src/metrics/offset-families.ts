@@ -3,7 +3,7 @@
 // of 10,000 partitions. As prom-client gauges they cost a labels object, a hash string and an entry per series
 // at every offsets refresh, and the formatting of every series at every scrape; all of it lived until the
 // next refresh, so it was promoted to V8's old space and died there. They are rendered here instead, as
-// Prometheus text, once per refresh; a scrape copies one string.
+// Prometheus text, once per refresh; a scrape copies its bytes.
 import type { CommittedOffsetSample } from '../pool/messages.js'
 
 /** Offsets by topic and partition. */

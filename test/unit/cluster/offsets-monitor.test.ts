@@ -49,7 +49,7 @@ test('renders again only on a change of a high watermark or of the tail, from th
   kafka.committed = [{ group: 'g', topic: 'orders', partition: 0, offset: 4 }, { group: 'hidden-1', topic: 'orders', partition: 0, offset: 1 }]
   await monitor.refresh()
   t.is(renders, 1)
-  t.deepEqual(offsetLines(await metrics.text()), [
+  t.deepEqual(offsetLines((await metrics.text()).toString()), [
     'kafka_topic_offset{topic="orders",partition="0"} 10',
     'kafka_consumer_group_offset{consumer_group="g",topic="orders",partition="0"} 4',
     'kafka_consumer_group_lag{consumer_group="g",topic="orders",partition="0"} 6'
@@ -62,7 +62,7 @@ test('renders again only on a change of a high watermark or of the tail, from th
   kafka.watermarks = [{ topic: 'orders', partition: 0, offset: 12 }, { topic: 'orders', partition: 1, offset: 3 }]
   await monitor.refresh() // the watermarks moved, the tail did not: the kept commits, the new lag
   t.is(renders, 2)
-  t.deepEqual(offsetLines(await metrics.text()), [
+  t.deepEqual(offsetLines((await metrics.text()).toString()), [
     'kafka_topic_offset{topic="orders",partition="0"} 12',
     'kafka_topic_offset{topic="orders",partition="1"} 3',
     'kafka_consumer_group_offset{consumer_group="g",topic="orders",partition="0"} 4',
@@ -73,7 +73,7 @@ test('renders again only on a change of a high watermark or of the tail, from th
   kafka.committed = [{ group: 'g', topic: 'orders', partition: 0, offset: 12 }]
   await monitor.refresh() // the tail moved
   t.is(renders, 3)
-  t.deepEqual(offsetLines(await metrics.text()).slice(2), [
+  t.deepEqual(offsetLines((await metrics.text()).toString()).slice(2), [
     'kafka_consumer_group_offset{consumer_group="g",topic="orders",partition="0"} 12',
     'kafka_consumer_group_lag{consumer_group="g",topic="orders",partition="0"} 0'
   ])
@@ -84,7 +84,7 @@ test('renders again only on a change of a high watermark or of the tail, from th
   await monitor.refresh()
   t.is(renders, 4)
   t.deepEqual(kafka.asked.at(-1), { tail: 'first', records: 6 })
-  t.deepEqual(offsetLines(await metrics.text()).slice(2), [
+  t.deepEqual(offsetLines((await metrics.text()).toString()).slice(2), [
     'kafka_consumer_group_offset{consumer_group="g2",topic="orders",partition="1"} 1',
     'kafka_consumer_group_lag{consumer_group="g2",topic="orders",partition="1"} 2'
   ])
