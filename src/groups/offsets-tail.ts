@@ -8,6 +8,7 @@
 // back-off so that the small queue refills at once.
 import { randomUUID } from 'node:crypto'
 import type { KafkaConfig } from '../config.js'
+import { fullCollection } from '../full-collection.js'
 import type { NativePartitionReader } from '../kafka/addon.js'
 import { assignedReader } from '../kafka/assigned-consumer.js'
 import { forEachPulledEntry, type PulledEntryHandler } from '../kafka/pulled-entries.js'
@@ -159,6 +160,8 @@ export class OffsetsTail {
     if (awaited === undefined || !awaited.partitions.delete(partition) || awaited.partitions.size > 0) return
     this.awaited = undefined
     this.caughtUp = { records: this.records, seconds: (Date.now() - awaited.started) / 1000 }
+    // The replay's garbage fills the old space, and a caught-up tail allocates too little for V8 to look there.
+    setImmediate(fullCollection)
   }
 
   private apply (key: Buffer | null, value: Buffer | null): void {

@@ -12,7 +12,7 @@ const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf
 const LEAVES: readonly string[] = [
   'pool/messages.ts', 'pool/group-snapshot.ts', 'http/errors.ts', 'offset-spec.ts', 'integers.ts', 'fifo.ts',
   'native-addon.ts', 'http/cors.ts', 'http/header-limits.ts', 'kafka/names.ts', 'kafka/compression.ts', 'auth/users.ts',
-  'v8-flags.ts', 'malloc-arenas.ts'
+  'v8-flags.ts', 'malloc-arenas.ts', 'full-collection.ts'
 ]
 
 interface Layer {
