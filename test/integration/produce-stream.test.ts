@@ -134,7 +134,7 @@ for (const mode of MODES) {
     }))
     for (const [c, client] of clients.entries()) {
       const frames = sent[c] as string[][]
-      t.deepEqual(client.answers.map((a) => a.seq), frames.map((_, f) => f))
+      t.deepEqual(client.answers.map((a) => a.seq), frames.map((_, f) => f), `stream ${c}: closed ${JSON.stringify(client.closed)}, error ${client.error}`)
       for (const [f, values] of frames.entries()) {
         const results = (client.answers[f] as Answer).results ?? []
         t.is(results.length, values.length, `stream ${c} frame ${f}: one result per record`)
