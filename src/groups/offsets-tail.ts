@@ -81,8 +81,9 @@ export class OffsetsTail {
     return { metadata: this.groups.get(name), commits: [...this.commits.get(name)?.values() ?? []] }
   }
 
-  /** Every committed offset the tail knows (for the metrics). */
-  committedOffsets (): CommittedOffsetSample[] {
+  /** Every committed offset the tail knows (for the metrics); undefined if its state is still `known`. */
+  committedOffsetsSince (known: TailVersion | undefined): CommittedOffsetSample[] | undefined {
+    if (known?.tail === this.id && known.records === this.records) return undefined
     const samples: CommittedOffsetSample[] = []
     for (const [group, commits] of this.commits) {
       for (const { topic, partition, commit } of commits.values()) samples.push({ group, topic, partition, offset: commit.offset })

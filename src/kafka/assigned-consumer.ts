@@ -17,8 +17,7 @@ export interface AssignedConsumerOptions {
 
 /** A consumer of the JS binding (the token store's: it follows one partition with flowing consume()). */
 export function assignedConsumer (options: AssignedConsumerOptions): Kafka.KafkaConsumer {
-  const { 'auto.offset.reset': _topicProperty, ...global } = properties(options)
-  const consumer = new Kafka.KafkaConsumer(global as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': options.autoOffsetReset })
+  const consumer = new Kafka.KafkaConsumer(properties(options) as Kafka.ConsumerGlobalConfig, { 'auto.offset.reset': options.autoOffsetReset })
   // Connection problems are retried by librdkafka; requests see their own timeouts or errors.
   consumer.on('event.error', () => {})
   return consumer
@@ -27,9 +26,11 @@ export function assignedConsumer (options: AssignedConsumerOptions): Kafka.Kafka
 /** A reader of assigned partitions in the project's addon that pulls packed batches (pulled-entries.ts). */
 export function assignedReader (options: AssignedConsumerOptions): NativePartitionReader {
   const { PartitionReader } = loadAddon()
-  return new PartitionReader(stringifyProperties(properties(options)))
+  // librdkafka takes the topic property auto.offset.reset among the global ones (the binding takes it apart).
+  return new PartitionReader(stringifyProperties({ ...properties(options), 'auto.offset.reset': options.autoOffsetReset }))
 }
 
+/** The global properties of both. */
 function properties (options: AssignedConsumerOptions): Record<string, string | number | boolean> {
   return {
     ...options.common,
@@ -41,7 +42,6 @@ function properties (options: AssignedConsumerOptions): Record<string, string | 
     'allow.auto.create.topics': false,
     // librdkafka's own log lines: errors only (they go to stderr, never with secrets).
     log_level: 3,
-    ...options.properties,
-    'auto.offset.reset': options.autoOffsetReset
+    ...options.properties
   }
 }

@@ -73,9 +73,7 @@ export class KafkaService {
       case 'clientStats': return clientStats(this.producer.statistics, this.fetcher.cachedRecords)
       case 'tailOffsets': {
         const tail = this.offsetsTail()
-        const version = tail.version()
-        const unchanged = op.known?.tail === version.tail && op.known.records === version.records
-        return { offsets: unchanged ? undefined : tail.committedOffsets(), version, skipped: [...tail.skippedCounts()], progress: tail.progress() }
+        return { offsets: tail.committedOffsetsSince(op.known), version: tail.version(), skipped: [...tail.skippedCounts()], progress: tail.progress() }
       }
     }
   }

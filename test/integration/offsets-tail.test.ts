@@ -49,6 +49,13 @@ test('the tail reports catching up once the commits made before it started are r
   t.true((progress.caughtUp?.records ?? 0) >= 1)
   t.true((progress.caughtUp?.seconds ?? -1) >= 0)
   t.true(progress.records >= (progress.caughtUp?.records ?? Infinity))
+  // The committed offsets are left out only for this tail's own current version (read in one turn: no record
+  // is applied in between).
+  const version = tail.version()
+  t.true((tail.committedOffsetsSince(undefined) ?? []).some((o) => o.group === group && o.topic === topic && o.offset === 7))
+  t.is(tail.committedOffsetsSince(version), undefined)
+  t.truthy(tail.committedOffsetsSince({ tail: 'another tail', records: version.records }))
+  t.truthy(tail.committedOffsetsSince({ tail: version.tail, records: version.records - 1 }))
 })
 
 test('close() closes the reader only once no pull is in flight, and resolves with none (a pull answered after a worker thread ended crashed the process)', async (t) => {
