@@ -10,6 +10,12 @@ const POLL_MS = 500
 const CATCH_UP_TIMEOUT_MS = 600_000
 /** After the catch-up, before idle RSS is read. */
 export const SETTLE_MS = 5_000
+/**
+ * After the catch-up, before the settled idle RSS is read: V8 collects an idle heap's garbage only after
+ * several seconds without allocation (its memory reducer), so at SETTLE_MS the RSS still holds some of the
+ * catch-up's and the scrapes' (131-169 MB over ten runs of `large`, against 130-145 MB 15-70 s later).
+ */
+export const SETTLED_MS = 30_000
 const SCRAPES = 3
 
 export interface Answer { readonly bytes: number, readonly ms: number }
@@ -25,6 +31,8 @@ export interface Measurement {
   readonly rssAtReadyMb: number | null
   readonly peakRssMb: number | null
   readonly idleRssMb: number | null
+  /** VmRSS SETTLED_MS after the catch-up, the answers below included; null before this field existed. */
+  readonly settledRssMb: number | null
   /** When idle: V8's heap (used, total) and memory outside it held by JavaScript objects (Buffers), from /metrics. */
   readonly heapUsedMb: number | null
   readonly heapTotalMb: number | null
@@ -54,7 +62,8 @@ export async function measure (setup: GatewaySetup, size: ScaleSize): Promise<Me
       await sleep(POLL_MS)
       text = (await get(setup.port, '/metrics')).text
     }
-    const observedCatchUpSec = (Date.now() - started) / 1000
+    const caughtUpAt = Date.now()
+    const observedCatchUpSec = (caughtUpAt - started) / 1000
     const peakRssMb = gateway.peakRssMb()
     await sleep(SETTLE_MS)
     const scrapes = []
@@ -62,6 +71,9 @@ export async function measure (setup: GatewaySetup, size: ScaleSize): Promise<Me
     const topics = []
     for (let i = 0; i < SCRAPES; i++) topics.push(await get(setup.port, '/api/v1/topics'))
     const last = scrapes[scrapes.length - 1].text
+    const idleRssMb = rssMb(gateway.pid)
+    await sleep(Math.max(0, caughtUpAt + SETTLED_MS - Date.now()))
+    const settledRssMb = rssMb(gateway.pid)
     const tailCatchUpSec = gauge(last, 'kastlex_offsets_tail_caught_up') === 1 ? gauge(last, 'kastlex_offsets_tail_catch_up_seconds') : null
     const tailRecords = gauge(last, 'kastlex_offsets_tail_records_total')
     return {
@@ -72,7 +84,8 @@ export async function measure (setup: GatewaySetup, size: ScaleSize): Promise<Me
       observedCatchUpSec,
       rssAtReadyMb,
       peakRssMb,
-      idleRssMb: rssMb(gateway.pid),
+      idleRssMb,
+      settledRssMb,
       heapUsedMb: megabytes(gauge(last, 'nodejs_heap_size_used_bytes')),
       heapTotalMb: megabytes(gauge(last, 'nodejs_heap_size_total_bytes')),
       externalMb: megabytes(gauge(last, 'nodejs_external_memory_bytes')),

@@ -1,6 +1,6 @@
 // The scale report: one row per size, the issue's targets checked against the largest, as markdown and JSON.
 import type { MachineInfo } from '../report.js'
-import { SETTLE_MS, type Measurement } from './measure.js'
+import { SETTLE_MS, SETTLED_MS, type Measurement } from './measure.js'
 import type { ScaleSize } from './fill.js'
 
 export interface SizeResult extends Measurement {
@@ -20,6 +20,7 @@ export interface ScaleReport {
 const IDLE_RSS_LIMIT_MB = 150
 const CATCH_UP_MIN_PER_SEC = 200_000
 
+const withinRss = (mb: number | null | undefined): boolean | null => mb === null || mb === undefined ? null : mb <= IDLE_RSS_LIMIT_MB
 const cell = (v: number | string | null | undefined): string => (v === null || v === undefined ? '–' : String(v))
 const kb = (bytes: number): string => (bytes / 1024).toFixed(1)
 
@@ -35,17 +36,17 @@ export function markdown ({ machine, config, sizes }: ScaleReport): string {
       'topics × partitions committed offsets, the history topics × partitions × commits records.',
     `Ready = spawn until /health and /api/v1/topics answer. Tail catch-up = the tail's own figure (kastlex_offsets_tail_catch_up_seconds, ` +
       'from assignment to the end of every partition); observed = spawn until /metrics showed every last commit (polled every 0.5 s, ' +
-      `refreshed every ${Number(config.offsetsRefreshMs) / 1000} s). Peak RSS = VmHWM at that moment; idle RSS = VmRSS ${SETTLE_MS / 1000} s later. ` +
-      'Answer times and sizes: medians of 3 after that.',
+      `refreshed every ${Number(config.offsetsRefreshMs) / 1000} s). Peak RSS = VmHWM at that moment; idle RSS = VmRSS ${SETTLE_MS / 1000} s later, after the answers below; ` +
+      `settled RSS = VmRSS ${SETTLED_MS / 1000} s after the catch-up, the gateway idle since the answers. Answer times and sizes: medians of 3 after idle RSS.`,
     '',
-    '| size | topics × partitions | groups × commits | commit records | fill s | ready s | tail catch-up s | tail records | tail records/s | observed catch-up s | RSS at ready MB | peak RSS MB | idle RSS MB | idle heap used / total MB | idle external MB | /metrics KB | /metrics ms | /api/v1/topics KB | /api/v1/topics ms |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
+    '| size | topics × partitions | groups × commits | commit records | fill s | ready s | tail catch-up s | tail records | tail records/s | observed catch-up s | RSS at ready MB | peak RSS MB | idle RSS MB | settled RSS MB | idle heap used / total MB | idle external MB | /metrics KB | /metrics ms | /api/v1/topics KB | /api/v1/topics ms |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
   ]
   for (const r of sizes) {
     const s = r.size
     lines.push(`| ${s.name} | ${s.topics} × ${s.partitions} | ${s.groups} × ${s.commits} | ${r.commitRecords} | ${cell(r.fillSec)} | ${r.readySec} | ` +
       `${cell(r.tailCatchUpSec)} | ${cell(r.tailRecords)} | ${cell(r.tailRecordsPerSec)} | ${r.observedCatchUpSec} | ${cell(r.rssAtReadyMb)} | ` +
-      `${cell(r.peakRssMb)} | ${cell(r.idleRssMb)} | ${cell(r.heapUsedMb)} / ${cell(r.heapTotalMb)} | ${cell(r.externalMb)} | ${kb(r.metrics.bytes)} | ${r.metrics.ms} | ${kb(r.topics.bytes)} | ${r.topics.ms} |`)
+      `${cell(r.peakRssMb)} | ${cell(r.idleRssMb)} | ${cell(r.settledRssMb)} | ${cell(r.heapUsedMb)} / ${cell(r.heapTotalMb)} | ${cell(r.externalMb)} | ${kb(r.metrics.bytes)} | ${r.metrics.ms} | ${kb(r.topics.bytes)} | ${r.topics.ms} |`)
   }
   lines.push('', '## Metric series per family (the ten largest)', '', `| family | ${sizes.map((r) => r.size.name).join(' | ')} |`,
     `|---|${sizes.map(() => '--:').join('|')}|`)
@@ -57,7 +58,8 @@ export function markdown ({ machine, config, sizes }: ScaleReport): string {
     const rate = largest.tailRecordsPerSec
     lines.push('', `## Targets (issue 15), at ${largest.size.name}: ${largest.commitRecords} commit records`, '',
       '| target | measured | limit | met |', '|---|--:|--:|---|',
-      `| idle RSS MB | ${cell(largest.idleRssMb)} | ≤ ${IDLE_RSS_LIMIT_MB} | ${met(largest.idleRssMb === null ? null : largest.idleRssMb <= IDLE_RSS_LIMIT_MB)} |`,
+      `| idle RSS MB, ${SETTLE_MS / 1000} s after the catch-up | ${cell(largest.idleRssMb)} | ≤ ${IDLE_RSS_LIMIT_MB} | ${met(withinRss(largest.idleRssMb))} |`,
+      `| settled idle RSS MB, ${SETTLED_MS / 1000} s after the catch-up | ${cell(largest.settledRssMb)} | ≤ ${IDLE_RSS_LIMIT_MB} | ${met(withinRss(largest.settledRssMb))} |`,
       `| tail catch-up records/s | ${cell(rate)} | ≥ ${CATCH_UP_MIN_PER_SEC} | ${met(rate === null ? null : rate >= CATCH_UP_MIN_PER_SEC)} |`)
     if (largest.commitRecords < 2_000_000) lines.push('', `The targets are set at 2,000,000 commit records; this run had ${largest.commitRecords}.`)
   }

@@ -18,6 +18,14 @@ export function integer (min: number, max: number): Parser<number> {
     fail(`expected an integer in ${min}…${max}, got ${JSON.stringify(raw)}`)
 }
 
+/** Digits with an optional fraction (`0.5`, `2`), in min…max: librdkafka's float properties, e.g. `linger.ms`. */
+export function decimal (min: number, max: number): Parser<number> {
+  return (raw) => {
+    const value = /^[0-9]{1,9}(\.[0-9]{1,6})?$/.test(raw) ? Number(raw) : Number.NaN
+    return value >= min && value <= max ? value : fail(`expected a number in ${min}…${max}, got ${JSON.stringify(raw)}`)
+  }
+}
+
 export const boolean: Parser<boolean> = (raw) => {
   switch (raw.toLowerCase()) {
     case 'true': case '1': return true

@@ -3,7 +3,7 @@
 // KASTLEX_* name in none of them draws a warning.
 import { INT32_MAX } from '../integers.js'
 import {
-  boolean, corsOrigins, fileIfPresent, hopCount, hostPorts, integer, ipAddress, oneOf, producerCompression,
+  boolean, corsOrigins, decimal, fileIfPresent, hopCount, hostPorts, integer, ipAddress, oneOf, producerCompression,
   readableFile, regExp, topicName
 } from './parsers.js'
 import type { VariableTable } from './reader.js'
@@ -175,7 +175,7 @@ export const VARIABLES = {
   KASTLEX_PRODUCER_MAX_RETRIES: { parse: integer(0, INT32_MAX), default: '3', doc: '`retries` (≥ 1 when acks is −1)' },
   KASTLEX_PRODUCER_RETRY_BACKOFF_MS: { parse: integer(1, 300_000), default: '500', doc: '`retry.backoff.ms`' },
   // Chosen by `npm run bench` on the real broker (README, Performance).
-  KASTLEX_PRODUCER_MAX_LINGER_MS: { parse: integer(0, 900_000), default: '1', doc: '`linger.ms`' },
+  KASTLEX_PRODUCER_MAX_LINGER_MS: { parse: decimal(0, 900_000), default: '1', doc: '`linger.ms`; fractions as librdkafka takes them (e.g. `0.5`)' },
   KASTLEX_PRODUCER_MAX_LINGER_COUNT: {
     parse: integer(0, 1_000_000),
     default: '0',

@@ -25,9 +25,9 @@ export interface Reply {
 
 /**
  * A request whose route writes to Kafka, as the Kafka client sees it (pool/kafka-client.ts). A write is
- * handed to librdkafka only after uWS has parsed all that arrived with the request and only while the
- * request is `open` (no record for a client already gone). Requests pipelined behind it wait, unparsed,
- * until its answer is written (uWS as built here: README, The HTTP front end).
+ * handed to librdkafka only while the request is `open` (no record for a client already gone). Requests
+ * pipelined behind it wait, unparsed, until its answer is written (uWS as built here: README, The HTTP
+ * front end), so a write that started is always answered.
  */
 export interface Requester {
   /** Not answered yet, and its connection not closed. */

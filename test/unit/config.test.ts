@@ -156,6 +156,15 @@ test('every bad variable is named, not only the first', (t) => {
   t.is(error?.problems.length, 5)
 })
 
+test('KASTLEX_PRODUCER_MAX_LINGER_MS: a fraction of a millisecond as librdkafka takes it; malformed or out of range refused', (t) => {
+  for (const [raw, linger] of [['0.5', 0.5], ['0', 0], ['2', 2], ['0.25', 0.25], ['900000', 900_000]] as const) {
+    t.is(load({ KASTLEX_PRODUCER_MAX_LINGER_MS: raw }).kafka.producer['linger.ms'], linger, raw)
+  }
+  for (const raw of ['.5', '0.', '-1', '1e3', '0x10', ' 1', '1 ', '1,5', '900000.5', 'NaN', 'Infinity', '0.1234567']) {
+    t.true(refused(t, { KASTLEX_PRODUCER_MAX_LINGER_MS: raw }).includes('KASTLEX_PRODUCER_MAX_LINGER_MS'), JSON.stringify(raw))
+  }
+})
+
 test('booleans: true/1/false/0, case-insensitive; anything else refused', (t) => {
   const table: ReadonlyArray<readonly [string, boolean]> = [
     ['true', true], ['TRUE', true], ['True', true], ['1', true],

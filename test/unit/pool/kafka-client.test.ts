@@ -1,8 +1,11 @@
-// The worker pool: a worker that dies is replaced and its in-flight requests are answered 503.
+// The worker pool: a worker that dies is replaced and its in-flight requests are answered 503. The inline
+// client: a write starts at once, only for a requester still open.
 import test from 'ava'
 import { fileURLToPath } from 'node:url'
 import { HttpError } from '../../../src/http/errors.js'
-import { PooledKafkaClient } from '../../../src/pool/kafka-client.js'
+import { InlineKafkaClient, PooledKafkaClient } from '../../../src/pool/kafka-client.js'
+import type { OpExecutor } from '../../../src/pool/batch-runner.js'
+import type { KafkaOp } from '../../../src/pool/messages.js'
 
 const CRASHING_WORKER = fileURLToPath(new URL('../../helpers/crashing-worker.js', import.meta.url))
 
@@ -56,4 +59,35 @@ test('an op whose requester is no longer open when the turn ends is never sent t
   const error = await t.throwsAsync(gone)
   t.like(error, { status: 499, error: 'client_closed_request' })
   t.deepEqual(await wanted, { brokers: [], topics: [] }, 'the batch went without the crashing op')
+})
+
+/** An executor that records the ops it was given and answers each with an empty metadata result. */
+function recordingExecutor (): OpExecutor & { started: KafkaOp[] } {
+  const started: KafkaOp[] = []
+  return {
+    started,
+    execute: async (op) => {
+      started.push(op)
+      return { ok: true, value: { brokers: [], topics: [] } as never }
+    },
+    close: async () => {}
+  }
+}
+
+test('inline: a write for an open requester is handed over at once, within the handler\'s own turn of I/O', async (t) => {
+  const executor = recordingExecutor()
+  const client = new InlineKafkaClient(executor)
+  const answered = client.run({ op: 'metadata' }, { open: true })
+  t.is(executor.started.length, 1, 'started before run() returned: no wait for the check phase')
+  t.deepEqual(await answered, { brokers: [], topics: [] })
+})
+
+test('inline: a write for a requester already gone rejects 499 and never reaches Kafka', async (t) => {
+  const executor = recordingExecutor()
+  const client = new InlineKafkaClient(executor)
+  const error = await t.throwsAsync(client.run({ op: 'metadata' }, { open: false }))
+  t.like(error, { status: 499, error: 'client_closed_request' })
+  t.is(executor.started.length, 0)
+  await client.run({ op: 'metadata' })
+  t.is(executor.started.length, 1, 'an op without a requester (not a write for a request) always runs')
 })
