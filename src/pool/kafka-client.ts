@@ -42,7 +42,7 @@ export class InlineKafkaClient implements KafkaClient {
   /**
    * A write is handed to librdkafka at once: its linger starts while the rest of the read is parsed (the
    * records of one turn still share librdkafka's batches). Deferring it to the check phase, as the pool
-   * does to send one task per turn, cost 12-16 % of produce-64/256's requests/s here (issue 15's note).
+   * does to send one task per turn, cost 11-15 % of produce-64's requests/s here (README, Performance).
    */
   async run<O extends KafkaOp> (op: O, requester?: Requester): Promise<ResultOf<O>> {
     if (!admitted(requester)) throw requesterGone()
