@@ -1,7 +1,7 @@
 // The access check reads the client's address only where it may count against the client: a token verified
 // before is not, a first verification and a refusal are (SPEC §10.6a's limit on failed tokens per address).
-import test from 'ava'
-import { mkdtempSync } from 'node:fs'
+import test, { type ExecutionContext } from 'ava'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AccessControl } from '../../../src/auth/access.js'
@@ -13,8 +13,10 @@ import type { Route } from '../../../src/http/router.js'
 const RELOAD: Route = { method: 'POST', template: '/api/v1/reload', negotiation: 'none', action: 'reload', handle: () => ({ status: 204 }) }
 const FAILURES_PER_ADDRESS = 3
 
-async function setUp (): Promise<{ access: AccessControl, token: string }> {
-  const files = await writeDevelopmentAuth(mkdtempSync(join(tmpdir(), 'kastlex-access-')))
+async function setUp (t: ExecutionContext): Promise<{ access: AccessControl, token: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kastlex-access-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const files = await writeDevelopmentAuth(dir)
   const key = loadSigningKey(files.jwkFile)
   const config: AuthConfig = {
     ...files,
@@ -30,7 +32,7 @@ async function setUp (): Promise<{ access: AccessControl, token: string }> {
 }
 
 test('a token verified before does not read the client address; its first verification and every refusal do', async (t) => {
-  const { access, token } = await setUp()
+  const { access, token } = await setUp(t)
   let reads = 0
   const client = (): string => { reads++; return '192.0.2.7' }
   t.is((access.check(RELOAD, token, {}, client) as { name: string }).name, DEV_ADMIN.username)
@@ -39,7 +41,7 @@ test('a token verified before does not read the client address; its first verifi
   t.is(reads, 1, 'verified before: never read again')
   const forged = `${token.slice(0, -4)}AAAA`
   for (let i = 0; i < FAILURES_PER_ADDRESS; i++) t.like(t.throws(() => access.check(RELOAD, forged, {}, client)), { status: 401 })
-  t.true(reads > 1, 'refusals count against the address')
+  t.is(reads, 1 + FAILURES_PER_ADDRESS, 'one read per refused check')
   const limited = t.throws(() => access.check(RELOAD, forged, {}, client))
   t.like(limited, { status: 429 })
   t.is((access.check(RELOAD, token, {}, client) as { name: string }).name, DEV_ADMIN.username, 'a token verified before still passes')
