@@ -140,6 +140,11 @@ const directProducer = ceiling('direct', 'direct librdkafka producer (Kafka ceil
     return { inFlight: `${inFlight} records`, args: [ctx.kafka, ctx.produceTopic, inFlight] }
   })
 
+const gatewayProducer = ceiling('gateway-producer', 'the gateway\'s producer without HTTP, linger.ms 1 (Kafka ceiling at its settings)', 'gateway-producer.js',
+  (w) => onlyProduce(PRODUCE_ONLY)(w) ??
+    (w.batch !== undefined || w.stream !== undefined || w.uniqueHeader !== undefined ? 'one-record produce workloads only' : undefined),
+  'produce', (ctx, workload) => ({ inFlight: `${workload.connections} records`, args: [ctx.kafka, ctx.produceTopic, String(workload.connections)] }))
+
 const directFetch = ceiling('direct-fetch', 'direct Fetch, the gateway\'s Kafka client without HTTP (Kafka ceiling)', 'direct-fetch.js',
   (w) => hasProduce(w) ? 'fetch workloads only' : undefined, 'fetch', (ctx, workload) => ({
     inFlight: `${workload.connections} reads`,
@@ -171,6 +176,7 @@ export const CONTENDERS: readonly Contender[] = [
   kastlex(2),
   kastlex(0),
   directProducer,
+  gatewayProducer,
   directFetch,
   peer('strimzi', 'Strimzi Kafka Bridge', startStrimziBridge,
     (w) => w.access !== undefined && w.access !== 'sequential'

@@ -89,6 +89,13 @@ export function checkTargets (rows: Row[]): TargetCheck[] {
     add('produce-64 req/s ÷ kafka-pixy', ratio(p64?.requestsPerSec, ok('pixy', 'produce-64')?.requestsPerSec), 3)
     add('produce-64 req/s ÷ bare uWS', ratio(p64?.requestsPerSec, ok('bare-uws', 'produce-64')?.requestsPerSec), 0.4)
     add('produce-64 p99 ms', p64?.latencyP99Ms ?? null, 25, true)
+    // issue 15: one record per request against kafka-pixy, and the gateway's CPU beyond what HTTP and Kafka cost
+    for (const workload of ['produce-64', 'produce-256']) {
+      const measured = ok(k, workload)
+      add(`${workload} req/s ÷ kafka-pixy (issue 15)`, ratio(measured?.requestsPerSec, ok('pixy', workload)?.requestsPerSec), 1.5)
+      const floor = sumOf(ok('bare-uws', workload)?.cpuUsPerRequest, ok('direct', workload)?.cpuUsPerRequest)
+      add(`${workload} CPU µs per request ÷ (bare uWS + direct producer per record)`, ratio(measured?.cpuUsPerRequest, floor), 1.3, true)
+    }
     add('fetch-json records/s ÷ Strimzi Bridge', ratio(ok(k, 'fetch-json')?.fetchedPerSec, ok('strimzi', 'fetch-json')?.fetchedPerSec), 3)
     add('fetch-json p99 ms', ok(k, 'fetch-json')?.latencyP99Ms ?? null, 100, true)
     add('fetch-binary p99 ms', ok(k, 'fetch-binary')?.latencyP99Ms ?? null, 10, true)
@@ -123,6 +130,8 @@ export function checkTargets (rows: Row[]): TargetCheck[] {
   }
   return checks
 }
+
+const sumOf = (a: number | null | undefined, b: number | null | undefined): number | null => a != null && b != null ? a + b : null
 
 const cell = (v: number | string | null | undefined): string => (v === null || v === undefined ? '–' : String(v))
 

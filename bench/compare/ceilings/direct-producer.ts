@@ -1,6 +1,10 @@
 // Kafka ceiling of the comparison benchmark: a direct librdkafka producer with the gateway's settings
 // (acks=all, linger.ms 1, idempotence, murmur2_random partitioner), the same 1 KB record, and a bounded
-// number of records in flight (the equivalent of the HTTP connection count). Spawned by bench/compare/contenders.ts.
+// number of records in flight (the equivalent of the HTTP connection count). Its delivery reports are served
+// by back-to-back flush() calls, and librdkafka ignores linger.ms while one runs (rdkafka.h, rd_kafka_flush):
+// it sends as soon as it can, so its batches are smaller and its latency shorter than linger.ms 1 gives. The
+// gateway's own producer at its settings is the ceiling beside it (gateway-producer.ts).
+// Spawned by bench/compare/contenders.ts.
 //
 //   node dist/bench/compare/ceilings/direct-producer.js <brokers> <topic> <inFlight> <warmupSec> <durationSec>
 //
