@@ -1,22 +1,18 @@
 // The gateway's Prometheus metrics (SPEC §8), on prom-client. Everything counted here is known on the
 // main thread: workers report records and bytes with each result, and pool state is read at scrape time.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import { combineStats, EMPTY_STATS } from '../kafka/client-stats.js'
 import type { PoolStats } from '../pool/kafka-client.js'
 import type { ClientStats, CommittedOffsetSample, TailProgress } from '../pool/messages.js'
 import { renderOffsetFamilies, type PartitionOffsets } from './offset-families.js'
+import { TrafficFamilies } from './traffic-families.js'
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
-const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
 export class GatewayMetrics {
   readonly registry = new Registry()
-  private readonly requests: Counter<'method' | 'route' | 'status'>
-  private readonly durations: Histogram<'method' | 'route' | 'status'>
-  private readonly producedRecords: Counter<'topic'>
-  private readonly producedBytes: Counter<'topic'>
-  private readonly fetchedRecords: Counter<'topic'>
-  private readonly fetchedBytes: Counter<'topic'>
+  /** Requests, produced and fetched records, outside the registry (traffic-families.ts). */
+  private readonly traffic = new TrafficFamilies()
   /** The offset families as of the last offsets refresh (offset-families.ts), outside the registry. */
   private offsetFamilies = familiesBytes(renderOffsetFamilies({ forEach: () => {}, get: () => undefined }, []))
   private readonly skippedRecords: Counter<'reason'>
@@ -25,19 +21,11 @@ export class GatewayMetrics {
   private tailRecordsSeen = 0
   private readonly tailCaughtUp: Gauge
   private readonly tailCatchUpSeconds: Gauge
-  /** Per (method, route, status): the labelled children, so that a request costs no label hashing. */
-  private readonly requestSeries = new Map<string, { count: { inc: () => void }, duration: { observe: (seconds: number) => void } }>()
 
   /** `clients` gathers the librdkafka statistics of every worker (at scrape time). */
   constructor (pool: () => PoolStats, clients: () => Promise<readonly ClientStats[]>) {
     const registers = [this.registry]
     collectDefaultMetrics({ register: this.registry })
-    this.requests = new Counter({ name: 'kastlex_http_requests_total', help: 'HTTP requests by route template and status', labelNames: ['method', 'route', 'status'], registers })
-    this.durations = new Histogram({ name: 'kastlex_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'], buckets: DURATION_BUCKETS, registers })
-    this.producedRecords = new Counter({ name: 'kastlex_produced_records_total', help: 'Records acknowledged by Kafka', labelNames: ['topic'], registers })
-    this.producedBytes = new Counter({ name: 'kastlex_produced_bytes_total', help: 'Key + value bytes of acknowledged records', labelNames: ['topic'], registers })
-    this.fetchedRecords = new Counter({ name: 'kastlex_fetched_records_total', help: 'Records sent by fetch', labelNames: ['topic'], registers })
-    this.fetchedBytes = new Counter({ name: 'kastlex_fetched_bytes_total', help: 'Key + value bytes of records sent by fetch', labelNames: ['topic'], registers })
     this.skippedRecords = new Counter({ name: 'kastlex_consumer_offsets_skipped_total', help: '__consumer_offsets records not decoded', labelNames: ['reason'], registers })
     this.tailRecords = new Counter({ name: 'kastlex_offsets_tail_records_total', help: '__consumer_offsets records read by the offsets tail', registers })
     this.tailCaughtUp = new Gauge({ name: 'kastlex_offsets_tail_caught_up', help: '1 once the offsets tail has read every partition up to its end at start', registers })
@@ -88,31 +76,21 @@ export class GatewayMetrics {
   }
 
   request (method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`
-    let series = this.requestSeries.get(key)
-    if (series === undefined) {
-      const labels = { method, route, status: String(status) }
-      series = { count: this.requests.labels(labels), duration: this.durations.labels(labels) }
-      this.requestSeries.set(key, series)
-    }
-    series.count.inc()
-    series.duration.observe(seconds)
+    this.traffic.request(method, route, status, seconds)
   }
 
   produced (topic: string, bytes: number, records = 1): void {
-    this.producedRecords.inc({ topic }, records)
-    this.producedBytes.inc({ topic }, bytes)
+    this.traffic.produce(topic, records, bytes)
   }
 
   fetched (topic: string, records: number, bytes: number): void {
     if (records === 0) return
-    this.fetchedRecords.inc({ topic }, records)
-    this.fetchedBytes.inc({ topic }, bytes)
+    this.traffic.fetch(topic, records, bytes)
   }
 
-  /** The whole Prometheus text: the registry's, then the offset families. */
+  /** The whole Prometheus text: the registry's, the traffic families, then the offset families. */
   async text (): Promise<Buffer> {
-    return Buffer.concat([Buffer.from(`${await this.registry.metrics()}\n`), this.offsetFamilies])
+    return Buffer.concat([Buffer.from(`${await this.registry.metrics()}\n${this.traffic.render()}`), this.offsetFamilies])
   }
 
   /** Replaces the offset series with the latest refresh: series of deleted topics and groups disappear. */
