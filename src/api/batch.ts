@@ -4,7 +4,7 @@
 import { batchFormat } from '../batch/records.js'
 import { unsupportedMediaType } from '../http/errors.js'
 import type { IdempotencyStore } from '../http/idempotency.js'
-import type { RequestContext, Route } from '../http/router.js'
+import type { Reply, RequestContext, Route } from '../http/router.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
 import { idempotentProduce } from './idempotent-produce.js'
@@ -37,7 +37,7 @@ function batchHandler ({ kafka, metadata, maxRecords, metrics, idempotency }: Ba
     const body = await ctx.body()
     if (format === undefined) throw unsupportedMediaType()
     // The route takes no `key` parameter: none in the fingerprint.
-    return await idempotent({ key: undefined, body }, async () => {
+    const work = async (): Promise<Reply> => {
       // A partition beyond the cached count gets a live lookup (partitions may have been added).
       if (pathPartition !== undefined) await metadata.partition(topic, pathPartition)
       const partitionCount = (await metadata.topic(topic))?.partitions.length ?? null
@@ -55,6 +55,7 @@ function batchHandler ({ kafka, metadata, maxRecords, metrics, idempotency }: Ba
       }, ctx.requester)
       if (result.produced > 0) metrics.produced(topic, result.producedBytes, result.produced)
       return { status: 200, body: result.bodies[0] as string }
-    })
+    }
+    return await (idempotent === undefined ? work() : idempotent({ key: undefined, body }, work))
   }
 }

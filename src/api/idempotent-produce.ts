@@ -9,11 +9,13 @@ import type { Reply, RequestContext } from '../http/router.js'
 /** Runs a produce route's work once its body is read: under the request's key if it has one. */
 export type ProduceRunner = (fields: { readonly key: Buffer | undefined, readonly body: Buffer }, work: () => Promise<Reply>) => Promise<Reply>
 
-/** Reads the request's key (400 when malformed); call before awaiting the body. */
-export function idempotentProduce (store: IdempotencyStore, ctx: RequestContext): ProduceRunner {
+/**
+ * Reads the request's key (400 when malformed); call before awaiting the body. Undefined without a key: the
+ * work runs as it is (no runner, no extra hop on the common path).
+ */
+export function idempotentProduce (store: IdempotencyStore, ctx: RequestContext): ProduceRunner | undefined {
   const key = idempotencyKey(ctx.headers.all(IDEMPOTENCY_KEY_HEADER))
-  // Without a key the work's own promise: no extra hop on the common path.
-  if (key === undefined) return (_fields, work) => work()
+  if (key === undefined) return undefined
   return async ({ key: recordKey, body }, work) => {
     const print = fingerprint([ctx.method, ctx.path, recordKey, ctx.headers.get('x-message-headers'), body])
     return await store.run(ctx.user, key, print, work)

@@ -3,7 +3,7 @@ import { invalid, kafkaError } from '../http/errors.js'
 import { recordHeaders } from '../batch/records.js'
 import type { IdempotencyStore } from '../http/idempotency.js'
 import { LAST, parseOffsetSpec } from '../http/params.js'
-import type { RequestContext, Route } from '../http/router.js'
+import type { Reply, RequestContext, Route } from '../http/router.js'
 import { INT32_MAX, parseInt64, parseInteger } from '../integers.js'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js'
 import type { KafkaClient } from '../pool/kafka-client.js'
@@ -21,6 +21,8 @@ export interface MessagesOptions {
 }
 
 const unknownTopicOrPartition = () => kafkaError('unknown_topic_or_partition')
+/** The record headers of a request without `x-message-headers` (shared: nothing writes to them). */
+const NO_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([])
 
 /** A path partition: an integer up to 2³¹−1 (well-formed negative ones exist nowhere → 404 later), else 400. */
 export function partitionParam (raw: string): number {
@@ -29,8 +31,15 @@ export function partitionParam (raw: string): number {
   return Math.max(partition, -1)
 }
 
-/** 404 unless the topic, or the path's partition of it, exists (a live lookup for what the cache lacks). */
-export async function requireTarget (metadata: MetadataCache, topic: string, pathPartition: number | undefined): Promise<void> {
+/**
+ * 404 unless the topic, or the path's partition of it, exists: at once when the cache holds it (no promise
+ * on the produce path), else after a live lookup.
+ */
+export function requireTarget (metadata: MetadataCache, topic: string, pathPartition: number | undefined): Promise<void> | undefined {
+  return metadata.has(topic, pathPartition) ? undefined : lookUpTarget(metadata, topic, pathPartition)
+}
+
+async function lookUpTarget (metadata: MetadataCache, topic: string, pathPartition: number | undefined): Promise<void> {
   const found = pathPartition === undefined ? await metadata.topic(topic) : await metadata.partition(topic, pathPartition)
   if (found === undefined) throw unknownTopicOrPartition()
 }
@@ -48,25 +57,32 @@ export function messageRoutes (options: MessagesOptions): Route[] {
   ] satisfies Route[])
 }
 
-function produceHandler ({ kafka, metadata, metrics, idempotency }: MessagesOptions) {
-  return async (ctx: RequestContext) => {
+function produceHandler (options: MessagesOptions) {
+  return async (ctx: RequestContext): Promise<Reply> => {
     const topic = ctx.params.topic as string
-    const partition = ctx.params.partition === undefined ? -1 : partitionParam(ctx.params.partition)
+    const pathPartition = ctx.params.partition === undefined ? undefined : partitionParam(ctx.params.partition)
     const key = ctx.query.bytes('key')
     const headers = messageHeaders(ctx.headers.all('x-message-headers'))
-    const idempotent = idempotentProduce(idempotency, ctx)
+    const idempotent = idempotentProduce(options.idempotency, ctx)
     const body = await ctx.body()
-    return await idempotent({ key, body }, async () => {
-      await requireTarget(metadata, topic, ctx.params.partition === undefined ? undefined : partition)
-      const recordKey = key === undefined || key.length === 0 ? null : key
-      const bytes = (recordKey?.length ?? 0) + body.length
-      const delivered = await kafka.run({ op: 'produce', topic, partition, key: recordKey, value: body.length === 0 ? null : body, headers }, ctx.requester)
-      metrics.produced(topic, bytes)
-      return {
-        status: 204,
-        headers: [['x-kafka-partition', String(delivered.partition)], ['x-message-offset', String(delivered.offset)]] as const
-      }
-    })
+    // Without an idempotency key (the common path) no closure is made for the work.
+    if (idempotent === undefined) return await produceRecord(options, ctx, topic, pathPartition, key, body, headers)
+    return await idempotent({ key, body }, async () => await produceRecord(options, ctx, topic, pathPartition, key, body, headers))
+  }
+}
+
+/** The record of a produce request, once its body is read; 204 with where Kafka put it. */
+async function produceRecord ({ kafka, metadata, metrics }: MessagesOptions, ctx: RequestContext, topic: string,
+  pathPartition: number | undefined, key: Buffer | undefined, body: Buffer, headers: ReadonlyArray<readonly [string, string]>): Promise<Reply> {
+  const lookup = requireTarget(metadata, topic, pathPartition)
+  if (lookup !== undefined) await lookup
+  const recordKey = key === undefined || key.length === 0 ? null : key
+  const bytes = (recordKey?.length ?? 0) + body.length
+  const delivered = await kafka.run({ op: 'produce', topic, partition: pathPartition ?? -1, key: recordKey, value: body.length === 0 ? null : body, headers }, ctx.requester)
+  metrics.produced(topic, bytes)
+  return {
+    status: 204,
+    headers: [['x-kafka-partition', String(delivered.partition)], ['x-message-offset', String(delivered.offset)]]
   }
 }
 
@@ -74,8 +90,8 @@ function produceHandler ({ kafka, metadata, metrics, idempotency }: MessagesOpti
  * `x-message-headers` → record headers (SPEC §4.7): a JSON object; strings verbatim, anything else as
  * its compact JSON text; duplicate names: last wins (JSON.parse keeps the last); sorted by name.
  */
-export function messageHeaders (lines: readonly string[]): Array<[string, string]> {
-  if (lines.length === 0) return []
+export function messageHeaders (lines: readonly string[]): ReadonlyArray<readonly [string, string]> {
+  if (lines.length === 0) return NO_HEADERS
   if (lines.length > 1) throw invalid('x-message-headers', 'given more than once')
   let parsed: unknown
   try {

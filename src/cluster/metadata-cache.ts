@@ -56,6 +56,12 @@ export class MetadataCache {
     return Date.now() - this.lastSuccess <= freshMs
   }
 
+  /** Whether the cache holds the topic, and with `partition` that partition of it (no lookup). */
+  has (name: string, partition?: number): boolean {
+    const topic = this.topics.get(name)
+    return topic !== undefined && (partition === undefined || (partition >= 0 && topic.partitions[partition] !== undefined))
+  }
+
   /** A topic from the cache, else from one live lookup (which never creates it); undefined if none. */
   async topic (name: string): Promise<TopicMetadata | undefined> {
     const find = (): TopicMetadata | undefined => this.topics.get(name)

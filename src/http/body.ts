@@ -27,7 +27,7 @@ export class BodyReader {
   private ended = false
   /** Bytes that came, kept or not. */
   private received = 0
-  private settle: (outcome: BodyOutcome) => void = () => {}
+  private settle: (outcome: BodyOutcome) => void = unsettled
   private settled = false
   /** Bytes taken from the budget, given back by `end`. */
   private reserved = 0
@@ -47,7 +47,7 @@ export class BodyReader {
     // Known length: one buffer, allocated when the first bytes come, one copy per chunk.
     // Chunked: a copy per chunk (its bytes reserved as it comes), joined at the end.
     let body: Buffer | undefined
-    let chunks: Buffer[] = []
+    let chunks: Buffer[] | undefined
     res.onData((chunk, isLast) => {
       const kept = this.received
       this.received += chunk.byteLength
@@ -62,17 +62,17 @@ export class BodyReader {
         } else if (this.reserve(bytes.byteLength)) {
           const copy = Buffer.allocUnsafeSlow(bytes.byteLength)
           copy.set(bytes)
-          chunks.push(copy)
+          ;(chunks ??= []).push(copy)
         }
         if (isLast && !this.settled) {
           this.complete = true
-          body ??= chunks.length === 1 ? chunks[0] : joined(chunks, this.received)
-          this.finish({ ok: true, body: body.subarray(0, this.received) })
+          body ??= chunks?.length === 1 ? chunks[0] as Buffer : joined(chunks ?? [], this.received)
+          this.finish({ ok: true, body: body.length === this.received ? body : body.subarray(0, this.received) })
         }
         if (!this.settled) return
         // Refused: what came so far is no longer needed.
         body = undefined
-        chunks = []
+        chunks = undefined
       }
       if (isLast || this.received > discardBound) this.discarded?.()
     })
@@ -137,6 +137,9 @@ export class BodyReader {
     this.settle(outcome)
   }
 }
+
+/** The outcome's resolver until the promise's executor has run. */
+const unsettled = (): void => {}
 
 function joined (chunks: readonly Buffer[], length: number): Buffer {
   const body = Buffer.allocUnsafeSlow(length)

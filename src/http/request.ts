@@ -3,33 +3,48 @@ import { invalid } from './errors.js'
 
 /** Request headers by lower-case name, every line kept (repeats matter: SPEC §2.5, §4.7). */
 export class RequestHeaders {
-  private readonly lines = new Map<string, string[]>()
+  /** The first line of each header (no array per header: most come once). */
+  private readonly first = new Map<string, string>()
+  /** Every line of the headers sent more than once. */
+  private repeated: Map<string, string[]> | undefined
   /** Characters of all names and values, to bound what a request may send (SPEC §4.7: 64 KiB). */
   size = 0
 
   add (name: string, value: string): void {
     this.size += name.length + value.length
-    const existing = this.lines.get(name)
-    if (existing === undefined) this.lines.set(name, [value])
-    else existing.push(value)
+    const existing = this.first.get(name)
+    if (existing === undefined) {
+      this.first.set(name, value)
+      return
+    }
+    this.repeated ??= new Map()
+    const lines = this.repeated.get(name)
+    if (lines === undefined) this.repeated.set(name, [existing, value])
+    else lines.push(value)
   }
 
   /** The first line of a header. */
   get (name: string): string | undefined {
-    return this.lines.get(name)?.[0]
+    return this.first.get(name)
   }
 
   all (name: string): readonly string[] {
-    return this.lines.get(name) ?? []
+    const first = this.first.get(name)
+    if (first === undefined) return NO_LINES
+    return this.repeated?.get(name) ?? [first]
   }
 }
 
+const NO_LINES: readonly string[] = Object.freeze([])
+
 /** The form-decoded query string (SPEC §2.3). Values stay raw until a route asks for them. */
 export class Query {
-  private readonly raw = new Map<string, string[]>()
+  /** Made only for a query string that has parameters (most requests have none). */
+  private raw: Map<string, string[]> | undefined
 
   constructor (queryString: string) {
     if (queryString === '') return
+    this.raw = new Map()
     for (const pair of queryString.split('&')) {
       if (pair === '') continue
       const eq = pair.indexOf('=')
@@ -44,7 +59,7 @@ export class Query {
 
   /** The single raw value of a recognised parameter; twice → 400 `invalid <name>`. */
   private one (name: string): string | undefined {
-    const values = this.raw.get(name)
+    const values = this.raw?.get(name)
     if (values === undefined) return undefined
     if (values.length > 1) throw invalid(name)
     return values[0]

@@ -3,7 +3,7 @@ import * as uWS from './uws.js'
 import type { HttpsConfig } from '../config.js'
 import { ANONYMOUS } from '../auth/users.js'
 import type { Logger } from '../log.js'
-import { BodyReader, DISCARD_LIMIT_FACTOR } from './body.js'
+import { BodyReader, DISCARD_LIMIT_FACTOR, type BodyOutcome } from './body.js'
 import type { BodyBudget } from './body-budget.js'
 import type { CorsPolicy } from './cors.js'
 import { MAX_HEADER_BYTES } from './header-limits.js'
@@ -197,14 +197,12 @@ export function createServer (router: Router, log: Logger, onResponse: OnRespons
           user,
           peer,
           requester: exchange,
-          body: async () => {
-            if (body === undefined) return Buffer.alloc(0)
+          body: () => {
+            if (body === undefined) return Promise.resolve(Buffer.alloc(0))
             // Asked for only once authentication, permission and parameters passed (SPEC §10.6a); a body
             // already refused (content-length over the limit) gets its error instead.
             if (body.pending && expectsContinue(headers)) exchange.continue()
-            const outcome = await body.outcome
-            if (!outcome.ok) throw outcome.error
-            return outcome.body
+            return body.outcome.then(bodyOf)
           },
           websocket: handshake !== undefined,
           reauthorize: () => authorize(route, headers, query, match.params, peer, () => {})
@@ -307,6 +305,12 @@ function streamSocket (ws: uWS.WebSocket<Upgraded>): StreamSocket {
     resume: () => { ws.resume() },
     end: (code, reason) => { ws.end(code, reason) }
   }
+}
+
+/** A body read, or its refusal thrown. */
+function bodyOf (outcome: BodyOutcome): Buffer {
+  if (!outcome.ok) throw outcome.error
+  return outcome.body
 }
 
 /** `Expect: 100-continue`, in any case. */

@@ -44,9 +44,9 @@ export class InlineKafkaClient implements KafkaClient {
    * records of one turn still share librdkafka's batches). Deferring it to the check phase, as the pool
    * does to send one task per turn, cost 11-15 % of produce-64's requests/s here (README, Performance).
    */
-  async run<O extends KafkaOp> (op: O, requester?: Requester): Promise<ResultOf<O>> {
-    if (!admitted(requester)) throw requesterGone()
-    return unwrap(await this.service.execute(op))
+  run<O extends KafkaOp> (op: O, requester?: Requester): Promise<ResultOf<O>> {
+    if (!admitted(requester)) return Promise.reject(requesterGone())
+    return this.service.execute(op).then(unwrap)
   }
 
   async runOnEach<O extends KafkaOp> (op: O): Promise<Array<ResultOf<O>>> {

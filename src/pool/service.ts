@@ -58,18 +58,19 @@ export class KafkaService {
     }
   }
 
-  private async dispatch (op: KafkaOp): Promise<unknown> {
+  /** The op's result or its promise (execute awaits it): no async frame of its own per op. */
+  private dispatch (op: KafkaOp): unknown {
     const timeout = this.config.kafka.requestTimeoutMs
     switch (op.op) {
-      case 'produce': return await this.producer.produce(op)
-      case 'produceBatch': return await produceBatch(this.producer, op)
-      case 'fetch': return encoded(await this.fetcher.fetch(op), op)
-      case 'offsets': return await this.fetcher.offsets(op)
-      case 'metadata': return await this.metadata()
-      case 'listGroups': return await this.listGroups(Date.now() + timeout)
-      case 'describeGroup': return await this.describeGroup(op.group)
-      case 'topicConfig': return await this.topicConfig(op.topic)
-      case 'highWatermarks': return await this.highWatermarks(op)
+      case 'produce': return this.producer.produce(op)
+      case 'produceBatch': return produceBatch(this.producer, op)
+      case 'fetch': return this.fetcher.fetch(op).then((fetched) => encoded(fetched, op))
+      case 'offsets': return this.fetcher.offsets(op)
+      case 'metadata': return this.metadata()
+      case 'listGroups': return this.listGroups(Date.now() + timeout)
+      case 'describeGroup': return this.describeGroup(op.group)
+      case 'topicConfig': return this.topicConfig(op.topic)
+      case 'highWatermarks': return this.highWatermarks(op)
       case 'clientStats': return clientStats(this.producer.statistics, this.fetcher.cachedRecords)
       case 'tailOffsets': {
         const tail = this.offsetsTail()
