@@ -38,6 +38,8 @@ export class Exchange implements Requester {
   private finished = false
   private aborted = false
   private continued = false
+  /** Its place among the server's open exchanges (open-exchanges.ts); −1 when not among them. */
+  slot = -1
   /** The status of the reply written (0 until then); it goes to the access log. */
   status = 0
   /** The `error` member of a 4xx/5xx reply, for the access log. */

@@ -116,13 +116,19 @@ export function decodeFormBytes (raw: string): Buffer {
  */
 export function pathSegments (path: string): string[] | undefined {
   const segments: string[] = []
-  for (const segment of path.split('/')) {
-    if (segment === '') continue
-    try {
-      segments.push(segment.includes('%') ? decodeURIComponent(segment) : segment)
-    } catch {
-      return undefined
+  // Cut by hand rather than split('/'): no array of the pieces per request.
+  for (let start = 0; start < path.length;) {
+    const slash = path.indexOf('/', start)
+    const end = slash < 0 ? path.length : slash
+    if (end > start) {
+      const segment = path.slice(start, end)
+      try {
+        segments.push(segment.includes('%') ? decodeURIComponent(segment) : segment)
+      } catch {
+        return undefined
+      }
     }
+    start = end + 1
   }
   return segments
 }

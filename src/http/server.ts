@@ -10,6 +10,7 @@ import { MAX_HEADER_BYTES } from './header-limits.js'
 import { headersTooLarge, HttpError, invalid, kafkaError, notAcceptable, notFound, serverStopping } from './errors.js'
 import { Exchange, type Handshake } from './exchange.js'
 import { framingError } from './framing.js'
+import { OpenExchanges } from './open-exchanges.js'
 import { acceptsEventStream, acceptsHtml, negotiate, type Representation } from './negotiate.js'
 import { pathSegments, Query, RequestHeaders } from './request.js'
 import { requestIdFor } from './request-id.js'
@@ -87,7 +88,7 @@ export function createServer (router: Router, log: Logger, onResponse: OnRespons
   /** How much of a body no route reads is read (and dropped) when its request is answered early. */
   const discardBound = DISCARD_LIMIT_FACTOR * router.largestBodyLimit
   /** Requests not answered yet. */
-  const open = new Set<Exchange>()
+  const open = new OpenExchanges<Exchange>()
   /** Streams opened and not closed yet: WebSocket sessions, and Server-Sent Events ones (added by their Exchange). */
   const streams = new Set<StoppableStream>()
   let stopping = false
@@ -267,7 +268,7 @@ export function createServer (router: Router, log: Logger, onResponse: OnRespons
     for (const session of streams) session.stop()
     const settled = (): boolean => open.size === 0 && streams.size === 0 && performance.now() - lastArrival >= STOP_QUIET_MS
     while (!settled() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
-    for (const exchange of open) exchange.fail(kafkaError('timeout'), true)
+    for (const exchange of open.list()) exchange.fail(kafkaError('timeout'), true)
     for (const session of streams) session.expire()
     if (hadStreams) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(STREAM_CLOSE_LINGER_MS, deadline - performance.now()))))
     app.close()

@@ -11,6 +11,12 @@ import { OpError } from './op-error.js'
 
 export interface Delivered { readonly partition: number, readonly offset: number }
 
+/** Batches sharing a deadline timer: how many of them are still waiting for their reports. */
+interface DeadlineGroup {
+  open: number
+  timer: NodeJS.Timeout | undefined
+}
+
 /** A record as handed to librdkafka; partition −1 = placed by the partitioner. */
 export interface OutgoingRecord {
   readonly partition: number
@@ -28,6 +34,12 @@ export interface OutgoingRecord {
  * answered `timeout` is not written later (one already sent to a broker may have been: no client can know).
  */
 const DEADLINE_GRACE_MS = 1000
+/**
+ * Batches handed over within this long share one deadline timer, set for the last of them: a batch's
+ * deadline passes at most this much later than its own. A timer per batch (one per request on the produce
+ * route) cost a setTimeout and a clearTimeout each.
+ */
+const DEADLINE_GROUP_MS = 100
 /** librdkafka statistics for the metrics (client-stats.ts). */
 export const STATISTICS_INTERVAL_MS = 5000
 
@@ -42,6 +54,9 @@ export class Producer {
   private readonly deadlineMs: number
   /** The latest librdkafka statistics JSON. */
   statistics: string | undefined
+  /** The deadline group new batches join, and when it started (performance.now(): the clock that never goes back). */
+  private group: DeadlineGroup | undefined
+  private groupStarted = 0
 
   constructor (private readonly config: KafkaConfig) {
     this.acknowledged = config.producer.acks !== 0
@@ -115,16 +130,35 @@ export class Producer {
    */
   private track (size: number): { number: number, answered: Promise<Deliveries> } {
     let number = -1
+    const group = this.deadlineGroup()
+    group.open++
     const answered = new Promise<Deliveries>((resolve) => {
-      const deadline = setTimeout(() => this.expired(), this.deadlineMs)
       number = this.inFlight.add(new Deliveries(size, (deliveries) => {
-        clearTimeout(deadline)
+        if (--group.open === 0) this.closeGroup(group)
         this.inFlight.delete(number)
         if (this.inFlight.size === 0) this.drained?.()
         resolve(deliveries)
       }))
     })
     return { number, answered }
+  }
+
+  /** The group a batch handed over now joins: a new one (and its timer) every DEADLINE_GROUP_MS at most. */
+  private deadlineGroup (): DeadlineGroup {
+    const now = performance.now()
+    if (this.group !== undefined && now - this.groupStarted < DEADLINE_GROUP_MS) return this.group
+    const group: DeadlineGroup = { open: 0, timer: undefined }
+    // Its last batch joins before DEADLINE_GROUP_MS has passed: its deadline has passed when this fires.
+    group.timer = setTimeout(() => { if (group.open > 0) this.expired() }, this.deadlineMs + DEADLINE_GROUP_MS)
+    this.group = group
+    this.groupStarted = now
+    return group
+  }
+
+  /** Every batch of the group answered: its timer goes, and new batches start another group. */
+  private closeGroup (group: DeadlineGroup): void {
+    clearTimeout(group.timer)
+    if (this.group === group) this.group = undefined
   }
 
   /** Delivery reports, REPORT_FIELDS numbers each (native/producer.cc): a report after its batch's deadline finds none. */

@@ -124,3 +124,32 @@ test('RequestHeaders keeps every line of a header', (t) => {
   t.deepEqual(headers.all('x-message-headers'), [])
   t.is(headers.get('x-message-headers'), undefined)
 })
+
+test('RequestHeaders: a header sent once, three times, and the size of all names and values', (t) => {
+  const headers = new RequestHeaders()
+  headers.add('host', 'h')
+  headers.add('x-a', '1')
+  headers.add('x-a', '2')
+  headers.add('x-a', '3')
+  t.deepEqual(headers.all('host'), ['h'])
+  t.deepEqual(headers.all('x-a'), ['1', '2', '3'])
+  t.is(headers.get('x-a'), '1')
+  t.is(headers.size, 'host'.length + 1 + 3 * ('x-a'.length + 1))
+})
+
+test('pathSegments cuts as split("/") does: random paths of slashes, letters and escapes', (t) => {
+  let seed = 11
+  const random = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n }
+  const pieces = ['/', '/', '//', 'a', 'bc', '%20', '%2F', '+', '%E2%82%AC', '%']
+  const reference = (path: string): string[] | undefined => {
+    try {
+      return path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s))
+    } catch {
+      return undefined
+    }
+  }
+  for (let i = 0; i < 5_000; i++) {
+    const path = Array.from({ length: random(8) }, () => pieces[random(pieces.length)]).join('')
+    t.deepEqual(pathSegments(path), reference(path), path)
+  }
+})
