@@ -23,6 +23,8 @@ export interface TargetCheck {
   target: string
   measured: number | null
   limit: number
+  /** The limit is an upper bound (≤), else a lower one (≥). */
+  atMost: boolean
   met: boolean | null
 }
 
@@ -82,7 +84,7 @@ export function checkTargets (rows: Row[]): TargetCheck[] {
   for (const k of [...new Set(rows.filter((r) => r.contenderId.startsWith('kastlex') && r.status === 'ok').map((r) => r.contenderId))]) {
     const name = rows.find((r) => r.contenderId === k)?.contender ?? k
     const add = (target: string, measured: number | null, limit: number, atMost = false): void => {
-      checks.push({ kastlex: name, target, measured, limit, met: measured === null ? null : atMost ? measured <= limit : measured >= limit })
+      checks.push({ kastlex: name, target, measured, limit, atMost, met: measured === null ? null : atMost ? measured <= limit : measured >= limit })
     }
     const p64 = ok(k, 'produce-64')
     add('produce-64 req/s ÷ Strimzi Bridge', ratio(p64?.requestsPerSec, ok('strimzi', 'produce-64')?.requestsPerSec), 3)
@@ -189,7 +191,7 @@ export function markdown (report: CompareReport, workloads: ReadonlyArray<{ name
   }
   lines.push('', '| KastleX | target | measured | limit | met |', '|---|---|--:|--:|---|')
   for (const t of report.targets) {
-    lines.push(`| ${t.kastlex} | ${t.target} | ${cell(t.measured)} | ${t.target.includes('÷') || t.target.endsWith('/s') ? '≥' : '≤'} ${t.limit} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'no'} |`)
+    lines.push(`| ${t.kastlex} | ${t.target} | ${cell(t.measured)} | ${t.atMost ? '≤' : '≥'} ${t.limit} | ${t.met === null ? 'not measured' : t.met ? 'yes' : 'no'} |`)
   }
   return lines.join('\n') + '\n'
 }
