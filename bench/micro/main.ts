@@ -8,7 +8,7 @@
 //
 //   npm run bench:micro
 //   BENCH_DURATION=3 (seconds measured, after a 1 s warm-up)   BENCH_WORKERS=0,2   BENCH_CONNECTIONS=64
-//   BENCH_PORT=18094   BENCH_WRK_THREADS=2
+//   BENCH_PORT=18094   BENCH_WRK_THREADS=2   BENCH_LABEL=<suffix of the report's name>
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -25,7 +25,7 @@ import type { Workload } from '../compare/workloads.js'
 import { envInt, envInts } from '../env.js'
 import { devAuthFiles, GATEWAY_LOG_LEVEL, startGateway, type Gateway } from '../gateway.js'
 import { HOST } from '../http.js'
-import { machineInfo, reportStamp, writeReport, type MachineInfo } from '../report.js'
+import { labelSuffix, machineInfo, reportStamp, writeReport, type MachineInfo } from '../report.js'
 import { STUB_TOPIC } from './stub-kafka.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..') // dist/bench/micro/main.js -> repo root
@@ -191,7 +191,7 @@ async function main (): Promise<void> {
     workloads: all.map(({ workload }) => ({ name: workload.name, description: workload.description })),
     rows
   }
-  await writeReport(RESULTS_DIR, 'micro', stamp, report, markdown(report))
+  await writeReport(RESULTS_DIR, 'micro', `${stamp}${labelSuffix(process.env.BENCH_LABEL)}`, report, markdown(report))
   const failed = rows.filter((r) => errorCount(r.errors) > 0)
   if (failed.length > 0) throw new Error(`${failed.map((r) => `workers=${r.workers} ${r.workload}`).join(', ')}: requests failed or were not answered 2xx; not the path meant to be measured`)
 }
