@@ -25,3 +25,11 @@ test('generated ids differ (across the refill of the random pool)', (t) => {
   t.is(ids.size, 3000)
   for (const id of ids) if (!GENERATED.test(id)) t.fail(`malformed generated id ${id}`)
 })
+
+test('a generated id is 15 random bytes as 20 base64url characters, cut from the pool\'s text at its own place', (t) => {
+  for (let i = 0; i < 2100; i++) {
+    const id = requestIdFor(undefined)
+    if (id.length !== 20 || Buffer.from(id, 'base64url').toString('base64url') !== id) t.fail(`id ${i}: ${id}`)
+  }
+  t.pass()
+})
