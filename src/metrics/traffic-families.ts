@@ -5,6 +5,13 @@
 // without building a key, and the text is written at scrape time, as prom-client writes the same series.
 import { escapeLabel } from './offset-families.js'
 
+/**
+ * The methods that label their own series; any other a client sends (uWS takes any token, and a request of an
+ * unknown method is answered 404 `unmatched`) is labelled `other`: random method names must not add series.
+ */
+const LABELLED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'])
+export const OTHER_METHOD = 'other'
+
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const
 
 interface RequestSeries {
@@ -38,7 +45,8 @@ export class TrafficFamilies {
   private readonly produced = new Map<string, TopicTotals>()
   private readonly fetched = new Map<string, TopicTotals>()
 
-  request (method: string, route: string, status: number, seconds: number): void {
+  request (requestMethod: string, route: string, status: number, seconds: number): void {
+    const method = LABELLED_METHODS.has(requestMethod) ? requestMethod : OTHER_METHOD
     let byMethod = this.requests.get(route)
     if (byMethod === undefined) this.requests.set(route, byMethod = new Map())
     let byStatus = byMethod.get(method)

@@ -2,7 +2,7 @@
 // requests, durations and topic totals: bucket edges, escaping of hostile label values, empty families.
 import test from 'ava'
 import { Counter, Histogram, Registry } from 'prom-client'
-import { TrafficFamilies } from '../../../src/metrics/traffic-families.js'
+import { OTHER_METHOD, TrafficFamilies } from '../../../src/metrics/traffic-families.js'
 
 const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
@@ -56,13 +56,25 @@ test('the same text as prom-client: bucket edges (a value on an edge counts in i
       ['GET', '/health', 200, 0],
       ['POST', '/api/v2/messages/:topic', 204, 30],
       ['POST', '/api/v2/messages/:topic', 500, 0.04],
-      ['BR"E\\W\n', 'unmatched', 404, 0.002]
+      ['DELETE', 'unm"atch\\ed\n', 404, 0.002]
     ],
     produced: [['orders', 1, 1024], ['orders', 100, 102_400], ['we"ird\\topic\n', 2, 3]],
     fetched: [['orders', 5, 50]]
   }
   // registry.metrics() ends with one newline; the gateway adds the blank line before the next families
   t.is(ourText(traffic), `${await promClientText(traffic)}\n`)
+})
+
+test('a method outside the standard ones is labelled other: random method names add one series, not one each', (t) => {
+  const families = new TrafficFamilies()
+  for (let i = 0; i < 1000; i++) families.request(`M${i}`, 'unmatched', 404, 0.001)
+  families.request('BR"E\\W\n', 'unmatched', 404, 0.001)
+  families.request('GET', 'unmatched', 404, 0.001)
+  const series = families.render().split('\n').filter((line) => line.startsWith('kastlex_http_requests_total{'))
+  t.deepEqual(series, [
+    `kastlex_http_requests_total{method="${OTHER_METHOD}",route="unmatched",status="404"} 1001`,
+    'kastlex_http_requests_total{method="GET",route="unmatched",status="404"} 1'
+  ])
 })
 
 test('families without series still have their HELP and TYPE lines, as prom-client writes them', async (t) => {
