@@ -12,21 +12,14 @@
 // and the CPU seconds and peak RSS of this process over the measured window.
 import { randomBytes } from 'node:crypto'
 import Kafka from '@platformatic/rdkafka'
-import { MeasuredWindow, printResult } from './window.js'
+import { MeasuredWindow, printResult, producerCeilingArgs } from './window.js'
 
 const RECORD_BYTES = 1024
 /** Delivery reports are served by back-to-back flush() calls on a libuv thread, as in the gateway's producer. */
 const FLUSH_SLICE_MS = 50
 const CONNECT_TIMEOUT_MS = 30_000
 
-const [brokers = '127.0.0.1:9092', topic = '', inFlightText = '64', warmupText = '3', durationText = '15'] = process.argv.slice(2)
-const inFlight = Number(inFlightText)
-const warmupSec = Number(warmupText)
-const durationSec = Number(durationText)
-if (topic === '' || !(inFlight >= 1) || !(warmupSec >= 0) || !(durationSec > 0)) {
-  process.stderr.write('usage: direct-producer <brokers> <topic> <inFlight> <warmupSec> <durationSec>\n')
-  process.exit(2)
-}
+const { brokers, topic, inFlight, warmupSec, durationSec } = producerCeilingArgs('direct-producer', process.argv.slice(2))
 
 const body = randomBytes(RECORD_BYTES)
 // Kept referenced until exit: the binding aborts when a disconnected client is garbage collected.

@@ -15,21 +15,14 @@ import { authEnvironment } from '../../../src/auth/dev-auth.js'
 import { loadConfig } from '../../../src/config.js'
 import { Producer } from '../../../src/kafka/producer.js'
 import { devAuthFiles } from '../../gateway.js'
-import { MeasuredWindow, printResult } from './window.js'
+import { MeasuredWindow, printResult, producerCeilingArgs } from './window.js'
 
 const RECORD_BYTES = 1024
 const CLOSE_TIMEOUT_MS = 10_000
 /** After a failed produce (e.g. librdkafka's queue full), as the direct producer waits before its next. */
 const RETRY_AFTER_MS = 10
 
-const [brokers = '127.0.0.1:9092', topic = '', inFlightText = '64', warmupText = '3', durationText = '15'] = process.argv.slice(2)
-const inFlight = Number(inFlightText)
-const warmupSec = Number(warmupText)
-const durationSec = Number(durationText)
-if (topic === '' || !(inFlight >= 1) || !(warmupSec >= 0) || !(durationSec > 0)) {
-  process.stderr.write('usage: gateway-producer <brokers> <topic> <inFlight> <warmupSec> <durationSec>\n')
-  process.exit(2)
-}
+const { brokers, topic, inFlight, warmupSec, durationSec } = producerCeilingArgs('gateway-producer', process.argv.slice(2))
 
 async function main (): Promise<void> {
   // The gateway's configuration with its defaults (the auth files are only what loading it requires).

@@ -75,6 +75,25 @@ export class MeasuredWindow {
   }
 }
 
+/** The arguments of a producer ceiling: `<brokers> <topic> <inFlight> <warmupSec> <durationSec>`; exits 2 on bad ones. */
+export interface ProducerCeilingArgs {
+  readonly brokers: string
+  readonly topic: string
+  readonly inFlight: number
+  readonly warmupSec: number
+  readonly durationSec: number
+}
+
+export function producerCeilingArgs (script: string, argv: readonly string[]): ProducerCeilingArgs {
+  const [brokers = '127.0.0.1:9092', topic = '', inFlightText = '64', warmupText = '3', durationText = '15'] = argv
+  const args = { brokers, topic, inFlight: Number(inFlightText), warmupSec: Number(warmupText), durationSec: Number(durationText) }
+  if (topic === '' || !(args.inFlight >= 1) || !(args.warmupSec >= 0) || !(args.durationSec > 0)) {
+    process.stderr.write(`usage: ${script} <brokers> <topic> <inFlight> <warmupSec> <durationSec>\n`)
+    process.exit(2)
+  }
+  return args
+}
+
 export function printResult (result: object): void {
   process.stdout.write(`result ${JSON.stringify(result)}\n`)
 }
