@@ -39,6 +39,16 @@ test.serial('produce, fetch and HTTP series count what happened', async (t) => {
   t.regex(text, /# TYPE kastlex_http_request_duration_seconds histogram/)
 })
 
+test.serial('requests of made-up methods share one series labelled other, whatever their names', async (t) => {
+  const before = sample(await (await fetch(`${gateway().url}/metrics`)).text(), 'kastlex_http_requests_total{method="other",route="unmatched",status="404"}') ?? 0
+  for (let i = 0; i < 20; i++) {
+    t.is((await fetch(`${gateway().url}/anything`, { method: `MADEUP${i}` })).status, 404)
+  }
+  const text = await (await fetch(`${gateway().url}/metrics`)).text()
+  t.is(sample(text, 'kastlex_http_requests_total{method="other",route="unmatched",status="404"}'), before + 20)
+  t.false(text.includes('MADEUP'), 'no series of its own')
+})
+
 test.serial('librdkafka statistics of every worker: queues and broker round-trip', async (t) => {
   const topic = await createTopic(t)
   t.is((await fetch(`${gateway().url}/api/v2/messages/${topic}/0`, { method: 'POST', body: 'x' })).status, 204)
