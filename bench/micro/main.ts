@@ -9,11 +9,14 @@
 //   npm run bench:micro
 //   BENCH_DURATION=3 (seconds measured, after a 1 s warm-up)   BENCH_WORKERS=0,2   BENCH_CONNECTIONS=64
 //   BENCH_PORT=18094   BENCH_WRK_THREADS=2   BENCH_LABEL=<suffix of the report's name>
+//   BENCH_ALLOCATIONS=1: after each workload's measured run, a run as long with V8's sampling heap profiler on the
+//   gateway's main thread: bytes allocated per request (allocation-sampler.ts), apart from the CPU figures
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { DEV_ADMIN } from '../../src/auth/dev-auth.js'
 import { createTokenIssuer, loadSigningKey } from '../../src/auth/jwt.js'
 import { rawProduce } from '../compare/contender.js'
@@ -26,6 +29,7 @@ import { envInt, envInts } from '../env.js'
 import { devAuthFiles, GATEWAY_LOG_LEVEL, startGateway, type Gateway } from '../gateway.js'
 import { HOST } from '../http.js'
 import { labelSuffix, machineInfo, reportStamp, writeReport, type MachineInfo } from '../report.js'
+import type { AllocationState } from './allocation-sampler.js'
 import { STUB_TOPIC } from './stub-kafka.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..') // dist/bench/micro/main.js -> repo root
@@ -35,6 +39,9 @@ const WARMUP_SEC = 1
 const RECORD_BYTES = 1024
 /** Longer than any run */
 const TOKEN_TTL_SEC = 24 * 3600
+/** How long the gateway's allocation sampler may take to start or to sum its profile, and how often it is looked at. */
+const SAMPLER_WAIT_MS = 30_000
+const SAMPLER_POLL_MS = 50
 
 const log = (msg: string): void => { process.stderr.write(`[micro] ${msg}\n`) }
 
@@ -44,6 +51,8 @@ interface Config {
   connections: number
   port: number
   wrkThreads: number
+  /** BENCH_ALLOCATIONS=1: where the gateway's allocation sampler writes its state; undefined: not measured. */
+  allocationsFile: string | undefined
 }
 
 function readConfig (): Config {
@@ -52,7 +61,8 @@ function readConfig (): Config {
     durationSec: envInt('BENCH_DURATION', '3', 1, 600),
     connections: envInt('BENCH_CONNECTIONS', '64', 1, 10_000),
     port: envInt('BENCH_PORT', '18094', 1, 65535),
-    wrkThreads: envInt('BENCH_WRK_THREADS', '2', 1, 64)
+    wrkThreads: envInt('BENCH_WRK_THREADS', '2', 1, 64),
+    allocationsFile: process.env.BENCH_ALLOCATIONS === '1' ? join(os.tmpdir(), `kastlex-micro-allocations-${process.pid}.json`) : undefined
   }
 }
 
@@ -85,6 +95,8 @@ export interface MicroRow {
   cpuUsPerRequest: number | null
   cpuUsMainThread: number | null
   cpuUsOtherThreads: number | null
+  /** Bytes the main thread allocated per request, sampled in a run of its own (BENCH_ALLOCATIONS=1); null when not measured. */
+  allocatedBytesPerRequest: number | null
 }
 
 export interface MicroReport {
@@ -104,6 +116,7 @@ async function measure (gateway: Gateway, workers: number, micro: MicroWorkload,
   const r = await runWrk(baseUrl, workload, config.durationSec, config.wrkThreads, script)
   const cpu = cpuPerRequest(cpu0, cpuTicks(gateway.pid), r.requests)
   gateway.assertAlive(`during ${workload.name}`)
+  const allocated = config.allocationsFile === undefined ? null : await allocatedPerRequest(gateway, config.allocationsFile, async () => await runWrk(baseUrl, workload, config.durationSec, config.wrkThreads, script))
   return {
     workers,
     workload: workload.name,
@@ -114,7 +127,30 @@ async function measure (gateway: Gateway, workers: number, micro: MicroWorkload,
     errors: r.errors,
     cpuUsPerRequest: cpu?.totalUs ?? null,
     cpuUsMainThread: cpu?.mainUs ?? null,
-    cpuUsOtherThreads: cpu?.otherUs ?? null
+    cpuUsOtherThreads: cpu?.otherUs ?? null,
+    allocatedBytesPerRequest: allocated
+  }
+}
+
+/** Starts the gateway's allocation sampler, runs `load`, stops it: the bytes sampled ÷ the requests answered. */
+async function allocatedPerRequest (gateway: Gateway, file: string, load: () => Promise<{ requests: number }>): Promise<number | null> {
+  await rm(file, { force: true })
+  process.kill(gateway.pid, 'SIGUSR2')
+  await samplerState(file, 'sampling')
+  const { requests } = await load()
+  process.kill(gateway.pid, 'SIGUSR2')
+  const done = await samplerState(file, 'done')
+  await rm(file, { force: true })
+  return done.state === 'done' && requests > 0 ? Math.round(done.bytes / requests) : null
+}
+
+async function samplerState (file: string, wanted: AllocationState['state']): Promise<AllocationState> {
+  const deadline = Date.now() + SAMPLER_WAIT_MS
+  for (;;) {
+    const state = await readFile(file, 'utf8').then((text) => JSON.parse(text) as AllocationState, () => undefined)
+    if (state?.state === wanted) return state
+    if (Date.now() > deadline) throw new Error(`the gateway's allocation sampler did not report "${wanted}" within ${SAMPLER_WAIT_MS / 1000} s`)
+    await sleep(SAMPLER_POLL_MS)
   }
 }
 
@@ -136,10 +172,12 @@ export function markdown (report: MicroReport): string {
     '|---|---|',
     ...report.workloads.map((w) => `| ${w.name} | ${w.description} |`),
     '',
-    '| KASTLEX_WORKERS | workload | conns | req/s | p50 ms | p99 ms | errors | CPU µs / req | main thread | other threads |',
-    '|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    'Allocated = bytes the main thread allocated per request (V8\'s sampling heap profiler, collected objects included), in a run of its own after the measured one (BENCH_ALLOCATIONS=1); – when not measured.',
+    '',
+    '| KASTLEX_WORKERS | workload | conns | req/s | p50 ms | p99 ms | errors | CPU µs / req | main thread | other threads | allocated B / req |',
+    '|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...report.rows.map((r) => `| ${r.workers} | ${r.workload} | ${r.connections} | ${r.requestsPerSec} | ${r.latencyP50Ms} | ${r.latencyP99Ms} | ` +
-      `${errorCount(r.errors)} | ${cell(r.cpuUsPerRequest)} | ${cell(r.cpuUsMainThread)} | ${cell(r.cpuUsOtherThreads)} |`)
+      `${errorCount(r.errors)} | ${cell(r.cpuUsPerRequest)} | ${cell(r.cpuUsMainThread)} | ${cell(r.cpuUsOtherThreads)} | ${cell(r.allocatedBytesPerRequest)} |`)
   ].join('\n') + '\n'
 }
 
@@ -160,6 +198,8 @@ async function main (): Promise<void> {
   }
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
   const rows: MicroRow[] = []
+  // The gateways inherit this process's environment: their allocation sampler writes here.
+  if (config.allocationsFile !== undefined) process.env.BENCH_ALLOCATIONS_FILE = config.allocationsFile
   try {
     const scripts = await Promise.all(all.map(async ({ workload, request }) =>
       await writeScript(scriptDir, workload.name, workload, { produce: request })))
@@ -186,7 +226,8 @@ async function main (): Promise<void> {
       wrkThreads: config.wrkThreads,
       recordBytes: RECORD_BYTES,
       wrk,
-      gatewayLogLevel: GATEWAY_LOG_LEVEL
+      gatewayLogLevel: GATEWAY_LOG_LEVEL,
+      allocations: config.allocationsFile === undefined ? 'not measured' : 'measured'
     },
     workloads: all.map(({ workload }) => ({ name: workload.name, description: workload.description })),
     rows

@@ -5,6 +5,11 @@ import { presetRuntimeEnv } from '../../src/runtime-env.js'
 presetRuntimeEnv()
 
 const STUB_WORKER = fileURLToPath(new URL('./stub-worker.js', import.meta.url))
+// BENCH_ALLOCATIONS_FILE: the micro-benchmark measures garbage per request (allocation-sampler.ts)
+if (process.env.BENCH_ALLOCATIONS_FILE !== undefined) {
+  const { installAllocationSampler } = await import('./allocation-sampler.js')
+  installAllocationSampler(process.env.BENCH_ALLOCATIONS_FILE)
+}
 const { start } = await import('../../src/gateway.js')
 const { InlineKafkaClient, PooledKafkaClient } = await import('../../src/pool/kafka-client.js')
 const { StubKafka } = await import('./stub-kafka.js')
