@@ -58,8 +58,7 @@ export class MetadataCache {
 
   /** Whether the cache holds the topic, and with `partition` that partition of it (no lookup). */
   has (name: string, partition?: number): boolean {
-    const topic = this.topics.get(name)
-    return topic !== undefined && (partition === undefined || (partition >= 0 && topic.partitions[partition] !== undefined))
+    return partition === undefined ? this.topics.has(name) : this.cachedPartition(name, partition) !== undefined
   }
 
   /** A topic from the cache, else from one live lookup (which never creates it); undefined if none. */
@@ -74,8 +73,12 @@ export class MetadataCache {
    */
   async partition (topicName: string, partition: number): Promise<PartitionMetadata | undefined> {
     if (partition < 0) return undefined
-    const find = (): PartitionMetadata | undefined => this.topics.get(topicName)?.partitions[partition]
+    const find = (): PartitionMetadata | undefined => this.cachedPartition(topicName, partition)
     return find() ?? await this.lookUp(this.topics.has(topicName) ? `${topicName}/${partition}` : topicName, find)
+  }
+
+  private cachedPartition (topicName: string, partition: number): PartitionMetadata | undefined {
+    return partition < 0 ? undefined : this.topics.get(topicName)?.partitions[partition]
   }
 
   /**

@@ -14,7 +14,7 @@ export interface Delivered { readonly partition: number, readonly offset: number
 /** Batches sharing a deadline timer: how many of them are still waiting for their reports. */
 interface DeadlineGroup {
   open: number
-  timer: NodeJS.Timeout | undefined
+  readonly timer: NodeJS.Timeout
 }
 
 /** A record as handed to librdkafka; partition −1 = placed by the partitioner. */
@@ -147,9 +147,8 @@ export class Producer {
   private deadlineGroup (): DeadlineGroup {
     const now = performance.now()
     if (this.group !== undefined && now - this.groupStarted < DEADLINE_GROUP_MS) return this.group
-    const group: DeadlineGroup = { open: 0, timer: undefined }
     // Its last batch joins before DEADLINE_GROUP_MS has passed: its deadline has passed when this fires.
-    group.timer = setTimeout(() => { if (group.open > 0) this.expired() }, this.deadlineMs + DEADLINE_GROUP_MS)
+    const group: DeadlineGroup = { open: 0, timer: setTimeout(() => { if (group.open > 0) this.expired() }, this.deadlineMs + DEADLINE_GROUP_MS) }
     this.group = group
     this.groupStarted = now
     return group

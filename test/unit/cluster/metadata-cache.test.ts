@@ -52,6 +52,22 @@ test('a partition beyond the count of a real topic: one lookup, then remembered;
   t.is(await cache.partition('real', -1), undefined)
 })
 
+test('has: what the cache holds, without a lookup: the topic, its partitions 0…count−1, nothing else', async (t) => {
+  const kafka = new FakeKafka({ real: 2 })
+  const cache = new MetadataCache(kafka)
+  t.false(cache.has('real'), 'nothing before the first refresh')
+  await cache.topic('real')
+  const ops = kafka.ops.length
+  t.true(cache.has('real'))
+  t.true(cache.has('real', 0))
+  t.true(cache.has('real', 1))
+  t.false(cache.has('real', 2))
+  t.false(cache.has('real', -1))
+  t.false(cache.has('other'))
+  t.false(cache.has('other', 0))
+  t.is(kafka.ops.length, ops, 'never asks Kafka')
+})
+
 test('RecentMisses: kept for the TTL, at most `max` (the oldest forgotten first)', (t) => {
   const misses = new RecentMisses(1000, 3)
   misses.add('a', 0)
