@@ -13,6 +13,7 @@ const STATUS_LINES: Readonly<Record<number, string>> = {
   503: '503 Service Unavailable'
 }
 const JSON_TYPE = 'application/json; charset=utf-8'
+const NO_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([])
 const CACHE_CONTROL = 'max-age=0, private, must-revalidate'
 /** SPEC §10.5's Server-Sent Events head. */
 const EVENT_STREAM_TYPE = 'text/event-stream'
@@ -106,12 +107,12 @@ export class Exchange implements Requester {
     if (reply.status >= 400) this.error ??= errorMember(body)
     let streaming = false
     this.res.cork(() => {
-      this.writeHead(reply.status, reply.headers ?? [])
       if (body === undefined) {
+        this.writeHead(reply.status, reply.headers ?? NO_HEADERS)
         this.res.end(undefined, close)
         return
       }
-      this.res.writeHeader('content-type', reply.contentType ?? JSON_TYPE)
+      this.writeHead(reply.status, reply.headers ?? NO_HEADERS, reply.contentType ?? JSON_TYPE)
       if (this.head) this.res.endWithoutBody(Buffer.byteLength(body), close)
       else if (body.length > STREAM_ABOVE_BYTES) {
         // tryEnd cannot close the connection: the header tells the client not to reuse it.
@@ -151,9 +152,8 @@ export class Exchange implements Requester {
     const body = error.body()
     const length = Buffer.byteLength(body) + 2
     this.res.cork(() => {
-      this.writeHead(error.status, error.headers)
+      this.writeHead(error.status, error.headers, JSON_TYPE)
       this.res.writeHeader('connection', 'close')
-      this.res.writeHeader('content-type', JSON_TYPE)
       this.res.writeHeader('content-length', this.head ? `${length}\r\n` : `${length}\r\n\r\n${body}`)
     })
     this.end(error.status)
@@ -186,10 +186,7 @@ export class Exchange implements Requester {
     if (session === undefined) return
     this.replied = true
     this.status = status
-    const writeHead = (): void => {
-      this.writeHead(status, headers ?? [], EVENT_STREAM_CACHE_CONTROL)
-      this.res.writeHeader('content-type', EVENT_STREAM_TYPE)
-    }
+    const writeHead = (): void => this.writeHead(status, headers ?? NO_HEADERS, EVENT_STREAM_TYPE, EVENT_STREAM_CACHE_CONTROL)
     if (this.head) {
       // HEAD: the head alone; the stream never opens.
       this.res.cork(() => {
@@ -213,12 +210,18 @@ export class Exchange implements Requester {
     if (stopping) session.stop()
   }
 
-  private writeHead (status: number, headers: ReadonlyArray<readonly [string, string]>, cacheControl = CACHE_CONTROL): void {
-    this.res.writeStatus(STATUS_LINES[status] ?? String(status))
-    this.res.writeHeader('x-request-id', this.requestId)
-    this.res.writeHeader('cache-control', cacheControl)
-    for (const [name, value] of this.always) this.res.writeHeader(name, value)
-    for (const [name, value] of headers) this.res.writeHeader(name, value)
+  /**
+   * The status line and the headers every answer carries, with `headers` and the content type, in one
+   * call: uWS writes the status verbatim, so the header lines ride in it. Each call into uWS converts its
+   * strings (a copy and an allocation each); one call instead of one per header cost a few µs less per
+   * answer (README, Performance).
+   */
+  private writeHead (status: number, headers: ReadonlyArray<readonly [string, string]>, contentType?: string, cacheControl = CACHE_CONTROL): void {
+    let head = `${STATUS_LINES[status] ?? String(status)}\r\nx-request-id: ${this.requestId}\r\ncache-control: ${cacheControl}`
+    for (const [name, value] of this.always) head += `\r\n${name}: ${value}`
+    for (const [name, value] of headers) head += `\r\n${name}: ${value}`
+    if (contentType !== undefined) head += `\r\ncontent-type: ${contentType}`
+    this.res.writeStatus(head)
   }
 
   /** Writes what the socket takes now and the rest as it drains; true when all of it was written at once. */
