@@ -439,6 +439,39 @@ const EVENT_STREAM_EDITS = {
   ]
 }
 
+/**
+ * req.getHeaderList(): the request's header lines as one array, [name, value, name, value, …] in the order they
+ * came (names lower-case, as uWS keeps them; text decoded as forEach decodes it). forEach calls back into
+ * JavaScript once per line, which cost more than the copying (README, Performance).
+ */
+const HEADER_LIST_EDITS = {
+  'bindings/HttpRequestWrapper.h': [
+    ['    /* Takes int, returns string (must be in bounds) */\n',
+      `    /* Takes nothing, returns [name, value, …] of every header line, in order */
+    template <int QUIC>
+    static void req_getHeaderList(const FunctionCallbackInfo<Value> &args) {
+        Isolate *isolate = args.GetIsolate();
+        auto *req = getHttpRequest<QUIC>(args);
+        if (req) {
+            Local<Value> lines[2 * UWS_HTTP_MAX_HEADERS_COUNT];
+            size_t count = 0;
+            for (auto p : *req) {
+                lines[count++] = String::NewFromUtf8(isolate, p.first.data(), NewStringType::kNormal, p.first.length()).ToLocalChecked();
+                lines[count++] = String::NewFromUtf8(isolate, p.second.data(), NewStringType::kNormal, p.second.length()).ToLocalChecked();
+            }
+            args.GetReturnValue().Set(Array::New(isolate, lines, count));
+        }
+    }
+
+    /* Takes int, returns string (must be in bounds) */
+`],
+    ['            reqTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "forEach", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, req_forEach<QUIC>));\n',
+      `            reqTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "forEach", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, req_forEach<QUIC>));
+            reqTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getHeaderList", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, req_getHeaderList<QUIC>));
+`]
+  ]
+}
+
 /** cargo from PATH, else where rustup installs it (a non-login shell may not have it on PATH). */
 function cargo () {
   const rustup = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin', 'cargo')
@@ -477,7 +510,7 @@ mkdirSync(OUT, { recursive: true })
 cpSync(join(crate, 'uWebSockets/src'), join(OUT, 'uWebSockets/src'), { recursive: true })
 cpSync(join(crate, 'uWebSockets/uSockets/src'), join(OUT, 'uWebSockets/uSockets/src'), { recursive: true })
 cpSync(bindings, join(OUT, 'bindings'), { recursive: true, filter: (path) => !path.endsWith('.node') })
-for (const edits of [UWS_EDITS, PIPELINING_EDITS, WEBSOCKET_EDITS, EVENT_STREAM_EDITS]) {
+for (const edits of [UWS_EDITS, PIPELINING_EDITS, WEBSOCKET_EDITS, EVENT_STREAM_EDITS, HEADER_LIST_EDITS]) {
   for (const [file, fileEdits] of Object.entries(edits)) edit(join(OUT, file), fileEdits)
 }
 console.log(`uws-source: ${CRATE} from ${crate} and the bindings of uwebsockets prepared in ${OUT}`)

@@ -10,6 +10,13 @@ export class RequestHeaders {
   /** Characters of all names and values, to bound what a request may send (SPEC §4.7: 64 KiB). */
   size = 0
 
+  /** The headers of uWS's getHeaderList(): `[name, value, name, value, …]`. */
+  static of (lines: readonly string[]): RequestHeaders {
+    const headers = new RequestHeaders()
+    for (let at = 0; at + 1 < lines.length; at += 2) headers.add(lines[at] as string, lines[at + 1] as string)
+    return headers
+  }
+
   add (name: string, value: string): void {
     this.size += name.length + value.length
     const existing = this.first.get(name)

@@ -98,8 +98,7 @@ export function createServer (router: Router, log: Logger, onResponse: OnRespons
     const started = performance.now()
     const method = req.getMethod().toUpperCase()
     const path = req.getUrl()
-    const headers = new RequestHeaders()
-    req.forEach((name, value) => headers.add(name, value))
+    const headers = RequestHeaders.of(req.getHeaderList())
     const queryString = req.getQuery() ?? ''
     let reader: BodyReader | undefined
     let template = 'unmatched'

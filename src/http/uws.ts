@@ -1,7 +1,7 @@
 // uWebSockets.js as binding.gyp builds it (target `uws`, sources prepared by scripts/uws-source.mjs): the
 // bindings and types of the npm package `uwebsockets` on upstream uWebSockets, changed to serve HTTP/1.0
-// to leave `100 Continue` to the gateway, to pause and resume reading a WebSocket, and to stream a chunked
-// response with backpressure (Server-Sent Events).
+// to leave `100 Continue` to the gateway, to pause and resume reading a WebSocket, to stream a chunked
+// response with backpressure (Server-Sent Events), and to hand over the header lines in one array.
 // Import it as a namespace (`import * as uWS from './uws.js'`), like the upstream module.
 import type * as upstream from 'uwebsockets'
 import { loadNativeAddon } from '../native-addon.js'
@@ -17,6 +17,13 @@ declare module 'uwebsockets' {
     writeContinue: () => HttpResponse
     /** Bytes written and not yet taken by the socket (added by scripts/uws-source.mjs, for res.write). */
     getBufferedAmount: () => number
+  }
+  interface HttpRequest {
+    /**
+     * Every header line, `[name, value, name, value, …]` in the order they came, names lower-case (added by
+     * scripts/uws-source.mjs: one call instead of forEach's callback per line).
+     */
+    getHeaderList: () => string[]
   }
   interface WebSocket<UserData> {
     /**

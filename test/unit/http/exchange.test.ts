@@ -114,5 +114,19 @@ test('only the first reply is written', (t) => {
   ex.send({ status: 204 })
   ex.fail(new Error('late'))
   t.deepEqual(finishes, [204])
-  t.is(res.status, '204 No Content')
+  t.is(res.status.split('\r\n')[0], '204 No Content')
+})
+
+test('the head goes to uWS in one writeStatus: the status line, then each header line, the content type last', (t) => {
+  const res = new FakeResponse()
+  const ex = new Exchange(res as unknown as HttpResponse, 'req-1', false, () => {}, [['access-control-allow-origin', '*']])
+  ex.send({ status: 200, body: '{}', headers: [['x-kafka-partition', '3']] })
+  t.deepEqual(res.status.split('\r\n'), [
+    '200 OK',
+    'x-request-id: req-1',
+    'cache-control: max-age=0, private, must-revalidate',
+    'access-control-allow-origin: *',
+    'x-kafka-partition: 3',
+    'content-type: application/json; charset=utf-8'
+  ])
 })

@@ -137,6 +137,15 @@ test('RequestHeaders: a header sent once, three times, and the size of all names
   t.is(headers.size, 'host'.length + 1 + 3 * ('x-a'.length + 1))
 })
 
+test('RequestHeaders.of reads uWS\'s header list: pairs in order, repeats kept, an odd last name ignored', (t) => {
+  const headers = RequestHeaders.of(['host', 'h', 'x-a', '1', 'accept', '*/*', 'x-a', '2', 'dangling'])
+  t.deepEqual(headers.all('x-a'), ['1', '2'])
+  t.is(headers.get('accept'), '*/*')
+  t.is(headers.get('dangling'), undefined)
+  t.is(headers.size, 'host'.length + 1 + 2 * ('x-a'.length + 1) + 'accept'.length + 3)
+  t.is(RequestHeaders.of([]).size, 0)
+})
+
 test('pathSegments cuts as split("/") does: random paths of slashes, letters and escapes', (t) => {
   let seed = 11
   const random = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n }
