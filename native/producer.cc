@@ -93,11 +93,16 @@ class Core : public std::enable_shared_from_this<Core> {
     rd_kafka_topic_t* rkt = Topic(topic);
     const uint32_t size = records.Length();
     for (uint32_t index = 0; index < size; index++) {
-      void* opaque = reinterpret_cast<void*>((static_cast<uintptr_t>(number) << kIndexBits) | index);
-      const int32_t err = Send(rkt, records.Get(index), partition, timestamp_ms, opaque, keys);
+      const int32_t err = SendRecord(rkt, records.Get(index), partition, timestamp_ms, Opaque(number, index), keys);
       if (err != 0) refused.insert(refused.end(), {static_cast<int32_t>(index), err});
     }
     return refused;
+  }
+
+  // JS thread. One record, its fields given apart (no record object to read); 0, or the error refusing it.
+  int32_t ProduceOne(const std::string& topic, Napi::Value key, Napi::Value value, Napi::Value headers,
+                     int32_t partition, uint32_t number, int64_t timestamp_ms) {
+    return Send(Topic(topic), partition, timestamp_ms, Opaque(number, 0), key, value, headers);
   }
 
   // Stops the poll thread and, on a thread of its own, destroys the client: what it still queues is
@@ -170,16 +175,30 @@ class Core : public std::enable_shared_from_this<Core> {
     return rkt;
   }
 
-  // The record's bytes are copied by librdkafka; an element that is no record is refused as such.
-  int32_t Send(rd_kafka_topic_t* rkt, Napi::Value element, int32_t partition, int64_t timestamp_ms, void* opaque,
-               const RecordKeys& keys) {
-    if (!rkt || !element.IsObject()) return RD_KAFKA_RESP_ERR__INVALID_ARG;
+  // The opaque of record `index` of batch `number` (see kIndexBits).
+  static void* Opaque(uint32_t number, uint32_t index) {
+    return reinterpret_cast<void*>((static_cast<uintptr_t>(number) << kIndexBits) | index);
+  }
+
+  // A record of a batch: its own partition (when ≥ 0) overrides the batch's; an element that is no record
+  // is refused as such.
+  int32_t SendRecord(rd_kafka_topic_t* rkt, Napi::Value element, int32_t partition, int64_t timestamp_ms, void* opaque,
+                     const RecordKeys& keys) {
+    if (!element.IsObject()) return RD_KAFKA_RESP_ERR__INVALID_ARG;
     Napi::Object record = element.As<Napi::Object>();
     Napi::Value own_partition = record.Get(keys.partition);
     if (own_partition.IsNumber()) {
       const int32_t value = own_partition.As<Napi::Number>().Int32Value();
       if (value >= 0) partition = value;
     }
+    return Send(rkt, partition, timestamp_ms, opaque, record.Get(keys.key), record.Get(keys.value),
+                record.Get(keys.headers));
+  }
+
+  // The record's bytes are copied by librdkafka. `key` and `value` Buffers or null, `headers` [[name, value], …].
+  int32_t Send(rd_kafka_topic_t* rkt, int32_t partition, int64_t timestamp_ms, void* opaque, Napi::Value key,
+               Napi::Value value, Napi::Value list) {
+    if (!rkt) return RD_KAFKA_RESP_ERR__INVALID_ARG;
     rd_kafka_vu_t vus[8];
     size_t count = 0;
     vus[count].vtype = RD_KAFKA_VTYPE_RKT;
@@ -192,10 +211,9 @@ class Core : public std::enable_shared_from_this<Core> {
     vus[count++].u.i64 = timestamp_ms;
     vus[count].vtype = RD_KAFKA_VTYPE_OPAQUE;
     vus[count++].u.ptr = opaque;
-    if (!Bytes(record.Get(keys.value), RD_KAFKA_VTYPE_VALUE, &vus[count++])) return RD_KAFKA_RESP_ERR__INVALID_ARG;
-    if (!Bytes(record.Get(keys.key), RD_KAFKA_VTYPE_KEY, &vus[count++])) return RD_KAFKA_RESP_ERR__INVALID_ARG;
+    if (!Bytes(value, RD_KAFKA_VTYPE_VALUE, &vus[count++])) return RD_KAFKA_RESP_ERR__INVALID_ARG;
+    if (!Bytes(key, RD_KAFKA_VTYPE_KEY, &vus[count++])) return RD_KAFKA_RESP_ERR__INVALID_ARG;
     rd_kafka_headers_t* headers = nullptr;
-    Napi::Value list = record.Get(keys.headers);
     if (list.IsArray() && list.As<Napi::Array>().Length() > 0) {
       headers = Headers(list.As<Napi::Array>());
       if (!headers) return RD_KAFKA_RESP_ERR__INVALID_ARG;
@@ -307,6 +325,7 @@ class ProducerHandle : public Napi::ObjectWrap<ProducerHandle> {
     return DefineClass(env, "ProducerHandle",
                        {
                            InstanceMethod<&ProducerHandle::ProduceMethod>("produce"),
+                           InstanceMethod<&ProducerHandle::ProduceOneMethod>("produceOne"),
                            InstanceMethod<&ProducerHandle::CloseMethod>("close"),
                        });
   }
@@ -365,6 +384,19 @@ class ProducerHandle : public Napi::ObjectWrap<ProducerHandle> {
     auto list = Napi::Int32Array::New(env, refused.size());
     std::copy(refused.begin(), refused.end(), list.Data());
     return list;
+  }
+
+  // produceOne(topic, key, value, headers, partition, batchNumber, timestampMs): one record as a batch of one,
+  // without the array and the record object (their lookups were nearly half of a single produce's call under produce-256);
+  // 0, or the error that refused it at once (no report follows).
+  Napi::Value ProduceOneMethod(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::string topic = StringArg(env, info[0], "topic", kMaxTopicBytes);
+    const auto partition = static_cast<int32_t>(IntegerArg(env, info[4], "partition", -1, INT32_MAX));
+    const auto number = static_cast<uint32_t>(IntegerArg(env, info[5], "batch", 0, UINT32_MAX));
+    const int64_t timestamp_ms = IntegerArg(env, info[6], "timestampMs", 0, 9007199254740991.0);
+    if (!core_->open()) throw MakeError(env, RD_KAFKA_RESP_ERR__DESTROY, "producer is closed");
+    return Napi::Number::New(env, core_->ProduceOne(topic, info[1], info[2], info[3], partition, number, timestamp_ms));
   }
 
   // Idempotent: drops what is still queued, without reports.

@@ -13,6 +13,8 @@ export const REPORT_FIELDS = 5
 export interface NativeProducerHandle {
   /** Undefined, or [index, error, …] of the records librdkafka refused at once (no report follows for them). */
   produce (topic: string, records: readonly OutgoingRecord[], partition: number, batch: number, timestampMs: number): Int32Array | undefined
+  /** One record as batch `batch` of one, its fields given apart; 0, or the error refusing it at once (no report follows). */
+  produceOne (topic: string, key: Buffer | null, value: Buffer | null, headers: ReadonlyArray<readonly [string, string]>, partition: number, batch: number, timestampMs: number): number
   /** Drops what is still queued, without reports. Idempotent. */
   close (): void
 }

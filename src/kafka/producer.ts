@@ -96,11 +96,16 @@ export class Producer {
     this.drained?.()
   }
 
-  async produce (op: ProduceOp): Promise<Delivered> {
-    const deliveries = await this.produceAll(op.topic, [op])
-    const failure = deliveries.failure(0)
-    if (failure !== undefined) throw failure
-    return { partition: deliveries.partitions[0] as number, offset: deliveries.offsets[0] as number }
+  /** One record: produceAll's batch of one, handed over without an array or a record object. */
+  produce ({ topic, key, value, headers, partition }: ProduceOp): Promise<Delivered> {
+    const { number, answered } = this.track(1)
+    try {
+      const refused = this.handle.produceOne(topic, key, value, headers, partition, number, Date.now())
+      if (refused !== 0) this.refused(number, 0, refused)
+    } catch (err) {
+      this.inFlight.get(number)?.failRest(OpError.fromKafka(err))
+    }
+    return answered.then(onlyDelivery)
   }
 
   /**
@@ -118,10 +123,13 @@ export class Producer {
       this.inFlight.get(number)?.failRest(OpError.fromKafka(err))
       return answered
     }
-    for (let at = 0; refused !== undefined && at < refused.length; at += 2) {
-      this.inFlight.get(number)?.failed(refused[at] as number, OpError.fromKafka({ code: refused[at + 1] }))
-    }
+    for (let at = 0; refused !== undefined && at < refused.length; at += 2) this.refused(number, refused[at] as number, refused[at + 1] as number)
     return answered
+  }
+
+  /** Record `index` of batch `number` was refused at once with librdkafka's error `code`: no report follows. */
+  private refused (number: number, index: number, code: number): void {
+    this.inFlight.get(number)?.failed(index, OpError.fromKafka({ code }))
   }
 
   /**
@@ -184,4 +192,11 @@ export class Producer {
     }
     this.handle.close()
   }
+}
+
+/** The outcome of a batch of one. */
+function onlyDelivery (deliveries: Deliveries): Delivered {
+  const failure = deliveries.failure(0)
+  if (failure !== undefined) throw failure
+  return { partition: deliveries.partitions[0] as number, offset: deliveries.offsets[0] as number }
 }
