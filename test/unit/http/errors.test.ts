@@ -4,6 +4,12 @@ import * as errors from '../../../src/http/errors.js'
 import { type ErrorFactory, HttpError, invalid, kafkaError } from '../../../src/http/errors.js'
 import type { ErrorExtras } from '../../../src/pool/messages.js'
 
+test('an HttpError carries no stack trace, and other errors still do', (t) => {
+  const refused = new HttpError(404, 'not_found')
+  t.false(refused.stack?.includes('\n    at ') ?? false, refused.stack)
+  t.true(new Error('x').stack?.includes('\n    at ') ?? false, 'the stack trace limit is restored')
+})
+
 test('HttpError is an Error whose body is {"error":…} plus extras', (t) => {
   const plain = new HttpError(403, 'Unauthorized')
   t.true(plain instanceof Error)
