@@ -67,19 +67,26 @@ function readConfig (): Config {
 }
 
 /** One static request, sent by every connection in a loop (wrk's produce-only path sends it unchanged). */
-interface MicroWorkload { workload: Workload, request: RequestTemplate }
+interface MicroWorkload {
+  workload: Workload
+  request: RequestTemplate
+  /** The status every answer has: one request is checked before the run; wrk counts a 4xx as an error, which a refused workload expects. */
+  status: number
+}
 
 /** `token`: a bearer token of the development admin, valid for the gateways of this run. */
 function workloads (connections: number, token: string): MicroWorkload[] {
-  const one = (name: string, description: string, request: RequestTemplate): MicroWorkload =>
-    ({ workload: { name, connections, steps: ['produce'], description }, request })
+  const one = (name: string, description: string, request: RequestTemplate, status = 204): MicroWorkload =>
+    ({ workload: { name, connections, steps: ['produce'], description }, request, status })
   const produce = rawProduce(`/api/v2/messages/${STUB_TOPIC}`, randomBytes(RECORD_BYTES))
   return [
     one('health', 'GET /health: the floor of any request (uWS, routing, metrics, the answer), no body, no Kafka',
-      { method: 'GET', path: '/health', headers: {} }),
+      { method: 'GET', path: '/health', headers: {} }, 200),
     one('produce', `POST /api/v2/messages/${STUB_TOPIC}, ${RECORD_BYTES} B binary body, anonymous (as bench:compare), answered by the stub at once`, produce),
     one('produce-token', 'the same with a bearer token (ES512) of a user: its check and the user\'s permissions',
-      { ...produce, headers: { ...produce.headers, Authorization: `Bearer ${token}` } })
+      { ...produce, headers: { ...produce.headers, Authorization: `Bearer ${token}` } }),
+    one('not-found', 'GET /api/v2/no-such-route: a refused request (404), as a careless or hostile client sends them',
+      { method: 'GET', path: '/api/v2/no-such-route', headers: {} }, 404)
   ]
 }
 
@@ -97,6 +104,8 @@ export interface MicroRow {
   cpuUsOtherThreads: number | null
   /** Bytes the main thread allocated per request, sampled in a run of its own (BENCH_ALLOCATIONS=1); null when not measured. */
   allocatedBytesPerRequest: number | null
+  /** Every answer is an error status (4xx): wrk's status errors are the answers meant. */
+  refused: boolean
 }
 
 export interface MicroReport {
@@ -110,6 +119,7 @@ async function measure (gateway: Gateway, workers: number, micro: MicroWorkload,
   const { workload } = micro
   const baseUrl = `http://${HOST}:${config.port}`
   log(`workers=${workers} ${workload.name}: ${WARMUP_SEC} s warm-up, then ${config.durationSec} s measured`)
+  await expectStatus(baseUrl, micro)
   await runWrk(baseUrl, workload, WARMUP_SEC, config.wrkThreads, script)
   gateway.assertAlive(`during the ${workload.name} warm-up`)
   const cpu0 = cpuTicks(gateway.pid)
@@ -128,8 +138,16 @@ async function measure (gateway: Gateway, workers: number, micro: MicroWorkload,
     cpuUsPerRequest: cpu?.totalUs ?? null,
     cpuUsMainThread: cpu?.mainUs ?? null,
     cpuUsOtherThreads: cpu?.otherUs ?? null,
-    allocatedBytesPerRequest: allocated
+    allocatedBytesPerRequest: allocated,
+    refused: micro.status >= 400
   }
+}
+
+/** One request of the workload, answered with its status: else the run would measure another path. */
+async function expectStatus (baseUrl: string, { workload, request, status }: MicroWorkload): Promise<void> {
+  const answer = await fetch(baseUrl + request.path, { method: request.method, headers: request.headers, body: request.body })
+  await answer.arrayBuffer()
+  if (answer.status !== status) throw new Error(`${workload.name}: answered ${answer.status}, not ${status}`)
 }
 
 /** Starts the gateway's allocation sampler, runs `load`, stops it: the bytes sampled ÷ the requests answered. */
@@ -154,7 +172,8 @@ async function samplerState (file: string, wanted: AllocationState['state']): Pr
   }
 }
 
-const errorCount = (e: WrkErrors): number => e.connect + e.read + e.write + e.timeout + e.status
+/** Requests failed or answered otherwise than the workload means. */
+const errorCount = ({ errors: e, refused }: MicroRow): number => e.connect + e.read + e.write + e.timeout + (refused ? 0 : e.status)
 const cell = (v: number | null): string => v === null ? '–' : String(v)
 
 export function markdown (report: MicroReport): string {
@@ -177,7 +196,7 @@ export function markdown (report: MicroReport): string {
     '| KASTLEX_WORKERS | workload | conns | req/s | p50 ms | p99 ms | errors | CPU µs / req | main thread | other threads | allocated B / req |',
     '|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...report.rows.map((r) => `| ${r.workers} | ${r.workload} | ${r.connections} | ${r.requestsPerSec} | ${r.latencyP50Ms} | ${r.latencyP99Ms} | ` +
-      `${errorCount(r.errors)} | ${cell(r.cpuUsPerRequest)} | ${cell(r.cpuUsMainThread)} | ${cell(r.cpuUsOtherThreads)} | ${cell(r.allocatedBytesPerRequest)} |`)
+      `${errorCount(r)} | ${cell(r.cpuUsPerRequest)} | ${cell(r.cpuUsMainThread)} | ${cell(r.cpuUsOtherThreads)} | ${cell(r.allocatedBytesPerRequest)} |`)
   ].join('\n') + '\n'
 }
 
@@ -233,8 +252,8 @@ async function main (): Promise<void> {
     rows
   }
   await writeReport(RESULTS_DIR, 'micro', `${stamp}${labelSuffix(process.env.BENCH_LABEL)}`, report, markdown(report))
-  const failed = rows.filter((r) => errorCount(r.errors) > 0)
-  if (failed.length > 0) throw new Error(`${failed.map((r) => `workers=${r.workers} ${r.workload}`).join(', ')}: requests failed or were not answered 2xx; not the path meant to be measured`)
+  const failed = rows.filter((r) => errorCount(r) > 0)
+  if (failed.length > 0) throw new Error(`${failed.map((r) => `workers=${r.workers} ${r.workload}`).join(', ')}: requests failed or were not answered as the workload means; not the path meant to be measured`)
 }
 
 main().then(() => process.exit(0), (err: unknown) => {
