@@ -9,6 +9,7 @@
 //   npm run bench:micro
 //   BENCH_DURATION=3 (seconds measured, after a 1 s warm-up)   BENCH_WORKERS=0,2   BENCH_CONNECTIONS=64
 //   BENCH_PORT=18094   BENCH_WRK_THREADS=2   BENCH_LABEL=<suffix of the report's name>
+//   BENCH_WORKLOADS=health,produce,produce-token,not-found (all when unset)
 //   BENCH_ALLOCATIONS=1: after each workload's measured run, a run as long with V8's sampling heap profiler on the
 //   gateway's main thread: bytes allocated per request (allocation-sampler.ts), apart from the CPU figures
 import { randomBytes } from 'node:crypto'
@@ -20,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { DEV_ADMIN } from '../../src/auth/dev-auth.js'
 import { createTokenIssuer, loadSigningKey } from '../../src/auth/jwt.js'
 import { rawProduce } from '../compare/contender.js'
+import { pick } from '../compare/config.js'
 import { cpuPerRequest, cpuTicks } from '../compare/cpu.js'
 import type { RequestTemplate } from '../compare/peers/peer.js'
 import { killAll, message } from '../compare/processes.js'
@@ -206,7 +208,7 @@ async function main (): Promise<void> {
   ensureWrk()
   const wrk = wrkVersion()
   const key = loadSigningKey((await devAuthFiles(ROOT)).jwkFile)
-  const all = workloads(config.connections, createTokenIssuer(key, TOKEN_TTL_SEC).issue(DEV_ADMIN.username))
+  const all = pick('BENCH_WORKLOADS', workloads(config.connections, createTokenIssuer(key, TOKEN_TTL_SEC).issue(DEV_ADMIN.username)), (m) => m.workload.name)
   const scriptDir = await mkdtemp(join(os.tmpdir(), 'kastlex-micro-'))
   let gateway: Gateway | undefined
   const onSignal = (signal: NodeJS.Signals): void => {
