@@ -187,19 +187,22 @@ test('many long polls of one partition at the end of the log do not hold up a re
   for (const poll of await Promise.all(polls)) t.is(poll.status, 200)
 })
 
-test('50 concurrent produces are each readable at the offset reported', async (t) => {
+test('50 concurrent produces are each readable at the offset reported, with their own key, headers and partition', async (t) => {
   const topic = await createTopic(t, 3)
   const results = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
-    const res = await produce(`/api/v2/messages/${topic}?key=key-${i}`, `value-${i}`)
+    // a third go to a partition of the path; every other one carries headers of its own
+    const path = i % 3 === 0 ? `/api/v2/messages/${topic}/${i % 2}` : `/api/v2/messages/${topic}`
+    const res = await produce(`${path}?key=key-${i}`, `value-${i}`, i % 2 === 0 ? { 'x-message-headers': JSON.stringify({ i: `h-${i}` }) } : {})
     t.is(res.status, 204)
+    if (i % 3 === 0) t.is(res.headers.get('x-kafka-partition'), String(i % 2))
     return { i, partition: res.headers.get('x-kafka-partition'), offset: res.headers.get('x-message-offset') }
   }))
   const seen = new Set<string>()
   for (const { i, partition, offset } of results) {
     t.false(seen.has(`${partition}/${offset}`), 'offsets are unique')
     seen.add(`${partition}/${offset}`)
-    const [message] = await (await fetch(url(`/api/v2/messages/${topic}/${partition}/${offset}`))).json() as Array<{ value: string, key: string }>
-    t.deepEqual({ value: message?.value, key: message?.key }, { value: `value-${i}`, key: `key-${i}` })
+    const [message] = await (await fetch(url(`/api/v2/messages/${topic}/${partition}/${offset}`))).json() as Array<{ value: string, key: string, headers: Record<string, string> }>
+    t.deepEqual({ value: message?.value, key: message?.key, headers: message?.headers }, { value: `value-${i}`, key: `key-${i}`, headers: i % 2 === 0 ? { i: `h-${i}` } : {} })
   }
 })
 
