@@ -26,6 +26,16 @@ function jsonError (status, message) {
 }
 
 /**
+ * The edit that registers methods on one of the bindings' templates (`res`, `req`, `ws`), right after its method
+ * `after`: each [name, native function], in the line upstream writes for every method.
+ */
+function registerAfter (indent, template, after, ...added) {
+  const line = ([name, fn]) => `${indent}${template}TemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "${name}", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, ${fn}));\n`
+  const anchor = line(after)
+  return [anchor, anchor + added.map(line).join('')]
+}
+
+/**
  * Each edit replaces text that must occur exactly once (a new upstream version that moved it fails the
  * install here, not at run time). Together: a request line ending in HTTP/1.0 is parsed like HTTP/1.1 and
  * marked ancient; an ancient request needs no Host header, and a head may end right after the request line
@@ -128,10 +138,7 @@ const UWS_EDITS = {
     /* Takes nothing, returns this */
     template <int SSL>
     static void res_resume(`],
-    ['            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "pause", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_pause<SSL>));\n',
-      `            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "pause", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_pause<SSL>));
-            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "writeContinue", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_writeContinue<SSL>));
-`]
+    registerAfter('            ', 'res', ['pause', 'res_pause<SSL>'], ['writeContinue', 'res_writeContinue<SSL>'])
   ],
   'uWebSockets/src/HttpResponse.h': [
     ['    void writeMark() {\n',
@@ -366,11 +373,7 @@ const WEBSOCKET_EDITS = {
     /* Takes nothing, returns integer */
     template <bool SSL>
     static void uWS_WebSocket_getBufferedAmount(`],
-    ['        wsTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getBufferedAmount", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, uWS_WebSocket_getBufferedAmount<SSL>));\n',
-      `        wsTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getBufferedAmount", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, uWS_WebSocket_getBufferedAmount<SSL>));
-        wsTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "pause", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, uWS_WebSocket_setReading<SSL, false>));
-        wsTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "resume", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, uWS_WebSocket_setReading<SSL, true>));
-`]
+    registerAfter('        ', 'ws', ['getBufferedAmount', 'uWS_WebSocket_getBufferedAmount<SSL>'], ['pause', 'uWS_WebSocket_setReading<SSL, false>'], ['resume', 'uWS_WebSocket_setReading<SSL, true>'])
   ]
 }
 
@@ -432,10 +435,7 @@ const EVENT_STREAM_EDITS = {
 
     /* Returns the current write offset */
 `],
-    ['            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getWriteOffset", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_getWriteOffset<SSL>));\n',
-      `            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getWriteOffset", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_getWriteOffset<SSL>));
-            resTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getBufferedAmount", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, res_getBufferedAmount<SSL>));
-`]
+    registerAfter('            ', 'res', ['getWriteOffset', 'res_getWriteOffset<SSL>'], ['getBufferedAmount', 'res_getBufferedAmount<SSL>'])
   ]
 }
 
@@ -465,10 +465,7 @@ const HEADER_LIST_EDITS = {
 
     /* Takes int, returns string (must be in bounds) */
 `],
-    ['            reqTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "forEach", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, req_forEach<QUIC>));\n',
-      `            reqTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "forEach", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, req_forEach<QUIC>));
-            reqTemplateLocal->PrototypeTemplate()->Set(String::NewFromUtf8(isolate, "getHeaderList", NewStringType::kNormal).ToLocalChecked(), FunctionTemplate::New(isolate, req_getHeaderList<QUIC>));
-`]
+    registerAfter('            ', 'req', ['forEach', 'req_forEach<QUIC>'], ['getHeaderList', 'req_getHeaderList<QUIC>'])
   ]
 }
 
