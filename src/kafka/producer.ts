@@ -103,7 +103,7 @@ export class Producer {
       const refused = this.handle.produceOne(topic, key, value, headers, partition, number, Date.now())
       if (refused !== 0) this.refused(number, 0, refused)
     } catch (err) {
-      this.inFlight.get(number)?.failRest(OpError.fromKafka(err))
+      this.handOverFailed(number, err)
     }
     return answered.then(onlyDelivery)
   }
@@ -120,11 +120,16 @@ export class Producer {
     try {
       refused = this.handle.produce(topic, records, partition, number, Date.now())
     } catch (err) {
-      this.inFlight.get(number)?.failRest(OpError.fromKafka(err))
+      this.handOverFailed(number, err)
       return answered
     }
     for (let at = 0; refused !== undefined && at < refused.length; at += 2) this.refused(number, refused[at] as number, refused[at + 1] as number)
     return answered
+  }
+
+  /** The call handing batch `number` to librdkafka threw (e.g. the client closed): none of its records is taken. */
+  private handOverFailed (number: number, err: unknown): void {
+    this.inFlight.get(number)?.failRest(OpError.fromKafka(err))
   }
 
   /** Record `index` of batch `number` was refused at once with librdkafka's error `code`: no report follows. */

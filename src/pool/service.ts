@@ -71,7 +71,7 @@ export class KafkaService {
     return Promise.resolve(result).then(succeeded<ResultOf<O>>, failed)
   }
 
-  /** The op's result or its promise (execute awaits it): no async frame of its own per op. */
+  /** The op's result or its promise (execute chains on it): no async frame of its own per op. */
   private dispatch (op: KafkaOp): unknown {
     const timeout = this.config.kafka.requestTimeoutMs
     switch (op.op) {
