@@ -1,11 +1,14 @@
 // The micro-benchmark's Kafka: answers at once, on the thread that asks, without a broker. It knows one
 // topic, enough for the gateway to start (metadata, the offsets monitor, the metrics) and to produce.
-import { kafkaError } from '../../src/http/errors.js'
+import { type HttpError, kafkaError } from '../../src/http/errors.js'
 import { EMPTY_STATS } from '../../src/kafka/client-stats.js'
 import type { OpExecutor } from '../../src/pool/batch-runner.js'
+import type { OpRunner } from '../../src/pool/kafka-client.js'
 import type { ClusterMetadata, KafkaOp, Outcome, ResultOf } from '../../src/pool/messages.js'
 
 export const STUB_TOPIC = 'bench'
+/** The failure of an op the benchmark does not send. */
+const unanswered = (): HttpError => kafkaError('unknown_server_error')
 const PARTITIONS = 8
 
 const METADATA: ClusterMetadata = {
@@ -16,14 +19,21 @@ const METADATA: ClusterMetadata = {
   }]
 }
 
-export class StubKafka implements OpExecutor {
+/** Runs inline (OpRunner, KASTLEX_WORKERS=0) and in a stub worker (OpExecutor) alike, as KafkaService does. */
+export class StubKafka implements OpExecutor, OpRunner {
   private produced = 0
 
   async execute<O extends KafkaOp> (op: O): Promise<Outcome<ResultOf<O>>> {
     const value = this.answer(op)
     return value === undefined
-      ? { ok: false, failure: kafkaError('unknown_server_error').data() }
+      ? { ok: false, failure: unanswered().data() }
       : { ok: true, value: value as ResultOf<O> }
+  }
+
+  async run<O extends KafkaOp> (op: O): Promise<ResultOf<O>> {
+    const value = this.answer(op)
+    if (value === undefined) throw unanswered()
+    return value as ResultOf<O>
   }
 
   /** The op's result; undefined for the ops the benchmark does not send. */

@@ -7,7 +7,7 @@ import type { HttpResponse } from './uws.js'
 import type { BodyBudget } from './body-budget.js'
 import { bodyTooLarge, type HttpError, invalid, overloaded } from './errors.js'
 
-export type BodyOutcome = { readonly ok: true, readonly body: Buffer } | { readonly ok: false, readonly error: HttpError }
+type BodyOutcome = { readonly ok: true, readonly body: Buffer } | { readonly ok: false, readonly error: HttpError }
 
 /** SPEC §10.6a: the rest of an unread body is read for at most this long after the answer… */
 export const DISCARD_MS = 5000
@@ -20,15 +20,16 @@ export const DISCARD_LIMIT_FACTOR = 2
  * `contentLength` has passed the framing checks (framing.ts): a decimal, or absent when chunked.
  */
 export class BodyReader {
-  readonly outcome: Promise<BodyOutcome>
   /** The whole body was read and delivered: the connection can be kept after the reply. */
   complete = false
   /** The client sent the body's last byte (whether it was kept or not). */
   private ended = false
   /** Bytes that came, kept or not. */
   private received = 0
-  private settle: (outcome: BodyOutcome) => void = unsettled
-  private settled = false
+  /** Set once the body was read whole or refused. */
+  private outcome: BodyOutcome | undefined
+  /** What `read` returned while the body was still coming (a promise only for a body asked for early). */
+  private reading: PendingBody | undefined
   /** Bytes taken from the budget, given back by `end`. */
   private reserved = 0
   /** Set while the rest is being dropped: called once it ended or a bound was reached. */
@@ -40,7 +41,6 @@ export class BodyReader {
    */
   constructor (res: HttpResponse, contentLength: string | undefined, limit: number, private readonly budget: BodyBudget,
     private readonly discardBound = DISCARD_LIMIT_FACTOR * limit) {
-    this.outcome = new Promise((resolve) => { this.settle = resolve })
     const declared = contentLength === undefined ? undefined : Number(contentLength)
     if (declared !== undefined && declared > limit) this.finish({ ok: false, error: bodyTooLarge() })
     else if (declared !== undefined) this.reserve(declared)
@@ -52,7 +52,7 @@ export class BodyReader {
       const kept = this.received
       this.received += chunk.byteLength
       this.ended = isLast
-      if (!this.settled) {
+      if (this.outcome === undefined) {
         const bytes = new Uint8Array(chunk) // a view of memory uWS reuses once this handler returns
         if (this.received > (declared ?? limit)) {
           this.finish({ ok: false, error: declared === undefined ? bodyTooLarge() : invalid('body', 'longer than content-length') })
@@ -64,18 +64,29 @@ export class BodyReader {
           copy.set(bytes)
           ;(chunks ??= []).push(copy)
         }
-        if (isLast && !this.settled) {
+        if (isLast && this.outcome === undefined) {
           this.complete = true
           body ??= chunks?.length === 1 ? chunks[0] as Buffer : joined(chunks ?? [], this.received)
           this.finish({ ok: true, body: body.length === this.received ? body : body.subarray(0, this.received) })
         }
-        if (!this.settled) return
+        if (this.outcome === undefined) return
         // Refused: what came so far is no longer needed.
         body = undefined
         chunks = undefined
       }
       if (isLast || this.received > discardBound) this.discarded?.()
     })
+  }
+
+  /**
+   * The body, or its refusal (413, 400, 503 overloaded…) as a rejection. Settled by the last chunk itself:
+   * no promise is made for a body nobody asks for, nor one per chunk.
+   */
+  read (): Promise<Buffer> {
+    const outcome = this.outcome
+    if (outcome !== undefined) return outcome.ok ? Promise.resolve(outcome.body) : Promise.reject(outcome.error)
+    this.reading ??= pendingBody()
+    return this.reading.body
   }
 
   /**
@@ -100,14 +111,14 @@ export class BodyReader {
   /** The request ended (answered, or the client went away): stop reading and give the bytes back. */
   end (): void {
     // Built only when still needed: an Error per request (its stack) cost 9 % of produce's CPU.
-    if (!this.settled) this.finish({ ok: false, error: invalid('body', 'aborted') })
+    if (this.outcome === undefined) this.finish({ ok: false, error: invalid('body', 'aborted') })
     this.budget.release(this.reserved)
     this.reserved = 0
   }
 
   /** Neither refused nor complete yet: the body is still awaited. */
   get pending (): boolean {
-    return !this.settled
+    return this.outcome === undefined
   }
 
   /** The client has not sent the body's last byte yet. */
@@ -132,14 +143,29 @@ export class BodyReader {
   }
 
   private finish (outcome: BodyOutcome): void {
-    if (this.settled) return
-    this.settled = true
-    this.settle(outcome)
+    if (this.outcome !== undefined) return
+    this.outcome = outcome
+    const reading = this.reading
+    if (reading === undefined) return
+    this.reading = undefined
+    if (outcome.ok) reading.resolve(outcome.body)
+    else reading.reject(outcome.error)
   }
 }
 
-/** The outcome's resolver until the promise's executor has run. */
-const unsettled = (): void => {}
+/** A body asked for before it came, and how its promise is settled (Promise.withResolvers from Node 22 on). */
+interface PendingBody {
+  readonly body: Promise<Buffer>
+  readonly resolve: (body: Buffer) => void
+  readonly reject: (error: HttpError) => void
+}
+
+function pendingBody (): PendingBody {
+  let resolve: (body: Buffer) => void = () => {}
+  let reject: (error: HttpError) => void = () => {}
+  const body = new Promise<Buffer>((resolveBody, rejectBody) => { resolve = resolveBody; reject = rejectBody })
+  return { body, resolve, reject }
+}
 
 function joined (chunks: readonly Buffer[], length: number): Buffer {
   const body = Buffer.allocUnsafeSlow(length)

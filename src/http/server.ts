@@ -3,7 +3,7 @@ import * as uWS from './uws.js'
 import type { HttpsConfig } from '../config.js'
 import { ANONYMOUS } from '../auth/users.js'
 import type { Logger } from '../log.js'
-import { BodyReader, DISCARD_LIMIT_FACTOR, type BodyOutcome } from './body.js'
+import { BodyReader, DISCARD_LIMIT_FACTOR } from './body.js'
 import type { BodyBudget } from './body-budget.js'
 import type { CorsPolicy } from './cors.js'
 import { MAX_HEADER_BYTES } from './header-limits.js'
@@ -202,7 +202,7 @@ export function createServer (router: Router, log: Logger, onResponse: OnRespons
             // Asked for only once authentication, permission and parameters passed (SPEC §10.6a); a body
             // already refused (content-length over the limit) gets its error instead.
             if (body.pending && expectsContinue(headers)) exchange.continue()
-            return body.outcome.then(bodyOf)
+            return body.read()
           },
           websocket: handshake !== undefined,
           reauthorize: () => authorize(route, headers, query, match.params, peer, () => {})
@@ -305,12 +305,6 @@ function streamSocket (ws: uWS.WebSocket<Upgraded>): StreamSocket {
     resume: () => { ws.resume() },
     end: (code, reason) => { ws.end(code, reason) }
   }
-}
-
-/** A body read, or its refusal thrown. */
-function bodyOf (outcome: BodyOutcome): Buffer {
-  if (!outcome.ok) throw outcome.error
-  return outcome.body
 }
 
 /** `Expect: 100-continue`, in any case. */

@@ -96,16 +96,28 @@ export class Producer {
     this.drained?.()
   }
 
-  /** One record: produceAll's batch of one, handed over without an array or a record object. */
-  produce ({ topic, key, value, headers, partition }: ProduceOp): Promise<Delivered> {
-    const { number, answered } = this.track(1)
+  /** One record; resolves with where it went once the broker acknowledged. */
+  produce (op: ProduceOp): Promise<Delivered> {
+    return new Promise((resolve, reject) => this.produceOne(op, resolve, reject))
+  }
+
+  /**
+   * One record, answered through `delivered` or `failed` (exactly one, once): produceAll's batch of one,
+   * handed over without an array, a record object or a promise of its own, so that the caller's promise is
+   * settled by the delivery report itself rather than a chain of them.
+   */
+  produceOne ({ topic, key, value, headers, partition }: ProduceOp, delivered: (where: Delivered) => void, failed: (err: OpError) => void): void {
+    const number = this.track(1, (deliveries) => {
+      const failure = deliveries.failure(0)
+      if (failure !== undefined) failed(failure)
+      else delivered({ partition: deliveries.partitions[0] as number, offset: deliveries.offsets[0] as number })
+    })
     try {
       const refused = this.handle.produceOne(topic, key, value, headers, partition, number, Date.now())
       if (refused !== 0) this.refused(number, 0, refused)
     } catch (err) {
       this.handOverFailed(number, err)
     }
-    return answered.then(onlyDelivery)
   }
 
   /**
@@ -115,16 +127,17 @@ export class Producer {
    */
   produceAll (topic: string, records: readonly OutgoingRecord[], partition = -1): Promise<Deliveries> {
     if (records.length === 0) return Promise.resolve(new Deliveries(0, () => {}))
-    const { number, answered } = this.track(records.length)
-    let refused: Int32Array | undefined
-    try {
-      refused = this.handle.produce(topic, records, partition, number, Date.now())
-    } catch (err) {
-      this.handOverFailed(number, err)
-      return answered
-    }
-    for (let at = 0; refused !== undefined && at < refused.length; at += 2) this.refused(number, refused[at] as number, refused[at + 1] as number)
-    return answered
+    return new Promise((resolve) => {
+      const number = this.track(records.length, resolve)
+      let refused: Int32Array | undefined
+      try {
+        refused = this.handle.produce(topic, records, partition, number, Date.now())
+      } catch (err) {
+        this.handOverFailed(number, err)
+        return
+      }
+      for (let at = 0; refused !== undefined && at < refused.length; at += 2) this.refused(number, refused[at] as number, refused[at + 1] as number)
+    })
   }
 
   /** The call handing batch `number` to librdkafka threw (e.g. the client closed): none of its records is taken. */
@@ -137,23 +150,17 @@ export class Producer {
     this.inFlight.get(number)?.failed(index, OpError.fromKafka({ code }))
   }
 
-  /**
-   * A batch of `size` records in flight, with its deadline. Apart from produceAll: a closure created where
-   * the records are in scope would hold them until the batch is answered.
-   */
-  private track (size: number): { number: number, answered: Promise<Deliveries> } {
-    let number = -1
+  /** A batch of `size` records in flight, with its deadline; `answered` is told once every record has an outcome. */
+  private track (size: number, answered: (deliveries: Deliveries) => void): number {
     const group = this.deadlineGroup()
     group.open++
-    const answered = new Promise<Deliveries>((resolve) => {
-      number = this.inFlight.add(new Deliveries(size, (deliveries) => {
-        if (--group.open === 0) this.closeGroup(group)
-        this.inFlight.delete(number)
-        if (this.inFlight.size === 0) this.drained?.()
-        resolve(deliveries)
-      }))
-    })
-    return { number, answered }
+    const number: number = this.inFlight.add(new Deliveries(size, (deliveries) => {
+      if (--group.open === 0) this.closeGroup(group)
+      this.inFlight.delete(number)
+      if (this.inFlight.size === 0) this.drained?.()
+      answered(deliveries)
+    }))
+    return number
   }
 
   /** The group a batch handed over now joins: a new one (and its timer) every DEADLINE_GROUP_MS at most. */
@@ -197,11 +204,4 @@ export class Producer {
     }
     this.handle.close()
   }
-}
-
-/** The outcome of a batch of one. */
-function onlyDelivery (deliveries: Deliveries): Delivered {
-  const failure = deliveries.failure(0)
-  if (failure !== undefined) throw failure
-  return { partition: deliveries.partitions[0] as number, offset: deliveries.offsets[0] as number }
 }

@@ -5,7 +5,6 @@ import { BroadcastChannel, MessageChannel, type MessagePort, type TransferListIt
 import { Piscina } from 'piscina'
 import { HttpError, requesterGone, workerFailed } from '../http/errors.js'
 import type { Requester } from '../http/router.js'
-import type { OpExecutor } from './batch-runner.js'
 import { workerExecArgv } from '../v8-flags.js'
 import { needsOffsetsTail, SHUTDOWN_CHANNEL, type BatchProgress, type BatchTask, type KafkaOp, type Outcome, type ResultOf } from './messages.js'
 
@@ -35,9 +34,15 @@ function unwrap<T> (outcome: Outcome<T>): T {
   throw HttpError.of(outcome.failure)
 }
 
+/** What runs ops on the thread that asks: the result, or a rejection with the HttpError of the failure. */
+export interface OpRunner {
+  run: <O extends KafkaOp>(op: O) => Promise<ResultOf<O>>
+  close: () => Promise<void>
+}
+
 /** The ops run on this thread by `service` (KASTLEX_WORKERS=0: a KafkaService with the offsets tail). */
 export class InlineKafkaClient implements KafkaClient {
-  constructor (private readonly service: OpExecutor) {}
+  constructor (private readonly service: OpRunner) {}
 
   /**
    * A write is handed to librdkafka at once: its linger starts while the rest of the read is parsed (the
@@ -46,7 +51,7 @@ export class InlineKafkaClient implements KafkaClient {
    */
   run<O extends KafkaOp> (op: O, requester?: Requester): Promise<ResultOf<O>> {
     if (!admitted(requester)) return Promise.reject(requesterGone())
-    return this.service.execute(op).then(unwrap)
+    return this.service.run(op)
   }
 
   async runOnEach<O extends KafkaOp> (op: O): Promise<Array<ResultOf<O>>> {

@@ -6,7 +6,7 @@ import type { Config } from '../config.js'
 import { HttpError, kafkaError } from '../http/errors.js'
 import { fetchReply } from '../http/message-format.js'
 import { OffsetsTail } from '../groups/offsets-tail.js'
-import type { ClusterMetadata, FetchOp, FetchResult, HighWatermarksOp, KafkaOp, Outcome, PartitionOffset, ResultOf } from './messages.js'
+import type { ClusterMetadata, FetchOp, FetchResult, HighWatermarksOp, KafkaOp, Outcome, PartitionOffset, ProduceOp, ResultOf } from './messages.js'
 import { AdminClient } from '../kafka/admin-client.js'
 import type { GroupDescription, GroupSnapshot } from './group-snapshot.js'
 import { clientStats } from '../kafka/client-stats.js'
@@ -22,15 +22,11 @@ const GROUP_RETRY_MS = 200
 /** A topic config entry that is a topic-level override (SPEC §4.4 `config`). */
 const TOPIC_OVERRIDE = 'DYNAMIC_TOPIC_CONFIG'
 
-function succeeded<T> (value: unknown): Outcome<T> {
-  return { ok: true, value: value as T }
-}
-
-function failed (err: unknown): Outcome<never> {
-  // A batch body's client fault (400, 404, 413) is an HttpError already, found where the batch is decoded.
-  if (err instanceof HttpError) return { ok: false, failure: err.data() }
+/** What the contract answers for a failure: a batch body's client fault (400, 404, 413) is an HttpError already, found where the batch is decoded. */
+function httpFailure (err: unknown): HttpError {
+  if (err instanceof HttpError) return err
   const { error, extras } = OpError.fromKafka(err)
-  return { ok: false, failure: kafkaError(error, extras).data() }
+  return kafkaError(error, extras)
 }
 
 /** What each Kafka worker is started with. */
@@ -56,26 +52,42 @@ export class KafkaService {
     this.tail = offsetsTail ? new OffsetsTail(config.kafka) : undefined
   }
 
-  /**
-   * Runs an op; every failure comes back as data, never as a throw. A promise chained, not an async function:
-   * one resumption fewer per op, on the path of every request.
-   */
+  /** Runs an op; every failure comes back as data, never as a throw (what a Kafka worker answers). */
   execute<O extends KafkaOp> (op: O): Promise<Outcome<ResultOf<O>>> {
-    let result: unknown
-    try {
-      refuseImpossibleNames(op)
-      result = this.dispatch(op)
-    } catch (err) {
-      return Promise.resolve(failed(err))
-    }
-    return Promise.resolve(result).then(succeeded<ResultOf<O>>, failed)
+    return new Promise((resolve) => this.start(op,
+      (value) => resolve({ ok: true, value: value as ResultOf<O> }),
+      (err) => resolve({ ok: false, failure: httpFailure(err).data() })))
   }
 
-  /** The op's result or its promise (execute chains on it): no async frame of its own per op. */
-  private dispatch (op: KafkaOp): unknown {
+  /** Runs an op on this thread: its result, or a rejection with the HttpError of its failure. */
+  run<O extends KafkaOp> (op: O): Promise<ResultOf<O>> {
+    return new Promise((resolve, reject) => this.start(op, resolve as (value: unknown) => void, (err) => reject(httpFailure(err))))
+  }
+
+  /**
+   * Starts an op; `done` or `failed` is called once with its outcome. Callbacks rather than a promise: the
+   * caller's one promise is settled by the outcome itself, with no link of a chain to resume per op (a
+   * single-record produce, the path of every produce request, is settled by its delivery report).
+   */
+  private start (op: KafkaOp, done: (value: unknown) => void, failed: (err: unknown) => void): void {
+    try {
+      refuseImpossibleNames(op)
+      if (op.op === 'produce') {
+        this.producer.produceOne(op, done, failed)
+        return
+      }
+      const result = this.dispatch(op)
+      if (result instanceof Promise) result.then(done, failed)
+      else done(result)
+    } catch (err) {
+      failed(err)
+    }
+  }
+
+  /** The result of an op other than a single produce, or its promise: no async frame of its own per op. */
+  private dispatch (op: Exclude<KafkaOp, ProduceOp>): unknown {
     const timeout = this.config.kafka.requestTimeoutMs
     switch (op.op) {
-      case 'produce': return this.producer.produce(op)
       case 'produceBatch': return produceBatch(this.producer, op)
       case 'fetch': return this.fetcher.fetch(op).then((fetched) => encoded(fetched, op))
       case 'offsets': return this.fetcher.offsets(op)

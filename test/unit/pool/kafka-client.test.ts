@@ -3,8 +3,7 @@
 import test from 'ava'
 import { fileURLToPath } from 'node:url'
 import { HttpError } from '../../../src/http/errors.js'
-import { InlineKafkaClient, PooledKafkaClient } from '../../../src/pool/kafka-client.js'
-import type { OpExecutor } from '../../../src/pool/batch-runner.js'
+import { InlineKafkaClient, PooledKafkaClient, type OpRunner } from '../../../src/pool/kafka-client.js'
 import type { KafkaOp } from '../../../src/pool/messages.js'
 
 const CRASHING_WORKER = fileURLToPath(new URL('../../helpers/crashing-worker.js', import.meta.url))
@@ -61,33 +60,33 @@ test('an op whose requester is no longer open when the turn ends is never sent t
   t.deepEqual(await wanted, { brokers: [], topics: [] }, 'the batch went without the crashing op')
 })
 
-/** An executor that records the ops it was given and answers each with an empty metadata result. */
-function recordingExecutor (): OpExecutor & { started: KafkaOp[] } {
+/** A runner that records the ops it was given and answers each with an empty metadata result. */
+function recordingRunner (): OpRunner & { started: KafkaOp[] } {
   const started: KafkaOp[] = []
   return {
     started,
-    execute: async (op) => {
+    run: async (op) => {
       started.push(op)
-      return { ok: true, value: { brokers: [], topics: [] } as never }
+      return { brokers: [], topics: [] } as never
     },
     close: async () => {}
   }
 }
 
 test('inline: a write for an open requester is handed over at once, within the handler\'s own turn of I/O', async (t) => {
-  const executor = recordingExecutor()
-  const client = new InlineKafkaClient(executor)
+  const runner = recordingRunner()
+  const client = new InlineKafkaClient(runner)
   const answered = client.run({ op: 'metadata' }, { open: true })
-  t.is(executor.started.length, 1, 'started before run() returned: no wait for the check phase')
+  t.is(runner.started.length, 1, 'started before run() returned: no wait for the check phase')
   t.deepEqual(await answered, { brokers: [], topics: [] })
 })
 
 test('inline: a write for a requester already gone rejects 499 and never reaches Kafka', async (t) => {
-  const executor = recordingExecutor()
-  const client = new InlineKafkaClient(executor)
+  const runner = recordingRunner()
+  const client = new InlineKafkaClient(runner)
   const error = await t.throwsAsync(client.run({ op: 'metadata' }, { open: false }))
   t.like(error, { status: 499, error: 'client_closed_request' })
-  t.is(executor.started.length, 0)
+  t.is(runner.started.length, 0)
   await client.run({ op: 'metadata' })
-  t.is(executor.started.length, 1, 'an op without a requester (not a write for a request) always runs')
+  t.is(runner.started.length, 1, 'an op without a requester (not a write for a request) always runs')
 })
