@@ -1,6 +1,6 @@
-// The benchmark harness (issue 5): on one machine and one embedded Kafka, each contender in turn under
-// the same load generator (wrk; for the streams, which wrk cannot speak, Node WebSocket clients:
-// bench/compare/ws-produce-client.ts, bench/compare/stream-consume-client.ts), then a markdown + JSON
+// The benchmark harness (issue 5): on one machine and one embedded Kafka, the contenders in turn (run 1 of
+// each, then run 2 of each, …) under the same load generator (wrk; for the streams, which wrk cannot speak,
+// Node WebSocket clients: bench/compare/ws-produce-client.ts, bench/compare/stream-consume-client.ts), then a markdown + JSON
 // report in bench/results/compare-<timestamp>.{md,json}. Its entries, which pick the contenders and
 // defaults (bench/compare/config.ts): bench/compare/main.ts (npm run bench:compare) and bench/run.ts
 // (npm run bench).
@@ -37,8 +37,14 @@ const WARMUP_SEC = 3
  */
 const PRODUCE_TOPIC_RETENTION = { 'segment.bytes': String(64 * 2 ** 20), 'retention.bytes': String(256 * 2 ** 20), 'file.delete.delay.ms': '1000' }
 
-/** Every run of every workload of one contender; a failure ends that contender's rows. */
-async function measureContender (contender: Contender, config: Config, ctx: BenchContext): Promise<Row[]> {
+/** A contender's rows (one per workload) and whether it takes part in the runs still to come. */
+interface Entrant {
+  readonly contender: Contender
+  readonly rows: Row[]
+  measuring: boolean
+}
+
+function entrant (contender: Contender, config: Config): Entrant {
   const rows: Row[] = config.workloads.map((w) => {
     const skip = contender.skip(w)
     return {
@@ -51,34 +57,53 @@ async function measureContender (contender: Contender, config: Config, ctx: Benc
       samples: []
     }
   })
-  const active = config.workloads.filter((w) => contender.skip(w) === undefined)
-  if (active.length === 0) return rows
+  return { contender, rows, measuring: rows.some((row) => row.status === 'ok') }
+}
+
+/**
+ * Run `run` of every workload of one contender, in a fresh process (the runs are independent, and peak RSS is
+ * not left over from the last run's fetches). A contender that cannot start or fails ends its rows.
+ */
+async function measureRun (entry: Entrant, run: number, config: Config, ctx: BenchContext): Promise<void> {
+  const { contender, rows } = entry
   const give = (status: 'failed' | 'skipped', note: string): void => {
     log(`${contender.name} ${status}: ${note}`)
     for (const row of rows) if (row.status === 'ok') Object.assign(row, { status, note })
+    entry.measuring = false
   }
-  const fail = (err: unknown): void => give('failed', message(err))
-  // A fresh process per run: the runs are independent, and peak RSS is not left over from the last run's fetches.
+  log(`${contender.name}: run ${run}/${config.runs}`)
+  let session
+  try {
+    session = await contender.open(ctx)
+  } catch (err) {
+    // not installable or not startable here: skipped, the others still count (issue 5)
+    give(run === 1 ? 'skipped' : 'failed', `could not be installed or started: ${message(err)}`)
+    return
+  }
+  try {
+    for (const row of rows) row.version = session.version
+    for (const workload of config.workloads) {
+      const row = rows.find((r) => r.workload === workload.name)
+      if (row?.status === 'ok') row.samples.push(await session.measure(workload))
+    }
+  } catch (err) {
+    give('failed', message(err))
+  } finally {
+    await session.close()
+  }
+}
+
+/**
+ * Every run of every contender, the contenders taking turns within each run: a machine that slows down for a
+ * while (other tenants of the host, the broker rolling or deleting segments) then weighs on every contender's
+ * median alike, rather than on whichever was being measured at the time.
+ */
+async function measureContenders (config: Config, ctx: BenchContext): Promise<Row[]> {
+  const entrants = config.contenders.map((contender) => entrant(contender, config))
   for (let run = 1; run <= config.runs; run++) {
-    log(`${contender.name}: run ${run}/${config.runs}`)
-    let session
-    try {
-      session = await contender.open(ctx)
-    } catch (err) {
-      // not installable or not startable here: skipped, the others still count (issue 5)
-      give(run === 1 ? 'skipped' : 'failed', `could not be installed or started: ${message(err)}`)
-      return rows
-    }
-    try {
-      for (const row of rows) row.version = session.version
-      for (const workload of active) rows.find((r) => r.workload === workload.name)?.samples.push(await session.measure(workload))
-    } catch (err) {
-      fail(err)
-      return rows
-    } finally {
-      await session.close()
-    }
+    for (const entry of entrants) if (entry.measuring) await measureRun(entry, run, config, ctx)
   }
+  const rows = entrants.flatMap((entry) => entry.rows)
   for (const row of rows) if (row.status === 'ok') row.median = summarize(row.samples)
   return rows
 }
@@ -128,7 +153,7 @@ async function measureAll (config: Config): Promise<void> {
       fetchRecordsPerPartition: config.fetchRecords,
       body
     }
-    for (const contender of config.contenders) rows.push(...await measureContender(contender, config, ctx))
+    rows.push(...await measureContenders(config, ctx))
   } finally {
     await stopAll()
     for (const topic of created) await deleteTopic(KAFKA, topic).catch((err: unknown) => log(`deleting ${topic}: ${message(err)}`))

@@ -165,7 +165,7 @@ export function markdown (report: CompareReport, workloads: ReadonlyArray<{ name
     `Load generator: ${config.wrk}. Kafka: embedded Apache Kafka broker at ${config.kafka} (one node, KRaft). ` +
       `Records of ${config.recordBytes} B (random bytes); produce acks=all; fetch topic pre-filled with ${config.fetchRecordsPerPartition} records on each of its ${config.readers} partitions` +
       (config.fetchBatchBytes === undefined ? '.' : `, in Kafka batches of up to ${config.fetchBatchBytes} B (librdkafka batch.size; a random read costs its whole batch).`),
-    `Each workload: ${config.warmupSec} s warm-up, then ${config.durationSec} s measured; ${config.runs} run(s), every cell is the median ` +
+    `Each workload: ${config.warmupSec} s warm-up, then ${config.durationSec} s measured; ${config.runs} run(s), the contenders taking turns within each run; every cell is the median ` +
       '(requests/s with min–max in brackets; errors and wraps are summed). Compare ratios within one report: the machine is shared and noisy.',
     'CPU = user + system seconds of the contender\'s process per 10 000 requests (records for the direct producer, reads for the direct Fetch), and the same in µs per request; ' +
       'for KastleX split as "total (main thread + other threads)", the other threads being the Kafka workers, librdkafka\'s and libuv\'s (each a median of its own). ' +
