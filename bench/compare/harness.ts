@@ -37,11 +37,10 @@ const WARMUP_SEC = 3
  */
 const PRODUCE_TOPIC_RETENTION = { 'segment.bytes': String(64 * 2 ** 20), 'retention.bytes': String(256 * 2 ** 20), 'file.delete.delay.ms': '1000' }
 
-/** A contender's rows (one per workload) and whether it takes part in the runs still to come. */
+/** A contender and its rows, one per workload: it takes part in the runs still to come while a row is 'ok'. */
 interface Entrant {
   readonly contender: Contender
   readonly rows: Row[]
-  measuring: boolean
 }
 
 function entrant (contender: Contender, config: Config): Entrant {
@@ -57,8 +56,10 @@ function entrant (contender: Contender, config: Config): Entrant {
       samples: []
     }
   })
-  return { contender, rows, measuring: rows.some((row) => row.status === 'ok') }
+  return { contender, rows }
 }
+
+const measuring = ({ rows }: Entrant): boolean => rows.some((row) => row.status === 'ok')
 
 /**
  * Run `run` of every workload of one contender, in a fresh process (the runs are independent, and peak RSS is
@@ -69,7 +70,6 @@ async function measureRun (entry: Entrant, run: number, config: Config, ctx: Ben
   const give = (status: 'failed' | 'skipped', note: string): void => {
     log(`${contender.name} ${status}: ${note}`)
     for (const row of rows) if (row.status === 'ok') Object.assign(row, { status, note })
-    entry.measuring = false
   }
   log(`${contender.name}: run ${run}/${config.runs}`)
   let session
@@ -101,7 +101,7 @@ async function measureRun (entry: Entrant, run: number, config: Config, ctx: Ben
 async function measureContenders (config: Config, ctx: BenchContext): Promise<Row[]> {
   const entrants = config.contenders.map((contender) => entrant(contender, config))
   for (let run = 1; run <= config.runs; run++) {
-    for (const entry of entrants) if (entry.measuring) await measureRun(entry, run, config, ctx)
+    for (const entry of entrants) if (measuring(entry)) await measureRun(entry, run, config, ctx)
   }
   const rows = entrants.flatMap((entry) => entry.rows)
   for (const row of rows) if (row.status === 'ok') row.median = summarize(row.samples)

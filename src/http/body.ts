@@ -20,8 +20,6 @@ export const DISCARD_LIMIT_FACTOR = 2
  * `contentLength` has passed the framing checks (framing.ts): a decimal, or absent when chunked.
  */
 export class BodyReader {
-  /** The whole body was read and delivered: the connection can be kept after the reply. */
-  complete = false
   /** The client sent the body's last byte (whether it was kept or not). */
   private ended = false
   /** Bytes that came, kept or not. */
@@ -65,7 +63,6 @@ export class BodyReader {
           ;(chunks ??= []).push(copy)
         }
         if (isLast && this.outcome === undefined) {
-          this.complete = true
           body ??= chunks?.length === 1 ? chunks[0] as Buffer : joined(chunks ?? [], this.received)
           this.finish({ ok: true, body: body.length === this.received ? body : body.subarray(0, this.received) })
         }
@@ -114,6 +111,11 @@ export class BodyReader {
     if (this.outcome === undefined) this.finish({ ok: false, error: invalid('body', 'aborted') })
     this.budget.release(this.reserved)
     this.reserved = 0
+  }
+
+  /** The whole body was read and delivered: the connection can be kept after the reply. */
+  get complete (): boolean {
+    return this.outcome?.ok === true
   }
 
   /** Neither refused nor complete yet: the body is still awaited. */
